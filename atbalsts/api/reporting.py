@@ -1,0 +1,223 @@
+"""API for reports: the pilot report and the caseload, the same figures as the pages.
+
+Parameters are checked by the same forms as the pages, so a bad date, a period that ends
+before it starts or an unknown municipality is a 400 with field errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, QueryDict, StreamingHttpResponse
+from django.utils import timezone
+from ninja import Query, Router, Schema
+
+from atbalsts.core.errors import ValidationFailed
+from atbalsts.core.policies import Action
+from atbalsts.reporting import exports, selectors
+from atbalsts.reporting.forms import (
+    CaseloadForm,
+    PilotReportForm,
+    ResearchExtractForm,
+    field_errors,
+)
+from atbalsts.reporting.policies import report_policy
+
+router = Router(tags=["reporting"])
+
+
+class MunicipalityOut(Schema):
+    code: str
+    name: str
+
+
+class SourceOut(Schema):
+    funding_source: str
+    label: str
+    amount: str
+
+
+class ServiceOut(Schema):
+    service_type: str
+    service: str
+    persons: int
+    spent: str
+
+
+class MonthOut(Schema):
+    month: str
+    amount: str
+
+
+class DomainOutcomesOut(Schema):
+    domain: str
+    label: str
+    achieved: int
+    partly_achieved: int
+    not_achieved: int
+
+
+class OutcomesOut(Schema):
+    goals_by_domain: list[DomainOutcomesOut]
+    reviewed_clients: int
+    started_paid_work: int
+    moved_to_live_on_own: int
+    widened_support_circle: int
+
+
+class BandNeedOut(Schema):
+    target_group: str
+    band: str | None
+    band_monthly_amount: str | None
+    clients: int
+    average_monthly_spent: str
+    max_monthly_spent: str
+
+
+class PilotReportOut(Schema):
+    report: str
+    national: bool
+    municipalities: list[MunicipalityOut]
+    target_group: str | None
+    date_from: str
+    date_to: str
+    total_spent: str
+    by_funding_source: list[SourceOut]
+    clients: int
+    client_months: int
+    average_per_person_month: str | None
+    average_months: str | None
+    services: list[ServiceOut]
+    monthly: list[MonthOut]
+    outcomes: OutcomesOut | None
+    budget_needed: list[BandNeedOut] | None
+
+
+class WorkerLoadOut(Schema):
+    municipality: str
+    social_worker_id: int | None
+    social_worker: str
+    active_cases: int
+    reassessments_due: int
+    reassessments_overdue: int
+    plans_expiring: int
+
+
+class CaseloadOut(Schema):
+    date: str
+    plans_expiring_until: str
+    rows: list[WorkerLoadOut]
+    totals: list[WorkerLoadOut]
+
+
+def _query(request: HttpRequest, names: tuple[str, ...]) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for name in names:
+        for value in request.GET.getlist(name):
+            data.appendlist(name, value)
+    return data
+
+
+@router.get(
+    "/pilot",
+    response=PilotReportOut,
+    summary="Pilotprojekta pārskats",
+    description=(
+        "Parametri: `municipality` (pašvaldības kods, var atkārtot; `all` vai nekas — visas "
+        "redzamās), `group` (`child_ft`/`child`, `adult_grt`/`adult`), `date_from`, "
+        "`date_to` (GGGG-MM-DD)."
+    ),
+)
+def pilot_report(
+    request: HttpRequest,
+    municipality: list[str] = Query(None),  # noqa: B008
+    group: str = "",
+    date_from: str = "",
+    date_to: str = "",
+) -> dict[str, Any]:
+    report_policy.require(request.user, Action.VIEW)
+    form = PilotReportForm(_query(request, ("municipality", "group", "date_from", "date_to")))
+    if not form.is_valid():
+        raise ValidationFailed(field_errors(form))
+    report = selectors.pilot_report_evaluated(user=request.user, **form.report_params())
+    return exports.report_json(report)
+
+
+@router.get(
+    "/extract",
+    summary="Pseidonimizēts izvilkums pētniecībai (CSV)",
+    description=(
+        "Parametri kā pilotprojekta pārskatam; `group` var neuzdot (visas grupas). Atbilde — "
+        "CSV (UTF-8 ar BOM), viena rinda par klientu × mēnesi × pakalpojumu × finansējuma "
+        "avotu; klients tikai kā pseidonīms."
+    ),
+)
+def research_extract(
+    request: HttpRequest,
+    municipality: list[str] = Query(None),  # noqa: B008
+    group: str = "",
+    date_from: str = "",
+    date_to: str = "",
+) -> StreamingHttpResponse:
+    report_policy.require(request.user, Action.VIEW)
+    form = ResearchExtractForm(_query(request, ("municipality", "group", "date_from", "date_to")))
+    if not form.is_valid():
+        raise ValidationFailed(field_errors(form))
+    params = form.report_params()
+    rows = selectors.research_extract(user=request.user, **params)
+    user: Any = request.user
+    named = params["municipalities"] or (
+        [user.municipality] if not report_policy.is_national(user) else []
+    )
+    exports.extract_record(
+        actor=user,
+        municipalities=named,
+        target_group=params["target_group"],
+        date_from=params["date_from"],
+        date_to=params["date_to"],
+        via="api",
+    )
+    response = StreamingHttpResponse(
+        exports.extract_csv_chunks(rows), content_type=exports.CONTENT_TYPES["csv"]
+    )
+    name = exports.extract_filename(
+        municipalities=named, date_from=params["date_from"], date_to=params["date_to"]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _load_out(row: selectors.WorkerLoad) -> dict[str, Any]:
+    return {
+        "municipality": row.municipality,
+        "social_worker_id": row.worker_id,
+        "social_worker": row.worker_name,
+        "active_cases": row.active_cases,
+        "reassessments_due": row.reassessments_due,
+        "reassessments_overdue": row.reassessments_overdue,
+        "plans_expiring": row.plans_expiring,
+    }
+
+
+@router.get(
+    "/caseload",
+    response=CaseloadOut,
+    summary="Lietu noslodze",
+    description="Parametri: `municipality` (kods; tikai valsts līmeņa lomām), `date`.",
+)
+def caseload(request: HttpRequest, municipality: str = "", date: str = "") -> dict[str, Any]:
+    report_policy.require(request.user, Action.VIEW_NOTES)
+    form = CaseloadForm(_query(request, ("municipality", "date")))
+    if not form.is_valid():
+        raise ValidationFailed(field_errors(form))
+    result = selectors.caseload(
+        user=request.user,
+        day=form.cleaned_data["date"] or timezone.localdate(),
+        municipality=form.cleaned_data["municipality"],
+    )
+    return {
+        "date": result.day.isoformat(),
+        "plans_expiring_until": result.plans_until.isoformat(),
+        "rows": [_load_out(r) for r in result.rows],
+        "totals": [_load_out(r) for r in result.totals],
+    }

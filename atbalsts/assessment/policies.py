@@ -1,0 +1,147 @@
+"""Who may see and change assessments, budgets and allocation rules, decided in one place.
+
+Assessments hold special-category data: only social workers, the head and auditors of the
+client's municipality (and administrators) read them. Accountants see budget amounts but not
+what the assessment says; analysts see no individual records at all; providers see nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
+from atbalsts.core.roles import Role
+from atbalsts.people.models import Client, Municipality
+
+from .models import AllocationRule, BudgetOverride, BudgetPeriod, IndicativeBudget, NeedsAssessment
+
+_WRITERS = frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.ADMIN})
+_CONTENT_READERS = _WRITERS | {Role.AUDITOR}
+_BUDGET_READERS = _CONTENT_READERS | {Role.ACCOUNTANT}
+_DECIDERS = frozenset({Role.HEAD, Role.ADMIN})
+
+
+def _municipality_id_of(obj: Any) -> int | None:
+    if isinstance(obj, Municipality):
+        return obj.pk
+    if isinstance(obj, Client):
+        return obj.municipality_id
+    if isinstance(obj, NeedsAssessment | BudgetPeriod):
+        return obj.client.municipality_id
+    if isinstance(obj, IndicativeBudget):
+        return obj.period.client.municipality_id
+    if isinstance(obj, BudgetOverride):
+        return obj.budget.period.client.municipality_id
+    return getattr(obj, "municipality_id", None)
+
+
+def _in_scope(user: Any, obj: Any) -> bool:
+    scope = municipality_scope(user)
+    if scope is False:
+        return False
+    return scope is None or obj is None or _municipality_id_of(obj) == scope
+
+
+def _scoped(user: Any, queryset: QuerySet[Any], readers: frozenset[Role], path: str) -> Any:
+    scope = municipality_scope(user)
+    if role_of(user) not in readers or scope is False:
+        return queryset.none()
+    if scope is None:
+        return queryset
+    return queryset.filter(**{path: scope})
+
+
+class AssessmentPolicy(Policy[NeedsAssessment]):
+    """Needs assessments. `obj` is an assessment or, for CREATE, the client."""
+
+    def visible(self, user: Any, queryset: QuerySet[NeedsAssessment]) -> QuerySet[NeedsAssessment]:
+        result: QuerySet[NeedsAssessment] = _scoped(
+            user, queryset, _CONTENT_READERS, "client__municipality_id"
+        )
+        return result
+
+    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+        role = role_of(user)
+        if role is None or not _in_scope(user, obj):
+            return False
+        if action == Action.VIEW:
+            return role in _CONTENT_READERS
+        if action in (Action.CREATE, Action.CHANGE):
+            return role in _WRITERS
+        return False
+
+
+class BudgetPolicy(Policy[BudgetPeriod]):
+    """Budget periods, indicative budgets and their overrides.
+
+    VIEW: see amounts and the calculation; CREATE/CHANGE: add periods, compute, propose an
+    override; DECIDE: approve or reject an override.
+    """
+
+    def visible(self, user: Any, queryset: QuerySet[BudgetPeriod]) -> QuerySet[BudgetPeriod]:
+        result: QuerySet[BudgetPeriod] = _scoped(
+            user, queryset, _BUDGET_READERS, "client__municipality_id"
+        )
+        return result
+
+    def visible_budgets(
+        self, user: Any, queryset: QuerySet[IndicativeBudget]
+    ) -> QuerySet[IndicativeBudget]:
+        result: QuerySet[IndicativeBudget] = _scoped(
+            user, queryset, _BUDGET_READERS, "period__client__municipality_id"
+        )
+        return result
+
+    def visible_overrides(
+        self, user: Any, queryset: QuerySet[BudgetOverride]
+    ) -> QuerySet[BudgetOverride]:
+        result: QuerySet[BudgetOverride] = _scoped(
+            user, queryset, _BUDGET_READERS, "budget__period__client__municipality_id"
+        )
+        return result
+
+    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+        role = role_of(user)
+        if role is None or not _in_scope(user, obj):
+            return False
+        if action == Action.VIEW:
+            return role in _BUDGET_READERS
+        if action in (Action.CREATE, Action.CHANGE):
+            return role in _WRITERS
+        if action == Action.DECIDE:
+            return role in _DECIDERS
+        return False
+
+
+class AllocationRulePolicy(Policy[AllocationRule]):
+    """Allocation rules are not personal: staff may read them; the head sets their own
+    municipality's rules, an administrator the national default."""
+
+    def visible(self, user: Any, queryset: QuerySet[AllocationRule]) -> QuerySet[AllocationRule]:
+        role = role_of(user)
+        if role is None or role == Role.PROVIDER:
+            return queryset.none()
+        return queryset
+
+    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+        role = role_of(user)
+        if role is None or role == Role.PROVIDER:
+            return False
+        if action == Action.VIEW:
+            return True
+        if action not in (Action.CREATE, Action.CHANGE):
+            return False
+        if role == Role.ADMIN:
+            return True
+        if role != Role.HEAD:
+            return False
+        # For CREATE, obj is the municipality (None = national); a head sets only their own.
+        municipality_id = _municipality_id_of(obj) if obj is not None else None
+        return municipality_id is not None and municipality_id == user.municipality_id
+
+
+assessment_policy = AssessmentPolicy()
+budget_policy = BudgetPolicy()
+rule_policy = AllocationRulePolicy()

@@ -1,0 +1,268 @@
+"""Invoices from providers, their lines and the sessions behind them, and the monthly spend."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from atbalsts.catalog.models import Provider, ServiceType
+from atbalsts.core.models import TimeStampedModel
+from atbalsts.core.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+from atbalsts.delivery.models import Session
+from atbalsts.people.models import Client, Municipality, SupportCircleMember, TargetGroup
+from atbalsts.plans.models import FundingSource, GuaranteeLetter
+
+
+class InvoiceStatus(models.TextChoices):
+    DRAFT = "draft", _("melnraksts")
+    SUBMITTED = "submitted", _("iesniegts")
+    CONFIRMED = "confirmed", _("saturs apstiprināts")
+    APPROVED = "approved", _("apmaksa apstiprināta")
+    PAID = "paid", _("apmaksāts")
+    REJECTED = "rejected", _("noraidīts")
+
+
+# Invoices whose money counts as spent from the client's budget.
+SPENT_STATUSES = (InvoiceStatus.APPROVED, InvoiceStatus.PAID)
+
+
+class InvoiceSource(models.TextChoices):
+    PROVIDER = "provider", _("iesniedza sniedzējs")
+    PAPER = "paper", _("papīra rēķins, ievadīja sociālais darbinieks")
+
+
+class Invoice(TimeStampedModel):
+    """A provider's monthly invoice to one municipality.
+
+    submitted → confirmed (the social worker checked the content) → approved (the accountant
+    approved payment; never the person who confirmed) → paid; or rejected with a reason, which
+    frees the month for a corrected invoice.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("pašvaldība"), on_delete=models.PROTECT, related_name="+"
+    )
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("sniedzējs"), on_delete=models.PROTECT, related_name="invoices"
+    )
+    month = models.DateField(_("mēnesis"), help_text=_("Mēneša pirmā diena."))
+    number = models.CharField(_("rēķina numurs"), max_length=50)
+    source = models.CharField(
+        _("avots"), max_length=20, choices=InvoiceSource.choices, default=InvoiceSource.PROVIDER
+    )
+    status = models.CharField(
+        _("statuss"), max_length=20, choices=InvoiceStatus.choices, default=InvoiceStatus.SUBMITTED
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("iesniedza"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ievadīja"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("iesniegts"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saturu apstiprināja"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("saturs apstiprināts"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("apmaksu apstiprināja"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("apmaksa apstiprināta"), null=True, blank=True)
+    paid_on = models.DateField(_("apmaksāts"), null=True, blank=True)
+    payment_reference = models.CharField(_("maksājuma uzdevums"), max_length=100, blank=True)
+    paid_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("apmaksu reģistrēja"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("noraidīja"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rejected_at = models.DateTimeField(_("noraidīts"), null=True, blank=True)
+    rejection_reason = models.CharField(_("noraidīšanas iemesls"), max_length=1000, blank=True)
+    total = models.DecimalField(
+        _("kopā"), max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, default=0
+    )
+    difference_count = models.PositiveIntegerField(_("neatbilstības"), default=0)
+
+    class Meta:
+        verbose_name = _("rēķins")
+        verbose_name_plural = _("rēķini")
+        ordering = ["-month", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "municipality", "month"],
+                condition=~Q(status="rejected"),
+                name="invoice_one_per_month",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "month", "status"], name="invoice_mun_month_idx"),
+            models.Index(fields=["provider", "month"], name="invoice_provider_month_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Rēķins %(number)s") % {"number": self.number}
+
+    def get_absolute_url(self) -> str:
+        return reverse("billing:invoice_detail", args=[self.pk])
+
+
+class InvoiceLine(models.Model):
+    """One line: a letter line for one recipient in the month, with what reconciliation found.
+
+    `recorded_quantity` and `recorded_amount` are what the recorded sessions add up to;
+    `differences` holds the reconciliation result: [{"code": …, "message": …}, …].
+    """
+
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("rēķins"), on_delete=models.CASCADE, related_name="lines"
+    )
+    position = models.PositiveSmallIntegerField(_("secība"), default=1)
+    client = models.ForeignKey(
+        Client, verbose_name=_("klients"), on_delete=models.PROTECT, related_name="+"
+    )
+    letter = models.ForeignKey(
+        GuaranteeLetter,
+        verbose_name=_("garantijas vēstule"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    line_key = models.UUIDField(_("plāna rindas atslēga"))
+    service_type = models.ForeignKey(
+        ServiceType, verbose_name=_("pakalpojums"), on_delete=models.PROTECT, related_name="+"
+    )
+    recipient = models.ForeignKey(
+        SupportCircleMember,
+        verbose_name=_("saņēmējs"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    funding_source = models.CharField(
+        _("finansējuma avots"), max_length=20, choices=FundingSource.choices
+    )
+    quantity = models.DecimalField(_("daudzums"), max_digits=10, decimal_places=2)
+    unit_price = models.DecimalField(
+        _("vienības cena"), max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES
+    )
+    amount = models.DecimalField(
+        _("summa"), max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES
+    )
+    recorded_quantity = models.DecimalField(
+        _("reģistrētais daudzums"), max_digits=10, decimal_places=2, default=0
+    )
+    recorded_amount = models.DecimalField(
+        _("reģistrētā summa"),
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        default=0,
+    )
+    sessions = models.PositiveIntegerField(_("nodarbības"), default=0)
+    differences = models.JSONField(_("neatbilstības"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("rēķina rinda")
+        verbose_name_plural = _("rēķina rindas")
+        ordering = ["invoice", "position", "id"]
+        indexes = [models.Index(fields=["client", "funding_source"], name="invoiceline_client_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.service_type} × {self.quantity}"
+
+
+class InvoicedSession(models.Model):
+    """A recorded session on an invoice line: a session is invoiced at most once."""
+
+    session = models.OneToOneField(
+        Session, verbose_name=_("nodarbība"), on_delete=models.PROTECT, related_name="invoiced"
+    )
+    line = models.ForeignKey(
+        InvoiceLine, verbose_name=_("rēķina rinda"), on_delete=models.CASCADE, related_name="links"
+    )
+
+    class Meta:
+        verbose_name = _("rēķinā iekļauta nodarbība")
+        verbose_name_plural = _("rēķinos iekļautās nodarbības")
+
+    def __str__(self) -> str:
+        return f"{self.session_id} → {self.line_id}"
+
+
+class MonthlySpend(models.Model):
+    """Money approved for payment per client, recipient, service, source and month.
+
+    Written only by invoice approval, in the same transaction, so it always equals the sum of
+    the approved invoice lines; the budget ledger and the national reports read it.
+    `recipient_id` is 0 for the client themself, else the support-circle member's id.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("pašvaldība"), on_delete=models.PROTECT, related_name="+"
+    )
+    target_group = models.CharField(_("mērķa grupa"), max_length=20, choices=TargetGroup.choices)
+    client = models.ForeignKey(
+        Client, verbose_name=_("klients"), on_delete=models.PROTECT, related_name="+"
+    )
+    recipient_id = models.BigIntegerField(_("saņēmējs"), default=0)
+    service_type = models.ForeignKey(
+        ServiceType, verbose_name=_("pakalpojums"), on_delete=models.PROTECT, related_name="+"
+    )
+    funding_source = models.CharField(
+        _("finansējuma avots"), max_length=20, choices=FundingSource.choices
+    )
+    month = models.DateField(_("mēnesis"))
+    amount = models.DecimalField(
+        _("summa"), max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, default=0
+    )
+    units = models.DecimalField(_("vienības"), max_digits=12, decimal_places=2, default=0)
+    sessions = models.PositiveIntegerField(_("nodarbības"), default=0)
+
+    class Meta:
+        verbose_name = _("mēneša izlietojums")
+        verbose_name_plural = _("mēneša izlietojums")
+        ordering = ["client", "month", "service_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "recipient_id", "service_type", "funding_source", "month"],
+                name="monthlyspend_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "month"], name="monthlyspend_mun_month_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.month:%m.%Y}: {self.amount}"

@@ -1,0 +1,118 @@
+"""Who may see and do what with invoices and the budget ledger, decided in one place.
+
+- Provider staff see and submit only their own organisation's invoices.
+- The social worker (or the head) of the municipality confirms an invoice's content and may
+  enter a paper invoice; they may also reject it.
+- The accountant of the municipality approves payment, records it as paid, rejects, and
+  exports; they see the money but never case notes (invoices hold none).
+- The head sees everything of the municipality; auditors read only; analysts see nothing
+  personal here; administrators see all and change nothing that moves money.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import QuerySet
+
+from atbalsts.catalog.models import Provider
+from atbalsts.catalog.policies import own_provider_id
+from atbalsts.core.errors import NotPermitted
+from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
+from atbalsts.core.roles import Role
+from atbalsts.people.models import Client, Municipality
+
+from .models import Invoice
+
+
+class BillingAction(models.TextChoices):
+    VIEW = "view"
+    SUBMIT = "submit"
+    ENTER_PAPER = "enter_paper"
+    CONFIRM = "confirm"
+    APPROVE = "approve"
+    PAY = "pay"
+    REJECT = "reject"
+    EXPORT = "export"
+    VIEW_LEDGER = "view_ledger"
+
+
+_MUNICIPAL_READERS = frozenset(
+    {Role.SOCIAL_WORKER, Role.HEAD, Role.ACCOUNTANT, Role.AUDITOR, Role.ADMIN}
+)
+_CONTENT_CHECKERS = frozenset({Role.SOCIAL_WORKER, Role.HEAD})
+_PAYERS = frozenset({Role.ACCOUNTANT})
+_REJECTERS = _CONTENT_CHECKERS | _PAYERS
+
+
+def _municipality_id_of(obj: Any) -> int | None:
+    if isinstance(obj, Municipality):
+        return obj.pk
+    if isinstance(obj, int):
+        return obj
+    return getattr(obj, "municipality_id", None)
+
+
+def _in_scope(user: Any, obj: Any) -> bool:
+    scope = municipality_scope(user)
+    if scope is False:
+        return False
+    return scope is None or obj is None or _municipality_id_of(obj) == scope
+
+
+class BillingPolicy(Policy[Invoice]):
+    """`obj` is an Invoice; for SUBMIT the Provider; for ENTER_PAPER and EXPORT the
+    Municipality; for VIEW_LEDGER the Client."""
+
+    def visible(self, user: Any, queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+        role = role_of(user)
+        if role == Role.PROVIDER:
+            return queryset.filter(provider_id=own_provider_id(user) or -1)
+        scope = municipality_scope(user)
+        if role not in _MUNICIPAL_READERS or scope is False:
+            return queryset.none()
+        return queryset if scope is None else queryset.filter(municipality_id=scope)
+
+    def can(self, user: Any, action: Action | BillingAction, obj: Any = None) -> bool:
+        role = role_of(user)
+        if role is None:
+            return False
+        if role == Role.PROVIDER:
+            return self._provider_can(user, action, obj)
+        if not _in_scope(user, obj):
+            return False
+        if action in (BillingAction.VIEW, Action.VIEW):
+            return role in _MUNICIPAL_READERS
+        if action == BillingAction.VIEW_LEDGER:
+            return role in _MUNICIPAL_READERS and (obj is None or isinstance(obj, Client))
+        if action in (BillingAction.ENTER_PAPER, BillingAction.CONFIRM):
+            return role in _CONTENT_CHECKERS
+        if action in (BillingAction.APPROVE, BillingAction.PAY, BillingAction.EXPORT):
+            return role in _PAYERS
+        if action == BillingAction.REJECT:
+            return role in _REJECTERS
+        return False
+
+    @staticmethod
+    def _provider_can(user: Any, action: Action | BillingAction, obj: Any) -> bool:
+        own = own_provider_id(user)
+        if own is None:
+            return False
+        if isinstance(obj, Invoice):
+            provider_id: int | None = obj.provider_id
+        elif isinstance(obj, Provider):
+            provider_id = obj.pk
+        else:
+            provider_id = None if obj is None else -1
+        mine = provider_id is None or provider_id == own
+        if action in (BillingAction.VIEW, Action.VIEW, BillingAction.SUBMIT):
+            return mine
+        return False
+
+    def require(self, user: Any, action: Action | BillingAction, obj: Any = None) -> None:
+        if not self.can(user, action, obj):
+            raise NotPermitted()
+
+
+billing_policy = BillingPolicy()

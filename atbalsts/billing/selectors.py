@@ -1,0 +1,382 @@
+"""Reads of billing: invoices through the billing policy, the budget periods an amount falls
+in, and the budget ledger (planned, committed, spent, remaining and the forecast)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from atbalsts.assessment.dates import add_months
+from atbalsts.assessment.models import BudgetPeriod
+from atbalsts.assessment.selectors import budget_current
+from atbalsts.core.money import format_money, round_money
+from atbalsts.people.models import Client
+from atbalsts.people.selectors import my_active_cases
+from atbalsts.plans.models import (
+    FundingSource,
+    GuaranteeLetter,
+    LetterStatus,
+    PlanStatus,
+    PlanVersion,
+)
+from atbalsts.plans.selectors import line_monthly_amounts
+from atbalsts.plans.spread import month_starts, split_total
+
+from .models import Invoice, InvoiceStatus, MonthlySpend
+from .policies import BillingAction, billing_policy
+
+ZERO = Decimal("0.00")
+DEFAULT_UNDERUSE_SHARE = "0.25"
+
+
+def underuse_share() -> Decimal:
+    """The share of a period's budget left unused at the current pace that earns a warning."""
+    return Decimal(str(getattr(settings, "BILLING_UNDERUSE_SHARE", DEFAULT_UNDERUSE_SHARE)))
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    return add_months(month_start(day), 1) - dt.timedelta(days=1)
+
+
+def dmy(day: dt.date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else ""
+
+
+def period_label(period: BudgetPeriod | None) -> str:
+    if period is None:
+        return _("bez budžeta perioda")
+    return _("%(start)s–%(end)s") % {"start": dmy(period.start), "end": dmy(period.end)}
+
+
+# --- invoices --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InvoiceFilters:
+    status: str = ""
+    month: dt.date | None = None
+    provider_id: int | None = None
+    municipality_id: int | None = None
+
+
+def invoice_list(*, user: Any, filters: InvoiceFilters | None = None) -> QuerySet[Invoice]:
+    filters = filters or InvoiceFilters()
+    qs = billing_policy.visible(user, Invoice.objects.select_related("provider", "municipality"))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.month:
+        qs = qs.filter(month=month_start(filters.month))
+    if filters.provider_id:
+        qs = qs.filter(provider_id=filters.provider_id)
+    if filters.municipality_id:
+        qs = qs.filter(municipality_id=filters.municipality_id)
+    return qs.order_by("-month", "provider__name", "-id")
+
+
+def invoice_get(*, user: Any, pk: Any) -> Invoice:
+    qs = Invoice.objects.select_related(
+        "provider",
+        "municipality",
+        "submitted_by",
+        "entered_by",
+        "confirmed_by",
+        "approved_by",
+        "rejected_by",
+        "paid_recorded_by",
+    )
+    return billing_policy.get_visible(user, qs, pk=pk)
+
+
+def invoice_lines(invoice: Invoice) -> Any:
+    return invoice.lines.select_related("client", "letter", "service_type", "recipient").order_by(
+        "position", "id"
+    )
+
+
+def invoices_waiting(*, user: Any) -> dict[str, int]:
+    """How many visible invoices wait for content confirmation and for payment approval."""
+    qs = billing_policy.visible(user, Invoice.objects.all())
+    return {
+        "to_confirm": qs.filter(status=InvoiceStatus.SUBMITTED).count()
+        if billing_policy.can(user, BillingAction.CONFIRM)
+        else 0,
+        "to_approve": qs.filter(status=InvoiceStatus.CONFIRMED).count()
+        if billing_policy.can(user, BillingAction.APPROVE)
+        else 0,
+    }
+
+
+# --- budget periods --------------------------------------------------------------------------
+
+
+def client_periods(client_id: int) -> list[BudgetPeriod]:
+    return list(BudgetPeriod.objects.filter(client_id=client_id).order_by("start", "id"))
+
+
+def period_of(periods: Sequence[BudgetPeriod], day: dt.date) -> BudgetPeriod | None:
+    """The period an amount of the month of `day` belongs to: the one holding `day`, else
+    the one holding the month's last day."""
+    for candidate in (day, month_end(day)):
+        for period in periods:
+            if period.start <= candidate <= period.end:
+                return period
+    return None
+
+
+def period_months(period: BudgetPeriod) -> list[dt.date]:
+    return month_starts(month_start(period.start), period.months)
+
+
+def period_limit(period: BudgetPeriod) -> Decimal | None:
+    """The indicative budget of the period plus the overrun the head approved in the plan in
+    force; None when no budget has been computed for the period."""
+    budget = budget_current(period=period)
+    if budget is None:
+        return None
+    allowance = (
+        PlanVersion.objects.filter(
+            plan__client_id=period.client_id,
+            status=PlanStatus.ACTIVE,
+            start__lte=period.end,
+            end__gte=period.start,
+        )
+        .order_by("-overrun_allowance")
+        .values_list("overrun_allowance", flat=True)
+        .first()
+    )
+    return budget.period_amount + (allowance or ZERO)
+
+
+def budget_spent_by_period(client_id: int, periods: Sequence[BudgetPeriod]) -> dict[Any, Decimal]:
+    """Individual-budget money approved for payment, per period id (None: outside periods)."""
+    spent: dict[Any, Decimal] = {}
+    rows = MonthlySpend.objects.filter(
+        client_id=client_id, funding_source=FundingSource.INDIVIDUAL_BUDGET
+    ).values_list("month", "amount")
+    for month, amount in rows:
+        period = period_of(periods, month)
+        key = period.pk if period else None
+        spent[key] = spent.get(key, ZERO) + amount
+    return spent
+
+
+# --- the budget ledger -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Where the current pace leads: the average monthly spend of the months so far."""
+
+    pace: Decimal
+    months_elapsed: int
+    months_left: int
+    projected: Decimal
+    runs_out_in: int | None  # months from now until the money runs out, if it does
+    unused: Decimal  # what stays unused at the end of the period at this pace
+
+    @property
+    def runs_out_early(self) -> bool:
+        return self.runs_out_in is not None and self.runs_out_in < self.months_left
+
+
+@dataclass
+class LedgerRow:
+    source: str
+    planned: Decimal = ZERO
+    committed: Decimal = ZERO
+    spent: Decimal = ZERO
+    budget: Decimal | None = None  # the indicative budget (the individual budget only)
+    forecast: Forecast | None = None
+
+    @property
+    def source_label(self) -> str:
+        return str(FundingSource(self.source).label)
+
+    @property
+    def is_budget(self) -> bool:
+        return self.source == FundingSource.INDIVIDUAL_BUDGET
+
+    @property
+    def reference(self) -> Decimal | None:
+        """What the spending is measured against: the budget, or for other sources the plan."""
+        return self.budget if self.is_budget else self.planned
+
+    @property
+    def remaining(self) -> Decimal | None:
+        reference = self.reference
+        return None if reference is None else reference - self.spent
+
+
+@dataclass
+class LedgerPeriod:
+    period: BudgetPeriod | None
+    rows: list[LedgerRow] = field(default_factory=list)
+    is_current: bool = False
+
+    @property
+    def label(self) -> str:
+        return period_label(self.period)
+
+    def row(self, source: str) -> LedgerRow:
+        for row in self.rows:
+            if row.source == source:
+                return row
+        row = LedgerRow(source)
+        self.rows.append(row)
+        return row
+
+    @property
+    def budget_row(self) -> LedgerRow | None:
+        return next((r for r in self.rows if r.is_budget), None)
+
+
+@dataclass
+class Ledger:
+    client: Client
+    today: dt.date
+    periods: list[LedgerPeriod]
+
+    def warnings(self) -> list[str]:
+        """Budget running out before the period ends, or a large part of it left unused."""
+        result = []
+        for entry in self.periods:
+            row = entry.budget_row
+            if not entry.is_current or row is None or row.forecast is None or not row.budget:
+                continue
+            forecast = row.forecast
+            if forecast.runs_out_early:
+                result.append(
+                    _(
+                        "Pie pašreizējā tēriņu tempa (%(pace)s mēnesī) individuālais budžets "
+                        "periodā %(period)s beigsies pēc %(months)s mēn., pirms perioda beigām."
+                    )
+                    % {
+                        "pace": format_money(forecast.pace),
+                        "period": entry.label,
+                        "months": forecast.runs_out_in,
+                    }
+                )
+            elif forecast.unused >= round_money(row.budget * underuse_share()):
+                result.append(
+                    _(
+                        "Pie pašreizējā tēriņu tempa (%(pace)s mēnesī) periodā %(period)s "
+                        "paliks neizmantoti %(unused)s no individuālā budžeta %(budget)s."
+                    )
+                    % {
+                        "pace": format_money(forecast.pace),
+                        "period": entry.label,
+                        "unused": format_money(forecast.unused),
+                        "budget": format_money(row.budget),
+                    }
+                )
+        return result
+
+
+def _forecast(row: LedgerRow, period: BudgetPeriod, today: dt.date) -> Forecast | None:
+    reference = row.reference
+    if reference is None or reference <= 0:
+        return None
+    months = period_months(period)
+    this_month = month_start(today)
+    elapsed = len(months) if today > period.end else sum(1 for m in months if m < this_month)
+    if elapsed == 0:
+        return None
+    pace = row.spent / elapsed
+    left = len(months) - elapsed
+    projected = round_money(row.spent + pace * left)
+    runs_out_in: int | None = None
+    if projected > reference:
+        remaining = reference - row.spent
+        runs_out_in = 0 if remaining <= 0 else int((remaining / pace).to_integral_value(ROUND_DOWN))
+    return Forecast(
+        pace=round_money(pace),
+        months_elapsed=elapsed,
+        months_left=left,
+        projected=projected,
+        runs_out_in=runs_out_in,
+        unused=max(round_money(reference - projected), ZERO),
+    )
+
+
+def _letter_monthly(letter_line: dict[str, Any]) -> Iterable[tuple[dt.date, Decimal]]:
+    start = dt.date.fromisoformat(letter_line["start"])
+    months = int(letter_line["months"])
+    starts = month_starts(start, months)
+    shares = split_total(Decimal(letter_line["total"]), list(range(len(starts))))
+    return [(d, shares[i]) for i, d in enumerate(starts)]
+
+
+def budget_ledger(*, user: Any, client: Client, today: dt.date) -> Ledger:
+    """The client's money per budget period and funding source: planned (the plan in force),
+    committed (guarantee letters in force), spent (approved invoices), remaining, and the
+    forecast at the current pace. Amounts are split by month exactly as the plan splits them,
+    so every column adds up to its source to the cent."""
+    billing_policy.require(user, BillingAction.VIEW_LEDGER, client)
+    periods = client_periods(client.pk)
+    entries: dict[Any, LedgerPeriod] = {
+        p.pk: LedgerPeriod(p, is_current=p.start <= today <= p.end) for p in periods
+    }
+
+    def entry_for(day: dt.date) -> LedgerPeriod:
+        period = period_of(periods, day)
+        key = period.pk if period else None
+        if key not in entries:
+            entries[key] = LedgerPeriod(None)
+        return entries[key]
+
+    versions = PlanVersion.objects.filter(plan__client=client, status=PlanStatus.ACTIVE)
+    for version in versions:
+        for line in version.lines.all():
+            for day, amount in line_monthly_amounts(line):
+                entry_for(day).row(line.funding_source).planned += amount
+    letters = GuaranteeLetter.objects.filter(
+        version__plan__client=client, status=LetterStatus.ISSUED
+    )
+    for letter in letters:
+        for letter_line in letter.lines:
+            for day, amount in _letter_monthly(letter_line):
+                entry_for(day).row(letter_line["funding_source"]).committed += amount
+    for month, source, amount in MonthlySpend.objects.filter(client=client).values_list(
+        "month", "funding_source", "amount"
+    ):
+        entry_for(month).row(source).spent += amount
+    for period in periods:
+        entry = entries[period.pk]
+        budget_row = entry.row(FundingSource.INDIVIDUAL_BUDGET)
+        limit = budget_current(period=period)
+        budget_row.budget = limit.period_amount if limit is not None else None
+        for row in entry.rows:
+            row.forecast = _forecast(row, period, today)
+    order = list(FundingSource.values)
+    result = []
+    for period in periods:
+        entry = entries.pop(period.pk)
+        entry.rows.sort(key=lambda r: order.index(r.source))
+        result.append(entry)
+    for entry in entries.values():  # money in months outside every budget period
+        entry.rows.sort(key=lambda r: order.index(r.source))
+        result.append(entry)
+    return Ledger(client=client, today=today, periods=result)
+
+
+def ledger_warnings(*, user: Any, today: dt.date, limit: int = 50) -> list[dict[str, Any]]:
+    """Budget warnings for the social worker's own active cases."""
+    result = []
+    clients = my_active_cases(user=user).order_by("last_name", "first_name")[:limit]
+    for client in clients:
+        if not billing_policy.can(user, BillingAction.VIEW_LEDGER, client):
+            continue
+        for text in budget_ledger(user=user, client=client, today=today).warnings():
+            result.append({"client": client, "text": text})
+    return result

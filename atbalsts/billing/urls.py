@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "billing"
+
+urlpatterns = [
+    path("invoices/", views.invoice_list, name="invoice_list"),
+    path("invoices/submit/", views.invoice_submit, name="invoice_submit"),
+    path("invoices/paper/", views.invoice_paper, name="invoice_paper"),
+    path("invoices/export/", views.invoice_export, name="invoice_export"),
+    path("invoices/<int:pk>/", views.invoice_detail, name="invoice_detail"),
+    path("invoices/<int:pk>/recheck/", views.invoice_recheck, name="invoice_recheck"),
+    path("invoices/<int:pk>/confirm/", views.invoice_confirm, name="invoice_confirm"),
+    path("invoices/<int:pk>/approve/", views.invoice_approve, name="invoice_approve"),
+    path("invoices/<int:pk>/reject/", views.invoice_reject, name="invoice_reject"),
+    path("invoices/<int:pk>/pay/", views.invoice_pay, name="invoice_pay"),
+]

@@ -1,0 +1,139 @@
+"""The small example bundle of docs/examples/import-bundle/, and writers that turn sheets of
+rows into the forms a bundle comes in: CSV files, one .zip of them, or one XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+Sheets = dict[str, list[list[Any]]]  # table → [header, row, row, …]
+
+PROVIDER = "40003000001"
+
+EXAMPLE: Sheets = {
+    "providers": [
+        ["municipality", "registration_number", "kind", "name", "contact_person", "phone",
+         "email", "address", "iban", "active"],
+        ["balvi", PROVIDER, "legal", "Biedrība „Ziemeļlatgales atbalsts”", "Inese Kalniņa",
+         "+371 26000001", "info@example.lv", "Brīvības iela 1, Balvi", "LV87HABA0551012345678",
+         "yes"],
+    ],
+    "registrations": [
+        ["provider_municipality", "provider_registration_number", "register", "number",
+         "service_types", "valid_from", "valid_to"],
+        ["balvi", PROVIDER, "social_service_providers", "SPS-2019-0101",
+         "support-person-for-decision-making;speech-therapy-session", "01.01.2019", ""],
+    ],
+    "locations": [
+        ["provider_municipality", "provider_registration_number", "kind", "municipality",
+         "address"],
+        ["balvi", PROVIDER, "premises", "balvi", "Brīvības iela 1, Balvi"],
+    ],
+    "tariffs": [
+        ["provider_municipality", "provider_registration_number", "service_type", "unit_price",
+         "session_minutes", "valid_from", "valid_to"],
+        ["balvi", PROVIDER, "support-person-for-decision-making", "12,50", "60", "01.01.2025",
+         ""],
+        ["balvi", PROVIDER, "speech-therapy-session", "25.00", "45", "2025-01-01", ""],
+    ],
+    "clients": [
+        ["personal_code", "first_name", "last_name", "target_group", "start_date",
+         "disability_group", "legal_capacity", "address", "phone"],
+        ["140388-11237", "Jānis", "Ozols", "adult_grt", "01.01.2026", "II", "full",
+         "Raiņa iela 5, Balvi", "+371 26000002"],
+        ["020617-24563", "Līga", "Kalna", "child_ft", "01.01.2026", "child", "minor",
+         "Ezera iela 3, Balvi", ""],
+    ],
+    "representatives": [
+        ["client_personal_code", "kind", "first_name", "last_name", "personal_code",
+         "valid_from", "authority", "phone"],
+        ["020617-24563", "parent", "Ilze", "Kalna", "201186-17902", "02.06.2017",
+         "vecāka aizgādība", "+371 26000003"],
+    ],
+    "plans": [
+        ["client_personal_code", "plan_ref", "start", "end", "status", "signed_on",
+         "sign_method", "signer", "notes"],
+        ["140388-11237", "P-2026-1", "01.01.2026", "31.12.2026", "active", "15.12.2025",
+         "paper", "", "Pārņemts no izklājlapas"],
+        ["020617-24563", "P-2026-2", "01.01.2026", "30.06.2026", "active", "15.12.2025",
+         "paper", "Ilze Kalna", ""],
+    ],
+    "goals": [
+        ["client_personal_code", "plan_ref", "goal_ref", "term", "domain", "text",
+         "decision_domain", "progress_measure"],
+        ["140388-11237", "P-2026-1", "M1", "long", "employment", "Uzzināt savas darba iespējas",
+         "daily_life", "Apmeklētas vismaz 3 darba vietas"],
+        ["020617-24563", "P-2026-2", "M1", "short", "functioning", "Skaidrāk runāt", "",
+         "Logopēda novērtējums"],
+    ],
+    "plan_lines": [
+        ["client_personal_code", "plan_ref", "service_type", "provider_registration_number",
+         "quantity", "start", "months", "funding_source", "goal_ref", "priority"],
+        ["140388-11237", "P-2026-1", "support-person-for-decision-making", PROVIDER, "8",
+         "01.01.2026", "12", "municipal", "M1", "1"],
+        ["020617-24563", "P-2026-2", "speech-therapy-session", PROVIDER, "4", "01.01.2026", "6",
+         "municipal", "M1", "1"],
+    ],
+    "sessions": [
+        ["client_personal_code", "provider_registration_number", "service_type", "date",
+         "start_time", "duration_minutes", "status", "mode", "signed_by", "unit_price"],
+        ["140388-11237", PROVIDER, "support-person-for-decision-making", "06.01.2026", "10:00",
+         "60", "held", "in_person", "client", "12,50"],
+        ["140388-11237", PROVIDER, "support-person-for-decision-making", "13.01.2026", "10:00",
+         "60", "held", "in_person", "client", "12,50"],
+        ["020617-24563", PROVIDER, "speech-therapy-session", "2026-01-07", "15:00", "45",
+         "held", "in_person", "representative", "25.00"],
+        ["020617-24563", PROVIDER, "speech-therapy-session", "2026-01-14", "15:00", "45",
+         "held", "in_person", "representative", "25.00"],
+    ],
+    "invoices": [
+        ["provider_registration_number", "month", "number", "status"],
+        [PROVIDER, "01.2026", "ZA-2026/01", "approved"],
+    ],
+    "invoice_lines": [
+        ["provider_registration_number", "month", "client_personal_code", "service_type",
+         "quantity", "unit_price", "amount"],
+        [PROVIDER, "01.2026", "140388-11237", "support-person-for-decision-making", "2",
+         "12,50", "25,00"],
+        [PROVIDER, "01.2026", "020617-24563", "speech-therapy-session", "2", "25.00", "50.00"],
+    ],
+}  # fmt: skip
+
+
+def csv_files(sheets: Sheets) -> list[tuple[str, bytes]]:
+    """One CSV per table, UTF-8 with a BOM (so Excel shows Latvian letters), ';'-separated
+    like a Latvian Excel writes it."""
+    files = []
+    for table, rows in sheets.items():
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerows(rows)
+        files.append((f"{table}.csv", ("\ufeff" + out.getvalue()).encode("utf-8")))
+    return files
+
+
+def zip_bundle(sheets: Sheets) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in csv_files(sheets):
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def xlsx_bundle(sheets: Sheets) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for table, rows in sheets.items():
+        sheet = workbook.create_sheet(table)
+        for row in rows:
+            sheet.append(row)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,54 @@
+"""The upload form of the bundle import page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from atbalsts.core.forms import StyledFormMixin
+from atbalsts.core.roles import Role
+from atbalsts.people.models import Municipality
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """One XLSX, one .zip, or several CSV files chosen together."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class BundleForm(StyledFormMixin, forms.Form):
+    municipality = forms.ModelChoiceField(
+        label=_("Pašvaldība"), queryset=Municipality.objects.all(), to_field_name="code"
+    )
+    bundle = MultipleFileField(label=_("Faili (.xlsx, .zip vai vairāki .csv)"))
+    approver = forms.ModelChoiceField(
+        label=_("Rēķinu apmaksas apstiprinātājs"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("Grāmatvedis, kura vārdā apstiprina importēto rēķinu apmaksu."),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        accountants = get_user_model().objects.filter(role=Role.ACCOUNTANT, is_active=True)
+        if user.municipality_id:
+            self.fields.pop("municipality")
+            accountants = accountants.filter(municipality_id=user.municipality_id)
+        self.fields["approver"].queryset = accountants.order_by(  # type: ignore[attr-defined]
+            "last_name", "first_name", "username"
+        )

@@ -1,0 +1,73 @@
+"""Import a data bundle (one XLSX, a .zip of CSV files, or CSV files) for a municipality, as a
+given user. Shows progress on stderr; prints the report; exits non-zero if anything was wrong
+(then nothing was written)."""
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from atbalsts.bundle.errors import BundleRejected
+from atbalsts.bundle.services import bundle_import
+from atbalsts.core.errors import DomainError
+from atbalsts.people.models import Municipality
+
+
+class Command(BaseCommand):
+    help = "Importē datu komplektu: vienu XLSX, .zip ar CSV failiem vai vairākus CSV failus."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", type=Path)
+        parser.add_argument("--municipality", required=True, help="pašvaldības kods, piem. balvi")
+        parser.add_argument("--actor", required=True, help="lietotājvārds, kura vārdā importē")
+        parser.add_argument(
+            "--approver",
+            default="",
+            help="grāmatvedis, kas apstiprina importēto rēķinu apmaksu",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        users = get_user_model().objects
+        actor = users.filter(username=options["actor"]).first()
+        if actor is None:
+            raise CommandError(f"Nav lietotāja {options['actor']}.")
+        approver = None
+        if options["approver"]:
+            approver = users.filter(username=options["approver"]).first()
+            if approver is None:
+                raise CommandError(f"Nav lietotāja {options['approver']}.")
+        municipality = Municipality.objects.filter(code=options["municipality"]).first()
+        if municipality is None:
+            raise CommandError(f"Nav pašvaldības {options['municipality']}.")
+        files = []
+        for path in options["paths"]:
+            if not path.is_file():
+                raise CommandError(f"Nav faila {path}.")
+            files.append((path.name, path.read_bytes()))
+        try:
+            report = bundle_import(
+                actor=actor,
+                municipality=municipality,
+                files=files,
+                approver=approver,
+                progress=self._progress,
+            )
+        except BundleRejected as exc:
+            self.stderr.write("")
+            for row in exc.rows:
+                self.stderr.write(str(row))
+            raise CommandError(f"{exc.message} ({len(exc.rows)})") from exc
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from exc
+        self.stderr.write("")
+        for sheet, counts in report.counts.items():
+            self.stdout.write(
+                f"{sheet}: jauni {counts['created']}, mainīti {counts['updated']}, "
+                f"bez izmaiņām {counts['unchanged']}"
+            )
+
+    def _progress(self, done: int, total: int) -> None:
+        if done == total or done % 100 == 0:
+            self.stderr.write(f"\r{done}/{total}", ending="")
+            self.stderr.flush()

@@ -1,0 +1,161 @@
+"""Who may see and change the catalogue and the provider register, decided in one place.
+
+- The catalogue of service types is shared by every municipality: every staff role reads it,
+  the heads of social service and the system administrator change it.
+- Municipal prices belong to one municipality: its staff read them, its head writes them.
+- The provider register is read across municipalities (a provider in Rīga serves people from
+  Balvi), but a provider record is changed only by the head of the municipality that
+  registered it (or the administrator). Provider staff see only their own organisation.
+- A natural person's registration number is their personal code: only writers see it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model, QuerySet
+
+from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
+from atbalsts.core.roles import Role
+
+from .models import (
+    MunicipalPrice,
+    Provider,
+    ProviderLocation,
+    ProviderRegistration,
+    ServiceType,
+    Tariff,
+)
+
+_WRITERS = frozenset({Role.HEAD, Role.ADMIN})
+_STAFF_READERS = frozenset(
+    {Role.SOCIAL_WORKER, Role.HEAD, Role.ACCOUNTANT, Role.AUDITOR, Role.ADMIN}
+)
+_CATALOGUE_READERS = _STAFF_READERS | {Role.ANALYST, Role.PROVIDER}
+
+
+def _provider_of(obj: Any) -> Provider | None:
+    if isinstance(obj, Provider):
+        return obj
+    if isinstance(obj, ProviderRegistration | ProviderLocation | Tariff):
+        return obj.provider
+    return None
+
+
+def own_provider_id(user: Any) -> int | None:
+    """The provider organisation a provider-staff user works for, if any."""
+    if role_of(user) != Role.PROVIDER:
+        return None
+    membership = getattr(user, "provider_membership", None)
+    return membership.provider_id if membership is not None else None
+
+
+def _own_municipality(user: Any, municipality_id: int | None) -> bool:
+    scope = municipality_scope(user)
+    if scope is False:
+        return False
+    return scope is None or municipality_id is None or municipality_id == scope
+
+
+class ServiceTypePolicy(Policy[ServiceType]):
+    """`obj` is a ServiceType (or None for the catalogue as a whole)."""
+
+    def visible(self, user: Any, queryset: QuerySet[ServiceType]) -> QuerySet[ServiceType]:
+        return queryset if role_of(user) in _CATALOGUE_READERS else queryset.none()
+
+    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+        role = role_of(user)
+        if action == Action.VIEW:
+            return role in _CATALOGUE_READERS
+        if action in (Action.CREATE, Action.CHANGE, Action.DELETE):
+            return role in _WRITERS
+        return False
+
+
+class MunicipalPricePolicy(Policy[MunicipalPrice]):
+    """`obj` is a MunicipalPrice or the Municipality (its id) the price would belong to."""
+
+    def visible(self, user: Any, queryset: QuerySet[MunicipalPrice]) -> QuerySet[MunicipalPrice]:
+        scope = municipality_scope(user)
+        if role_of(user) not in _STAFF_READERS or scope is False:
+            return queryset.none()
+        return queryset if scope is None else queryset.filter(municipality_id=scope)
+
+    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+        role = role_of(user)
+        if role not in _STAFF_READERS:
+            return False
+        municipality_id = (
+            obj.municipality_id
+            if isinstance(obj, MunicipalPrice)
+            else getattr(obj, "pk", obj)
+            if obj is not None
+            else None
+        )
+        if not _own_municipality(user, municipality_id):
+            return False
+        if action == Action.VIEW:
+            return True
+        if action in (Action.CREATE, Action.CHANGE):
+            return role in _WRITERS
+        return False
+
+
+class ProviderPolicy(Policy[Provider]):
+    """Providers and what hangs off them (registrations, locations, tariffs, staff).
+
+    `obj` is a Provider, one of its children, or (for CREATE) the registering Municipality.
+    """
+
+    def visible(self, user: Any, queryset: QuerySet[Provider]) -> QuerySet[Provider]:
+        role = role_of(user)
+        if role in _STAFF_READERS:
+            return queryset
+        if role == Role.PROVIDER:
+            return queryset.filter(pk=own_provider_id(user) or -1)
+        return queryset.none()
+
+    def visible_children(self, user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """Registrations, locations or tariffs of the providers the user may see."""
+        role = role_of(user)
+        if role in _STAFF_READERS:
+            return queryset
+        if role == Role.PROVIDER:
+            return queryset.filter(provider_id=own_provider_id(user) or -1)
+        return queryset.none()
+
+    def changeable(self, user: Any, queryset: QuerySet[Provider]) -> QuerySet[Provider]:
+        """The providers the user keeps: a head, their municipality's; the admin, all."""
+        scope = municipality_scope(user)
+        if role_of(user) not in _WRITERS or scope is False:
+            return queryset.none()
+        return queryset if scope is None else queryset.filter(municipality_id=scope)
+
+    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+        role = role_of(user)
+        provider = _provider_of(obj)
+        if role is None:
+            return False
+        if action == Action.VIEW:
+            if role == Role.PROVIDER:
+                return provider is not None and provider.pk == own_provider_id(user)
+            return role in _STAFF_READERS
+        if action == Action.VIEW_IDENTITY:
+            # the registration number of a natural person is their personal code
+            return role in _WRITERS and self._owns(user, provider, obj)
+        if action in (Action.CREATE, Action.CHANGE):
+            return role in _WRITERS and self._owns(user, provider, obj)
+        return False
+
+    @staticmethod
+    def _owns(user: Any, provider: Provider | None, obj: Any) -> bool:
+        if provider is not None:
+            return _own_municipality(user, provider.municipality_id)
+        if isinstance(obj, Model):
+            return _own_municipality(user, obj.pk)
+        return _own_municipality(user, obj if isinstance(obj, int) else None)
+
+
+service_type_policy = ServiceTypePolicy()
+municipal_price_policy = MunicipalPricePolicy()
+provider_policy = ProviderPolicy()

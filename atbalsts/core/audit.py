@@ -1,0 +1,224 @@
+"""Writing audit events: every service that changes or reveals data calls `audit_record`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .context import request_id_var
+from .models import AuditEvent
+
+# Values of these fields never enter the audit trail: only the fact that they changed.
+MASKED_FIELDS = frozenset({"personal_code"})
+MASK = "***"
+
+
+class AuditEventType(models.TextChoices):
+    LOGIN = "auth.login", _("pieteikšanās")
+    LOGIN_FAILED = "auth.login_failed", _("neveiksmīga pieteikšanās")
+    LOGOUT = "auth.logout", _("iziešana")
+    OTP_DEVICE_CONFIRMED = "auth.otp_confirmed", _("divpakāpju pieteikšanās ieslēgta")
+    API_TOKEN_CREATED = "auth.token_created", _("API atslēga izveidota")
+    API_TOKEN_REVOKED = "auth.token_revoked", _("API atslēga atsaukta")
+    USER_CREATED = "user.created", _("lietotājs izveidots")
+    USER_CHANGED = "user.changed", _("lietotājs mainīts")
+    CLIENT_CREATED = "client.created", _("klients izveidots")
+    CLIENT_CHANGED = "client.changed", _("klients mainīts")
+    CLIENT_DELETED = "client.deleted", _("klients dzēsts")
+    CLIENT_VIEWED = "client.viewed", _("klienta kartīte atvērta")
+    REPRESENTATIVE_CREATED = "representative.created", _("pārstāvis pievienots")
+    REPRESENTATIVE_CHANGED = "representative.changed", _("pārstāvis mainīts")
+    REPRESENTATIVE_DELETED = "representative.deleted", _("pārstāvis dzēsts")
+    CIRCLE_MEMBER_CREATED = "circle_member.created", _("atbalsta loka dalībnieks pievienots")
+    CIRCLE_MEMBER_CHANGED = "circle_member.changed", _("atbalsta loka dalībnieks mainīts")
+    CIRCLE_MEMBER_DELETED = "circle_member.deleted", _("atbalsta loka dalībnieks dzēsts")
+    CONSENT_GIVEN = "consent.given", _("piekrišana reģistrēta")
+    CONSENT_REVOKED = "consent.revoked", _("piekrišana atsaukta")
+    REFERRAL_CREATED = "referral.created", _("nosūtījums reģistrēts")
+    REFERRAL_CHANGED = "referral.changed", _("nosūtījums mainīts")
+    REFERRAL_DECIDED = "referral.decided", _("lēmums par kandidātu")
+    CASE_ASSIGNED = "case.assigned", _("lieta piešķirta")
+    CASE_ENDED = "case.ended", _("lietas piešķīrums beidzies")
+    # assessment: needs assessments, budget periods, indicative budgets, allocation rules
+    ASSESSMENT_CREATED = "assessment.created", _("vajadzību izvērtējums sākts")
+    ASSESSMENT_CHANGED = "assessment.changed", _("vajadzību izvērtējums mainīts")
+    ASSESSMENT_COMPLETED = "assessment.completed", _("vajadzību izvērtējums pabeigts")
+    ASSESSMENT_VIEWED = "assessment.viewed", _("vajadzību izvērtējums atvērts")
+    BUDGET_PERIOD_CREATED = "budget.period_created", _("budžeta periods izveidots")
+    BUDGET_COMPUTED = "budget.computed", _("indikatīvais budžets aprēķināts")
+    BUDGET_OVERRIDE_PROPOSED = "budget.override_proposed", _("ierosināta cita budžeta summa")
+    BUDGET_OVERRIDE_APPROVED = "budget.override_approved", _("cita budžeta summa apstiprināta")
+    BUDGET_OVERRIDE_REJECTED = "budget.override_rejected", _("cita budžeta summa noraidīta")
+    RULE_CREATED = "rule.created", _("budžeta sadales noteikums izveidots")
+    RULE_CHANGED = "rule.changed", _("budžeta sadales noteikums mainīts")
+    # catalog: service types, prices, providers and their registrations, locations, tariffs
+    CATALOG_SERVICE_TYPE_CREATED = "catalog.service_type_created", _("pakalpojuma veids izveidots")
+    CATALOG_SERVICE_TYPE_CHANGED = "catalog.service_type_changed", _("pakalpojuma veids mainīts")
+    CATALOG_SERVICE_TYPE_RETIRED = (
+        "catalog.service_type_retired",
+        _("pakalpojuma veids izņemts no lietošanas"),
+    )
+    CATALOG_SERVICE_TYPE_DELETED = "catalog.service_type_deleted", _("pakalpojuma veids dzēsts")
+    CATALOG_PRICE_CREATED = "catalog.price_created", _("pašvaldības cena noteikta")
+    CATALOG_PRICE_CHANGED = "catalog.price_changed", _("pašvaldības cena mainīta")
+    CATALOG_PROVIDER_CREATED = "catalog.provider_created", _("sniedzējs reģistrēts")
+    CATALOG_PROVIDER_CHANGED = "catalog.provider_changed", _("sniedzēja dati mainīti")
+    CATALOG_MEMBER_ADDED = "catalog.member_added", _("sniedzēja darbinieks piesaistīts")
+    CATALOG_MEMBER_REMOVED = "catalog.member_removed", _("sniedzēja darbinieks atsaistīts")
+    CATALOG_REGISTRATION_CREATED = (
+        "catalog.registration_created",
+        _("sniedzēja reģistrācija pievienota"),
+    )
+    CATALOG_REGISTRATION_CHANGED = (
+        "catalog.registration_changed",
+        _("sniedzēja reģistrācija mainīta"),
+    )
+    CATALOG_REGISTRATION_OVERRIDDEN = (
+        "catalog.registration_overridden",
+        _("sniedzējs izvēlēts bez derīgas reģistrācijas"),
+    )
+    CATALOG_LOCATION_CREATED = "catalog.location_created", _("sniegšanas vieta pievienota")
+    CATALOG_LOCATION_CHANGED = "catalog.location_changed", _("sniegšanas vieta mainīta")
+    CATALOG_TARIFF_CREATED = "catalog.tariff_created", _("tarifs noteikts")
+    CATALOG_TARIFF_CHANGED = "catalog.tariff_changed", _("tarifs mainīts")
+    CATALOG_IMPORTED = "catalog.imported", _("katalogs importēts")
+    CATALOG_EXPORTED = "catalog.exported", _("katalogs eksportēts")
+    # plans: support plans, versions, goals, lines, guarantee letters
+    PLAN_CREATED = "plan.created", _("atbalsta plāns izveidots")
+    PLAN_CHANGED = "plan.changed", _("plāna melnraksts mainīts")
+    PLAN_VIEWED = "plan.viewed", _("atbalsta plāns atvērts")
+    PLAN_GOAL_ADDED = "plan.goal_added", _("plānam pievienots mērķis")
+    PLAN_GOAL_CHANGED = "plan.goal_changed", _("plāna mērķis mainīts")
+    PLAN_GOAL_REMOVED = "plan.goal_removed", _("plāna mērķis dzēsts")
+    PLAN_LINE_ADDED = "plan.line_added", _("plānam pievienots pakalpojums")
+    PLAN_LINE_CHANGED = "plan.line_changed", _("plāna pakalpojums mainīts")
+    PLAN_LINE_REMOVED = "plan.line_removed", _("plāna pakalpojums dzēsts")
+    PLAN_OVERRUN_APPROVED = "plan.overrun_approved", _("budžeta pārsniegums apstiprināts")
+    PLAN_AGREED = "plan.agreed", _("plāns saskaņots un parakstīts")
+    PLAN_ACTIVATED = "plan.activated", _("plāns stājies spēkā")
+    PLAN_SUPERSEDED = "plan.superseded", _("plāna versija aizstāta")
+    PLAN_CLOSED = "plan.closed", _("plāns slēgts")
+    PLAN_VERSION_CREATED = "plan.version_created", _("izveidota jauna plāna versija")
+    PLAN_EXTENDED = "plan.extended", _("plāna periods pagarināts")
+    LETTER_ISSUED = "letter.issued", _("garantijas vēstule izsniegta")
+    LETTER_REPLACED = "letter.replaced", _("garantijas vēstule aizstāta")
+    LETTER_DOWNLOADED = "letter.downloaded", _("garantijas vēstule lejupielādēta")
+    # reporting: downloads of aggregate reports
+    REPORT_EXPORTED = "report.exported", _("pārskats lejupielādēts")
+    # billing: invoices, their reconciliation, approval and payment, the accounting export
+    BILLING_INVOICE_SUBMITTED = "billing.invoice_submitted", _("rēķins iesniegts")
+    BILLING_INVOICE_ENTERED = "billing.invoice_entered", _("papīra rēķins ievadīts")
+    BILLING_INVOICE_RECHECKED = "billing.invoice_rechecked", _("rēķins pārbaudīts no jauna")
+    BILLING_INVOICE_CONFIRMED = "billing.invoice_confirmed", _("rēķina saturs apstiprināts")
+    BILLING_INVOICE_APPROVED = "billing.invoice_approved", _("rēķina apmaksa apstiprināta")
+    BILLING_INVOICE_REJECTED = "billing.invoice_rejected", _("rēķins noraidīts")
+    BILLING_INVOICE_PAID = "billing.invoice_paid", _("rēķins apmaksāts")
+    BILLING_EXPORTED = "billing.exported", _("rēķini eksportēti grāmatvedībai")
+    # delivery: sessions, no-shows, the shared client card, transport, emergencies, imports
+    DELIVERY_SESSION_RECORDED = "delivery.session_recorded", _("nodarbība reģistrēta")
+    DELIVERY_SESSION_CHANGED = "delivery.session_changed", _("nodarbība mainīta")
+    DELIVERY_DURATION_ACCEPTED = (
+        "delivery.duration_accepted",
+        _("nodarbības ilguma atšķirība akceptēta"),
+    )
+    DELIVERY_NO_EVIDENCE_ACCEPTED = (
+        "delivery.no_evidence_accepted",
+        _("attālinātā nodarbība apstiprināta bez pierādījumiem"),
+    )
+    DELIVERY_EVIDENCE_DOWNLOADED = (
+        "delivery.evidence_downloaded",
+        _("attālinātās nodarbības pierādījums lejupielādēts"),
+    )
+    DELIVERY_IMPORTED = "delivery.imported", _("nodarbības importētas")
+    DELIVERY_CONCLUSION_VIEWED = "delivery.conclusion_viewed", _("speciālista atzinums atvērts")
+    DELIVERY_NO_SHOW_RULE_CREATED = (
+        "delivery.no_show_rule_created",
+        _("neierašanās apmaksas noteikums noteikts"),
+    )
+    DELIVERY_EMERGENCY_DECLARED = "delivery.emergency_declared", _("izsludināta ārkārtas situācija")
+    DELIVERY_EMERGENCY_ENDED = "delivery.emergency_ended", _("ārkārtas situācija beigusies")
+    # bundle: a municipality's spreadsheet records brought in as one set of files
+    BUNDLE_IMPORTED = "bundle.imported", _("datu komplekts importēts")
+    # outcomes: goals' outcomes and plan reviews; the pseudonymised research extract
+    PLAN_GOAL_OUTCOME_RECORDED = "plan.goal_outcome_recorded", _("mērķa rezultāts novērtēts")
+    PLAN_REVIEW_RECORDED = "plan.review_recorded", _("plāns pārskatīts")
+    REPORT_EXTRACT_EXPORTED = (
+        "report.extract_exported",
+        _("pseidonimizēts izvilkums lejupielādēts"),
+    )
+
+
+def _plain(value: Any) -> Any:
+    """Turn a field value into something JSON can hold and a person can read."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The current values of `fields`, ready to compare with a later snapshot."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        attname = getattr(field, "attname", name)
+        values[name] = _plain(getattr(instance, attname))
+    return values
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Changed fields as {field: {"before": …, "after": …}}, masking the sensitive ones."""
+    changes: dict[str, dict[str, Any]] = {}
+    for name, new in after.items():
+        old = before.get(name)
+        if old == new:
+            continue
+        if name in MASKED_FIELDS:
+            changes[name] = {"before": MASK, "after": MASK}
+        else:
+            changes[name] = {"before": old, "after": new}
+    return changes
+
+
+def masked(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        name: (MASK if name in MASKED_FIELDS and value else value) for name, value in values.items()
+    }
+
+
+def audit_record(
+    *,
+    actor: Any,
+    event_type: AuditEventType,
+    subject: models.Model | None = None,
+    subject_type: str = "",
+    subject_id: str = "",
+    client_id: int | None = None,
+    municipality_id: int | None = None,
+    extra_data: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Write one audit event in the caller's transaction."""
+    if subject is not None:
+        subject_type = subject._meta.label_lower
+        subject_id = str(subject.pk)
+    actor_id = getattr(actor, "pk", None) if actor is not None and actor.is_authenticated else None
+    return AuditEvent.objects.create(
+        event_type=str(event_type),
+        actor_id=actor_id,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        client_id=client_id,
+        municipality_id=municipality_id,
+        extra_data=dict(extra_data or {}),
+        request_id=request_id_var.get(),
+    )

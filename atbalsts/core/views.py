@@ -1,0 +1,46 @@
+"""The one way pages hand a form to a service and show what went wrong."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from .errors import DomainError
+from .forms import apply_domain_error
+
+
+def require(allowed: bool) -> None:
+    """403 for an action the user may not take on something they can see."""
+    if not allowed:
+        raise PermissionDenied
+
+
+def form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    template: str,
+    context: dict[str, Any],
+    save: Callable[[dict[str, Any]], Any],
+    success_message: str,
+    success_url: Callable[[Any], str],
+) -> HttpResponse:
+    """Validate the form, hand its data to a service, redirect on success.
+
+    Invalid input or a refused rule re-renders the form with the messages on their fields and
+    status 400; nothing has been written, because the service's transaction rolled back.
+    """
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                obj = save(dict(form.cleaned_data))
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, success_message)
+                return redirect(success_url(obj))
+        return render(request, template, {**context, "form": form}, status=400)
+    return render(request, template, {**context, "form": form})

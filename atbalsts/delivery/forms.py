@@ -1,0 +1,131 @@
+"""Forms of the delivery pages: they check shape only; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from atbalsts.core.forms import StyledFormMixin
+from atbalsts.plans.models import GuaranteeLetter
+
+from . import selectors
+from .models import SessionMode, SessionStatus, Signer
+
+
+class SessionForm(StyledFormMixin, forms.Form):
+    line_key = forms.ChoiceField(label=_("Pakalpojums (vēstules rinda)"))
+    date = forms.DateField(label=_("Datums"))
+    start_time = forms.TimeField(
+        label=_("Sākuma laiks"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    duration_minutes = forms.CharField(
+        label=_("Ilgums (min)"),
+        required=False,
+        help_text=_("Tukšs — kā garantijas vēstulē."),
+    )
+    status = forms.ChoiceField(label=_("Statuss"), choices=SessionStatus.choices)
+    mode = forms.ChoiceField(label=_("Veids"), choices=SessionMode.choices)
+    recipient = forms.ChoiceField(label=_("Saņēmējs"), required=False)
+    signed_by = forms.ChoiceField(
+        label=_("Parakstīja"), choices=[("", "—"), *Signer.choices], required=False
+    )
+    signer_note = forms.CharField(
+        label=_("Piezīme par parakstu"),
+        required=False,
+        max_length=1000,
+        help_text=_(
+            "Ja parakstās sociālais darbinieks: ka sazinājās ar personu un pārliecinājās, ka "
+            "nodarbība notika."
+        ),
+    )
+    km = forms.CharField(label=_("Kilometri"), required=False)
+    ticket_amount = forms.CharField(label=_("Biļetes summa (€)"), required=False)
+    evidence_protocol = forms.CharField(
+        label=_("Attālinātās nodarbības protokols"), required=False, widget=forms.Textarea
+    )
+    evidence_file = forms.FileField(
+        label=_("Ekrānuzņēmums (PNG, JPEG vai PDF, līdz 5 MB)"), required=False
+    )
+    no_evidence_reason = forms.CharField(
+        label=_("Kāpēc pierādījumu nav (aizpilda sociālais darbinieks)"),
+        required=False,
+        max_length=1000,
+    )
+    duration_difference_reason = forms.CharField(
+        label=_("Kāpēc ilgums atšķiras no vēstules"), required=False, max_length=1000
+    )
+    goals_worked_on = forms.CharField(
+        label=_("Mērķi, pie kuriem strādāja"), required=False, widget=forms.Textarea
+    )
+    techniques = forms.CharField(
+        label=_("Izmantotās metodes"), required=False, widget=forms.Textarea
+    )
+    conclusion = forms.CharField(
+        label=_("Speciālista atzinums"),
+        required=False,
+        widget=forms.Textarea,
+        help_text=_("Sociālajam dienestam redzams tikai ar personas piekrišanu."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        letter: GuaranteeLetter,
+        social_service: bool,
+        editing: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["line_key"].choices = [  # type: ignore[attr-defined]
+            (line["key"], f"{n}. {line['service']}") for n, line in enumerate(letter.lines, start=1)
+        ]
+        recipients: list[tuple[str, str]] = [("", str(_("pats klients")))]
+        for line in letter.lines:
+            plan_line = selectors.plan_line_of(letter, line["key"])
+            if plan_line is not None and plan_line.recipient_id:
+                recipients.append((str(plan_line.recipient_id), str(plan_line.recipient)))
+        self.fields["recipient"].choices = list(dict(recipients).items())  # type: ignore[attr-defined]
+        if not social_service:
+            del self.fields["no_evidence_reason"]
+        if editing:
+            self.fields["line_key"].disabled = True
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        if not data.get("evidence_file"):
+            data.pop("evidence_file", None)
+        data["recipient"] = data.get("recipient") or None
+        if self.fields["line_key"].disabled:
+            data.pop("line_key", None)
+        return data
+
+
+class ReasonForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Pamatojums"), max_length=1000, widget=forms.Textarea)
+
+
+class NoShowRuleForm(StyledFormMixin, forms.Form):
+    share_percent = forms.CharField(
+        label=_("Apmaksājamā daļa (%)"),
+        help_text=_(
+            "Cik procentu no nodarbības cenas sniedzējs saņem, ja persona neierodas bez "
+            "brīdinājuma."
+        ),
+    )
+    valid_from = forms.DateField(label=_("Spēkā no"))
+
+
+class EmergencyForm(StyledFormMixin, forms.Form):
+    start = forms.DateField(label=_("No"))
+    end = forms.DateField(label=_("Līdz"), required=False, help_text=_("Tukšs — līdz atsaukšanai."))
+    reason = forms.CharField(label=_("Pamatojums"), max_length=500)
+
+
+class EmergencyEndForm(StyledFormMixin, forms.Form):
+    end = forms.DateField(label=_("Beidzas"))
+
+
+class ImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("Fails (CSV vai XLSX)"))

@@ -1,0 +1,133 @@
+"""Who may see and do what with sessions, no-show rules and emergency situations.
+
+- Provider staff see and record only their own organisation's sessions, for clients whose
+  letter to that organisation is in force (see `selectors.provider_letters`).
+- Social workers and the head of the client's municipality (and administrators) see every
+  session of the municipality's clients, may record them (paper attendance sheets) and alone
+  confirm the exceptions: a duration that differs from the letter, a remote session without
+  evidence, a signature by the social worker.
+- Accountants read sessions and amounts, never the notes of the shared card.
+- Auditors read, change nothing. Ministry analysts see nothing personal here.
+- Only the head (or an administrator) sets the no-show rule and declares emergencies.
+
+The notes of the shared client card follow `card_access` below: the content of confidential
+services (psychologist, psychotherapist, medical) stays with the provider that wrote it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from atbalsts.catalog.policies import own_provider_id
+from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
+from atbalsts.core.roles import Role
+from atbalsts.people.models import Client, Municipality
+from atbalsts.plans.models import GuaranteeLetter
+
+from .models import EmergencySituation, NoShowRule, Session
+
+_SOCIAL_SERVICE = frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.ADMIN})
+_READERS = _SOCIAL_SERVICE | {Role.ACCOUNTANT, Role.AUDITOR}
+_NOTE_READERS = _SOCIAL_SERVICE | {Role.AUDITOR}
+_DECIDERS = frozenset({Role.HEAD, Role.ADMIN})
+
+
+def _municipality_id_of(obj: Any) -> int | None:
+    if isinstance(obj, Municipality):
+        return obj.pk
+    if isinstance(obj, Client):
+        return obj.municipality_id
+    if isinstance(obj, Session):
+        return obj.client.municipality_id
+    if isinstance(obj, GuaranteeLetter | EmergencySituation | NoShowRule):
+        return obj.municipality_id
+    return getattr(obj, "municipality_id", None)
+
+
+def _in_scope(user: Any, obj: Any) -> bool:
+    scope = municipality_scope(user)
+    if scope is False:
+        return False
+    return scope is None or obj is None or _municipality_id_of(obj) == scope
+
+
+def _provider_id_of(obj: Any) -> int | None:
+    return getattr(obj, "provider_id", None)
+
+
+class DeliveryPolicy(Policy[Session]):
+    """Sessions. `obj` is a Session, or for CREATE the GuaranteeLetter it is recorded under.
+
+    VIEW: the session and its amount; VIEW_NOTES: the shared card notes (further limited by
+    `card_access`); CREATE/CHANGE: record and correct; DECIDE: confirm an exception.
+    """
+
+    def visible(self, user: Any, queryset: QuerySet[Session]) -> QuerySet[Session]:
+        role = role_of(user)
+        if role == Role.PROVIDER:
+            provider_id = own_provider_id(user)
+            return queryset.filter(provider_id=provider_id) if provider_id else queryset.none()
+        scope = municipality_scope(user)
+        if role not in _READERS or scope is False:
+            return queryset.none()
+        if scope is None:
+            return queryset
+        return queryset.filter(client__municipality_id=scope)
+
+    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+        role = role_of(user)
+        if role is None:
+            return False
+        if role == Role.PROVIDER:
+            provider_id = own_provider_id(user)
+            if provider_id is None or action == Action.DECIDE:
+                return False
+            if obj is not None and _provider_id_of(obj) != provider_id:
+                return False
+            return action in (Action.VIEW, Action.VIEW_NOTES, Action.CREATE, Action.CHANGE)
+        if not _in_scope(user, obj):
+            return False
+        if action == Action.VIEW:
+            return role in _READERS
+        if action == Action.VIEW_NOTES:
+            return role in _NOTE_READERS
+        if action in (Action.CREATE, Action.CHANGE, Action.DECIDE):
+            return role in _SOCIAL_SERVICE
+        return False
+
+    def is_social_service(self, user: Any) -> bool:
+        return role_of(user) in _SOCIAL_SERVICE
+
+
+class MunicipalRulePolicy(Policy[Any]):
+    """No-show rules and emergency situations: read by the municipality's staff (and by
+    provider staff, who need to know when remote work is allowed), written by the head."""
+
+    def visible(self, user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        role = role_of(user)
+        if role == Role.PROVIDER:
+            return queryset if own_provider_id(user) else queryset.none()
+        scope = municipality_scope(user)
+        if role not in _READERS or scope is False:
+            return queryset.none()
+        if scope is None:
+            return queryset
+        return queryset.filter(municipality_id=scope)
+
+    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+        role = role_of(user)
+        if role is None:
+            return False
+        if action == Action.VIEW:
+            if role == Role.PROVIDER:
+                return own_provider_id(user) is not None
+            return role in _READERS and _in_scope(user, obj)
+        if action in (Action.CREATE, Action.CHANGE):
+            return role in _DECIDERS and _in_scope(user, obj)
+        return False
+
+
+delivery_policy = DeliveryPolicy()
+municipal_rule_policy = MunicipalRulePolicy()

@@ -1,0 +1,34 @@
+"""URLs of delivery: the provider's clients, sessions, import, calendar, rules, emergencies."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "delivery"
+
+urlpatterns = [
+    path("clients/", views.my_clients, name="my_clients"),
+    path("clients/<int:pk>/", views.client_detail, name="client_detail"),
+    path("letters/<int:pk>/sessions/new/", views.session_create, name="session_create"),
+    path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
+    path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
+    path(
+        "sessions/<int:pk>/accept-duration/",
+        views.session_accept_duration,
+        name="session_accept_duration",
+    ),
+    path(
+        "sessions/<int:pk>/no-evidence/",
+        views.session_accept_no_evidence,
+        name="session_accept_no_evidence",
+    ),
+    path("sessions/<int:pk>/evidence/", views.session_evidence, name="session_evidence"),
+    path("awaiting/", views.awaiting, name="awaiting"),
+    path("import/", views.session_import, name="import"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("week/", views.week, name="week"),
+    path("emergencies/", views.emergency_list, name="emergency_list"),
+    path("emergencies/new/", views.emergency_declare, name="emergency_declare"),
+    path("emergencies/<int:pk>/end/", views.emergency_end, name="emergency_end"),
+    path("no-show-rules/", views.no_show_rules, name="no_show_rules"),
+]

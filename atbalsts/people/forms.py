@@ -1,0 +1,176 @@
+"""Forms for the people register: shape and format only; the rules live in services."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from atbalsts.core.forms import StyledFormMixin
+from atbalsts.core.roles import Role
+
+from .models import (
+    Client,
+    ClientStatus,
+    Consent,
+    Municipality,
+    Referral,
+    ReferralDecision,
+    Representative,
+    SupportCircleMember,
+    TargetGroup,
+)
+from .selectors import CLIENT_SORTS
+
+
+class ClientForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = [
+            "municipality",
+            "target_group",
+            "status",
+            "first_name",
+            "last_name",
+            "personal_code",
+            "date_of_birth",
+            "start_date",
+            "disability_group",
+            "disability_valid_until",
+            "legal_capacity",
+            "address",
+            "phone",
+            "email",
+            "languages",
+            "notes",
+        ]
+        help_texts = {
+            "date_of_birth": _("Vecās formas personas kodam to aizpilda no koda."),
+            "personal_code": _("Formā DDMMGG-NNNNN vai 32NNNN-NNNNN."),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date_of_birth"].required = False
+        # The personal code's shape is checked by the service, which explains what is wrong.
+        self.fields["personal_code"].max_length = 20  # type: ignore[attr-defined]
+        self.fields["personal_code"].widget.attrs["maxlength"] = 20
+        if user.municipality_id:
+            del self.fields["municipality"]
+        if not self.instance.pk:
+            del self.fields["status"]
+
+    def validate_unique(self) -> None:
+        """Uniqueness of the personal code is a domain rule checked by the service."""
+
+
+class ClientFilterForm(forms.Form):
+    q = forms.CharField(label=_("Meklēt"), required=False, max_length=100)
+    municipality = forms.ModelChoiceField(
+        label=_("Pašvaldība"), queryset=Municipality.objects.all(), required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Statuss"), choices=[("", _("visi")), *ClientStatus.choices], required=False
+    )
+    target_group = forms.ChoiceField(
+        label=_("Mērķa grupa"), choices=[("", _("visas")), *TargetGroup.choices], required=False
+    )
+    sort = forms.ChoiceField(
+        choices=[(key, key) for key in CLIENT_SORTS], required=False, widget=forms.HiddenInput
+    )
+
+
+class RepresentativeForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Representative
+        fields = [
+            "kind",
+            "first_name",
+            "last_name",
+            "personal_code",
+            "authority",
+            "valid_from",
+            "valid_to",
+            "phone",
+            "email",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["personal_code"].max_length = 20  # type: ignore[attr-defined]
+
+
+class CircleMemberForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = SupportCircleMember
+        fields = ["first_name", "last_name", "relation", "phone", "notes"]
+
+
+class ConsentForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["purpose", "recipient", "given_by_representative", "given_on", "notes"]
+
+    def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["given_by_representative"]
+        field.queryset = client.representatives.all()  # type: ignore[attr-defined]
+        field.empty_label = _("pats klients")  # type: ignore[attr-defined]
+
+
+class ConsentRevokeForm(StyledFormMixin, forms.Form):
+    revoked_on = forms.DateField(label=_("Atsaukta"))
+    reason = forms.CharField(label=_("Iemesls"), max_length=300, required=False)
+
+
+class ReferralForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = [
+            "target_group",
+            "first_name",
+            "last_name",
+            "personal_code",
+            "referred_by",
+            "referred_on",
+            "reason",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["personal_code"].max_length = 20  # type: ignore[attr-defined]
+
+
+class ReferralDecisionForm(StyledFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Lēmums"),
+        choices=[
+            (v, label) for v, label in ReferralDecision.choices if v != ReferralDecision.PENDING
+        ],
+    )
+    decision_reason = forms.CharField(
+        label=_("Pamatojums"),
+        max_length=500,
+        required=False,
+        help_text=_("Obligāts, ja kandidātam atsaka."),
+    )
+    decided_on = forms.DateField(label=_("Lēmuma datums"))
+    date_of_birth = forms.DateField(
+        label=_("Dzimšanas datums"),
+        required=False,
+        help_text=_("Uzņemot kandidātu ar jaunās formas personas kodu."),
+    )
+
+
+class CaseAssignmentForm(StyledFormMixin, forms.Form):
+    social_worker: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Sociālais darbinieks"), queryset=None
+    )
+    start_date = forms.DateField(label=_("No"))
+
+    def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["social_worker"].queryset = get_user_model().objects.filter(  # type: ignore[attr-defined]
+            role=Role.SOCIAL_WORKER, municipality_id=client.municipality_id, is_active=True
+        )

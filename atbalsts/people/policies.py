@@ -1,0 +1,94 @@
+"""Who may see and change people records (DOMAIN.md §3), decided in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
+from atbalsts.core.roles import Role
+
+from .models import Client, Municipality, Referral
+
+_WRITERS = frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.ADMIN})
+_IDENTITY_READERS = frozenset(
+    {Role.SOCIAL_WORKER, Role.HEAD, Role.ACCOUNTANT, Role.AUDITOR, Role.ADMIN}
+)
+_NOTE_READERS = frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.AUDITOR, Role.ADMIN})
+_AUDIT_READERS = frozenset({Role.HEAD, Role.AUDITOR, Role.ADMIN})
+
+
+def _municipality_id_of(obj: Any) -> int | None:
+    if isinstance(obj, Municipality):
+        return obj.pk
+    if isinstance(obj, int):
+        return obj
+    return getattr(obj, "municipality_id", None)
+
+
+def _in_scope(user: Any, obj: Any) -> bool:
+    scope = municipality_scope(user)
+    if scope is False:
+        return False
+    return scope is None or obj is None or _municipality_id_of(obj) == scope
+
+
+class ClientPolicy(Policy[Client]):
+    """Clients and everything hanging off them: representatives, circle, consent, cases.
+
+    `obj` is a Client (or, for CREATE, the Municipality the client would belong to).
+    """
+
+    def visible(self, user: Any, queryset: QuerySet[Client]) -> QuerySet[Client]:
+        scope = municipality_scope(user)
+        if scope is False:
+            return queryset.none()
+        if scope is None:
+            return queryset
+        return queryset.filter(municipality_id=scope)
+
+    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+        role = role_of(user)
+        if role is None or not _in_scope(user, obj):
+            return False
+        if action == Action.VIEW:
+            return role != Role.PROVIDER
+        if action == Action.VIEW_IDENTITY:
+            return role in _IDENTITY_READERS
+        if action == Action.VIEW_NOTES:
+            return role in _NOTE_READERS
+        if action == Action.VIEW_AUDIT:
+            return role in _AUDIT_READERS
+        if action in (Action.CREATE, Action.CHANGE):
+            return role in _WRITERS
+        if action in (Action.DELETE, Action.ASSIGN):
+            return role in (Role.HEAD, Role.ADMIN)
+        return False
+
+
+class ReferralPolicy(Policy[Referral]):
+    """The candidate list: social workers register referrals, the head decides."""
+
+    def visible(self, user: Any, queryset: QuerySet[Referral]) -> QuerySet[Referral]:
+        role = role_of(user)
+        scope = municipality_scope(user)
+        if role not in _WRITERS or scope is False:
+            return queryset.none()
+        if scope is None:
+            return queryset
+        return queryset.filter(municipality_id=scope)
+
+    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+        role = role_of(user)
+        if role not in _WRITERS or not _in_scope(user, obj):
+            return False
+        if action in (Action.VIEW, Action.VIEW_IDENTITY, Action.CREATE, Action.CHANGE):
+            return True
+        if action == Action.DECIDE:
+            return role in (Role.HEAD, Role.ADMIN)
+        return False
+
+
+client_policy = ClientPolicy()
+referral_policy = ReferralPolicy()

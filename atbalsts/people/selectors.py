@@ -1,0 +1,114 @@
+"""Reads of the people register; every query goes through the people policies."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from atbalsts.core.models import AuditEvent
+from atbalsts.core.policies import Action
+
+from .models import CaseAssignment, Client, Consent, Referral
+from .policies import client_policy, referral_policy
+
+CLIENT_SORTS = {
+    "name": ("last_name", "first_name", "id"),
+    "-name": ("-last_name", "-first_name", "-id"),
+    "municipality": ("municipality__name", "last_name", "id"),
+    "-municipality": ("-municipality__name", "-last_name", "-id"),
+    "start": ("start_date", "id"),
+    "-start": ("-start_date", "-id"),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+}
+_CODE_LIKE = re.compile(r"^[\d-]{2,12}$")
+
+
+@dataclass(frozen=True)
+class ClientFilters:
+    search: str = ""
+    municipality_id: int | None = None
+    status: str = ""
+    target_group: str = ""
+    sort: str = "name"
+
+
+def client_list(*, user: Any, filters: ClientFilters | None = None) -> QuerySet[Client]:
+    filters = filters or ClientFilters()
+    qs = client_policy.visible(user, Client.objects.select_related("municipality"))
+    if filters.municipality_id:
+        qs = qs.filter(municipality_id=filters.municipality_id)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.target_group:
+        qs = qs.filter(target_group=filters.target_group)
+    term = filters.search.strip()
+    if term:
+        qs = qs.filter(_client_search(user, term))
+    return qs.order_by(*CLIENT_SORTS.get(filters.sort, CLIENT_SORTS["name"]))
+
+
+def _client_search(user: Any, term: str) -> Q:
+    if not client_policy.can(user, Action.VIEW_IDENTITY):
+        # Those who may not see names or codes may not search by them either.
+        return Q(pk__in=[])
+    if _CODE_LIKE.match(term):
+        digits = term.replace("-", "")
+        code = digits[:6] + ("-" + digits[6:] if len(digits) > 6 else "")
+        return Q(personal_code__startswith=code)
+    query = Q()
+    for word in term.split():
+        query &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return query
+
+
+def client_get(*, user: Any, pk: Any) -> Client:
+    """The client if the user may see them; Http404 otherwise."""
+    return client_policy.get_visible(user, Client.objects.select_related("municipality"), pk=pk)
+
+
+def client_current_assignment(*, client: Client) -> CaseAssignment | None:
+    return client.assignments.filter(end_date__isnull=True).select_related("social_worker").first()
+
+
+def consent_current(*, client: Client) -> dict[str, list[Consent]]:
+    """Consents split into active and revoked, newest first."""
+    consents = list(client.consents.select_related("given_by_representative"))
+    return {
+        "active": [c for c in consents if c.is_active],
+        "revoked": [c for c in consents if not c.is_active],
+    }
+
+
+def referral_list(*, user: Any, decision: str = "", search: str = "") -> QuerySet[Referral]:
+    qs = referral_policy.visible(user, Referral.objects.select_related("municipality", "client"))
+    if decision:
+        qs = qs.filter(decision=decision)
+    for word in search.split():
+        qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return qs
+
+
+def referral_get(*, user: Any, pk: Any) -> Referral:
+    return referral_policy.get_visible(user, Referral.objects.select_related("municipality"), pk=pk)
+
+
+def client_audit_events(*, client: Client) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(client_id=client.pk).select_related("actor")
+
+
+def my_active_cases(*, user: Any) -> QuerySet[Client]:
+    today = timezone.localdate()
+    return (
+        client_policy.visible(user, Client.objects.all())
+        .filter(
+            assignments__social_worker=user,
+            assignments__start_date__lte=today,
+            assignments__end_date__isnull=True,
+        )
+        .distinct()
+    )

@@ -1,0 +1,433 @@
+"""Pages of the people register. Thin: forms check shape, services decide, selectors read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from atbalsts.core.errors import DomainError
+from atbalsts.core.http import AuthedHttpRequest
+from atbalsts.core.policies import Action
+from atbalsts.core.views import form_page, require
+
+from . import selectors, services
+from .forms import (
+    CaseAssignmentForm,
+    CircleMemberForm,
+    ClientFilterForm,
+    ClientForm,
+    ConsentForm,
+    ConsentRevokeForm,
+    ReferralDecisionForm,
+    ReferralForm,
+    RepresentativeForm,
+)
+from .models import Client, Consent, Representative, SupportCircleMember
+from .policies import client_policy, referral_policy
+from .pseudonyms import client_pseudonym
+
+PAGE_SIZE = 25
+
+
+def _actor_municipality(request: AuthedHttpRequest, data: dict[str, Any]) -> Any:
+    return data.pop("municipality", None) or request.user.municipality
+
+
+def _client_for_change(request: AuthedHttpRequest, pk: int) -> Client:
+    client = selectors.client_get(user=request.user, pk=pk)
+    require(client_policy.can(request.user, Action.CHANGE, client))
+    return client
+
+
+# --- clients ---------------------------------------------------------------------------------
+
+
+@login_required
+def client_list(request: AuthedHttpRequest) -> HttpResponse:
+    require(client_policy.can(request.user, Action.VIEW))
+    form = ClientFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    municipality = data.get("municipality")
+    filters = selectors.ClientFilters(
+        search=data.get("q") or "",
+        municipality_id=municipality.pk if municipality else None,
+        status=data.get("status") or "",
+        target_group=data.get("target_group") or "",
+        sort=data.get("sort") or "name",
+    )
+    page = Paginator(selectors.client_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    show_identity = client_policy.can(request.user, Action.VIEW_IDENTITY)
+    rows = [
+        {"client": c, "pseudonym": None if show_identity else client_pseudonym(c.pk)}
+        for c in page.object_list
+    ]
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "sort": filters.sort,
+        "show_identity": show_identity,
+        "show_municipality": request.user.municipality_id is None,
+        "can_create": client_policy.can(request.user, Action.CREATE),
+    }
+    template = "people/_client_table.html" if request.htmx else "people/client_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def client_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    client = selectors.client_get(user=request.user, pk=pk)
+    user = request.user
+    show_identity = client_policy.can(user, Action.VIEW_IDENTITY, client)
+    if show_identity:
+        services.client_view_record(actor=user, client=client)
+    context = {
+        "client": client,
+        "pseudonym": client_pseudonym(client.pk),
+        "show_identity": show_identity,
+        "show_notes": client_policy.can(user, Action.VIEW_NOTES, client),
+        "can_change": client_policy.can(user, Action.CHANGE, client),
+        "can_delete": client_policy.can(user, Action.DELETE, client),
+        "can_assign": client_policy.can(user, Action.ASSIGN, client),
+        "can_audit": client_policy.can(user, Action.VIEW_AUDIT, client),
+        "assignment": selectors.client_current_assignment(client=client),
+        "assignments": client.assignments.select_related("social_worker"),
+        "representatives": client.representatives.all() if show_identity else [],
+        "circle": client.circle_members.all() if show_identity else [],
+        "consents": selectors.consent_current(client=client),
+        "today": timezone.localdate(),
+    }
+    return render(request, "people/client_detail.html", context)
+
+
+@login_required
+def client_create(request: AuthedHttpRequest) -> HttpResponse:
+    require(client_policy.can(request.user, Action.CREATE))
+    form = ClientForm(request.POST or None, user=request.user)
+
+    def save(data: dict[str, Any]) -> Client:
+        municipality = _actor_municipality(request, data)
+        return services.client_create(actor=request.user, municipality=municipality, data=data)
+
+    return form_page(
+        request,
+        form,
+        template="people/client_form.html",
+        context={"title": _("Jauns klients")},
+        save=save,
+        success_message=_("Klients reģistrēts."),
+        success_url=lambda obj: obj.get_absolute_url(),
+    )
+
+
+@login_required
+def client_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    client = _client_for_change(request, pk)
+    form = ClientForm(
+        request.POST or None, instance=Client.objects.get(pk=client.pk), user=request.user
+    )
+
+    def save(data: dict[str, Any]) -> Client:
+        data.pop("municipality", None)
+        return services.client_update(actor=request.user, client=client, data=data)
+
+    return form_page(
+        request,
+        form,
+        template="people/client_form.html",
+        context={"title": _("Labot klienta datus"), "client": client},
+        save=save,
+        success_message=_("Izmaiņas saglabātas."),
+        success_url=lambda obj: client.get_absolute_url(),
+    )
+
+
+@login_required
+def client_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    client = selectors.client_get(user=request.user, pk=pk)
+    require(client_policy.can(request.user, Action.DELETE, client))
+    if request.method == "POST":
+        try:
+            services.client_delete(actor=request.user, client=client)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            return redirect(client.get_absolute_url())
+        messages.success(request, _("Klients dzēsts."))
+        return redirect("people:client_list")
+    return render(
+        request,
+        "confirm_delete.html",
+        {
+            "title": _("Dzēst klientu"),
+            "question": _("Vai tiešām dzēst klientu %(name)s? To nevar atsaukt.")
+            % {"name": client.full_name},
+            "cancel_url": client.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+def client_audit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    client = selectors.client_get(user=request.user, pk=pk)
+    require(client_policy.can(request.user, Action.VIEW_AUDIT, client))
+    page = Paginator(selectors.client_audit_events(client=client), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "people/client_audit.html", {"client": client, "page": page})
+
+
+# --- representatives, circle, consent, assignment ---------------------------------------------
+
+
+@login_required
+def representative_form(
+    request: AuthedHttpRequest, pk: int, rep_pk: int | None = None
+) -> HttpResponse:
+    client = _client_for_change(request, pk)
+    rep = get_object_or_404(Representative, pk=rep_pk, client=client) if rep_pk else None
+    form = RepresentativeForm(request.POST or None, instance=rep)
+
+    def save(data: dict[str, Any]) -> Representative:
+        if rep is None:
+            return services.representative_create(actor=request.user, client=client, data=data)
+        return services.representative_update(actor=request.user, representative=rep, data=data)
+
+    return form_page(
+        request,
+        form,
+        template="people/child_form.html",
+        context={"client": client, "title": _("Pārstāvis")},
+        save=save,
+        success_message=_("Pārstāvis saglabāts."),
+        success_url=lambda obj: client.get_absolute_url(),
+    )
+
+
+@login_required
+def representative_delete(request: AuthedHttpRequest, pk: int, rep_pk: int) -> HttpResponse:
+    client = _client_for_change(request, pk)
+    rep = get_object_or_404(Representative, pk=rep_pk, client=client)
+    if request.method == "POST":
+        try:
+            services.representative_delete(actor=request.user, representative=rep)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Pārstāvis dzēsts."))
+        return redirect(client.get_absolute_url())
+    return render(
+        request,
+        "confirm_delete.html",
+        {
+            "title": _("Dzēst pārstāvi"),
+            "question": _("Vai tiešām dzēst pārstāvi %(name)s?") % {"name": rep},
+            "cancel_url": client.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+def circle_member_form(
+    request: AuthedHttpRequest, pk: int, member_pk: int | None = None
+) -> HttpResponse:
+    client = _client_for_change(request, pk)
+    member = (
+        get_object_or_404(SupportCircleMember, pk=member_pk, client=client) if member_pk else None
+    )
+    form = CircleMemberForm(request.POST or None, instance=member)
+
+    def save(data: dict[str, Any]) -> SupportCircleMember:
+        if member is None:
+            return services.circle_member_create(actor=request.user, client=client, data=data)
+        return services.circle_member_update(actor=request.user, member=member, data=data)
+
+    return form_page(
+        request,
+        form,
+        template="people/child_form.html",
+        context={"client": client, "title": _("Dabiskā atbalsta loka dalībnieks")},
+        save=save,
+        success_message=_("Atbalsta loka dalībnieks saglabāts."),
+        success_url=lambda obj: client.get_absolute_url(),
+    )
+
+
+@login_required
+def circle_member_delete(request: AuthedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    client = _client_for_change(request, pk)
+    member = get_object_or_404(SupportCircleMember, pk=member_pk, client=client)
+    if request.method == "POST":
+        try:
+            services.circle_member_delete(actor=request.user, member=member)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Atbalsta loka dalībnieks dzēsts."))
+        return redirect(client.get_absolute_url())
+    return render(
+        request,
+        "confirm_delete.html",
+        {
+            "title": _("Dzēst atbalsta loka dalībnieku"),
+            "question": _("Vai tiešām dzēst %(name)s no atbalsta loka?") % {"name": member},
+            "cancel_url": client.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+def consent_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    client = _client_for_change(request, pk)
+    form = ConsentForm(
+        request.POST or None, client=client, initial={"given_on": timezone.localdate()}
+    )
+    return form_page(
+        request,
+        form,
+        template="people/child_form.html",
+        context={"client": client, "title": _("Piekrišana")},
+        save=lambda data: services.consent_give(actor=request.user, client=client, data=data),
+        success_message=_("Piekrišana reģistrēta."),
+        success_url=lambda obj: client.get_absolute_url(),
+    )
+
+
+@login_required
+def consent_revoke(request: AuthedHttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    client = _client_for_change(request, pk)
+    consent = get_object_or_404(Consent, pk=consent_pk, client=client)
+    form = ConsentRevokeForm(request.POST or None, initial={"revoked_on": timezone.localdate()})
+    return form_page(
+        request,
+        form,
+        template="people/child_form.html",
+        context={
+            "client": client,
+            "title": _("Atsaukt piekrišanu: %(purpose)s")
+            % {"purpose": consent.get_purpose_display()},
+        },
+        save=lambda data: services.consent_revoke(
+            actor=request.user,
+            consent=consent,
+            revoked_on=data["revoked_on"],
+            reason=data["reason"],
+        ),
+        success_message=_("Piekrišana atsaukta."),
+        success_url=lambda obj: client.get_absolute_url(),
+    )
+
+
+@login_required
+def case_assign(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    client = selectors.client_get(user=request.user, pk=pk)
+    require(client_policy.can(request.user, Action.ASSIGN, client))
+    form = CaseAssignmentForm(
+        request.POST or None, client=client, initial={"start_date": timezone.localdate()}
+    )
+    return form_page(
+        request,
+        form,
+        template="people/child_form.html",
+        context={"client": client, "title": _("Piešķirt lietu")},
+        save=lambda data: services.case_assign(actor=request.user, client=client, **data),
+        success_message=_("Lieta piešķirta."),
+        success_url=lambda obj: client.get_absolute_url(),
+    )
+
+
+# --- intake ----------------------------------------------------------------------------------
+
+
+@login_required
+def referral_list(request: AuthedHttpRequest) -> HttpResponse:
+    require(referral_policy.can(request.user, Action.VIEW))
+    decision = request.GET.get("decision", "")
+    search = request.GET.get("q", "")[:100]
+    page = Paginator(
+        selectors.referral_list(user=request.user, decision=decision, search=search), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/referral_list.html",
+        {
+            "page": page,
+            "decision": decision,
+            "q": search,
+            "can_decide": referral_policy.can(request.user, Action.DECIDE),
+        },
+    )
+
+
+@login_required
+def referral_form(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
+    referral = selectors.referral_get(user=request.user, pk=pk) if pk else None
+    require(
+        referral_policy.can(request.user, Action.CHANGE if referral else Action.CREATE, referral)
+    )
+    form = ReferralForm(
+        request.POST or None, instance=referral, initial={"referred_on": timezone.localdate()}
+    )
+
+    def save(data: dict[str, Any]) -> Any:
+        if referral is None:
+            municipality = request.user.municipality
+            if municipality is None:
+                raise DomainError(_("Nosūtījumus reģistrē pašvaldības darbinieki."))
+            return services.referral_create(
+                actor=request.user, municipality=municipality, data=data
+            )
+        return services.referral_update(actor=request.user, referral=referral, data=data)
+
+    return form_page(
+        request,
+        form,
+        template="people/referral_form.html",
+        context={"title": _("Kandidāts"), "referral": referral},
+        save=save,
+        success_message=_("Nosūtījums saglabāts."),
+        success_url=lambda obj: reverse("people:referral_list"),
+    )
+
+
+@login_required
+def referral_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    referral = selectors.referral_get(user=request.user, pk=pk)
+    require(referral_policy.can(request.user, Action.DECIDE, referral))
+    form = ReferralDecisionForm(request.POST or None, initial={"decided_on": timezone.localdate()})
+
+    def save(data: dict[str, Any]) -> Any:
+        client_data = {"date_of_birth": data["date_of_birth"]} if data.get("date_of_birth") else {}
+        decided = services.referral_decide(
+            actor=request.user,
+            referral=referral,
+            decision=data["decision"],
+            reason=data["decision_reason"],
+            decided_on=data["decided_on"],
+            client_data=client_data,
+        )
+        return decided.client or decided
+
+    return form_page(
+        request,
+        form,
+        template="people/referral_form.html",
+        context={
+            "title": _("Lēmums par kandidātu %(name)s") % {"name": referral},
+            "referral": referral,
+        },
+        save=save,
+        success_message=_("Lēmums saglabāts."),
+        success_url=lambda obj: (
+            obj.get_absolute_url() if isinstance(obj, Client) else reverse("people:referral_list")
+        ),
+    )

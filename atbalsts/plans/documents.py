@@ -1,0 +1,94 @@
+"""The plan's documents: the guarantee letter and the easy-to-read summary, as data for pages
+and as PDFs rendered with the bundled font."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from atbalsts.catalog.models import ServiceUnit
+from atbalsts.core.pdf import render_pdf
+from atbalsts.people.models import TargetGroup
+
+from .models import FundingSource, GuaranteeLetter, PlanVersion
+from .selectors import plan_budget_total, version_budget_total, version_lines
+
+
+def letter_context(letter: GuaranteeLetter) -> dict[str, Any]:
+    lines = []
+    for row in letter.lines:
+        lines.append(
+            {
+                **row,
+                "start": dt.date.fromisoformat(row["start"]),
+                "end": dt.date.fromisoformat(row["end"]),
+                "quantity": Decimal(row["quantity"]),
+                "unit_price": Decimal(row["unit_price"]) if row["unit_price"] else None,
+                "total": Decimal(row["total"]),
+            }
+        )
+    identity = dict(letter.client_identity)
+    if identity.get("date_of_birth"):
+        identity["date_of_birth"] = dt.date.fromisoformat(identity["date_of_birth"])
+    return {
+        "letter": letter,
+        "lines": lines,
+        "identity": identity,
+        "contact": letter.social_worker_contact,
+        "municipality": letter.municipality,
+        "replaces": letter.replaces.order_by("issued_at").first(),
+        "show_registration_number": letter.provider.kind == "legal",
+    }
+
+
+def letter_pdf(letter: GuaranteeLetter) -> bytes:
+    return render_pdf("plans/letter_pdf.html", letter_context(letter))
+
+
+def _how_often(quantity: Decimal, unit: str) -> str:
+    n = f"{quantity.normalize():f}".replace(".", ",")
+    if unit == ServiceUnit.HOUR:
+        return _("%(n)s stundas mēnesī") % {"n": n}
+    if unit == ServiceUnit.DAY:
+        return _("%(n)s dienas mēnesī") % {"n": n}
+    if unit == ServiceUnit.KM:
+        return _("%(n)s km mēnesī") % {"n": n}
+    return _("%(n)s reizes mēnesī") % {"n": n}
+
+
+def summary_context(version: PlanVersion) -> dict[str, Any]:
+    """The plan in plain words: my goals, who helps me, when, how much of my budget is used."""
+    client = version.plan.client
+    helpers = []
+    for line in version_lines(version):
+        helpers.append(
+            {
+                "service": line.service_type.name_lv,
+                "provider": line.provider.name,
+                "for_whom": str(line.recipient) if line.recipient else "",
+                "start": line.start,
+                "end": line.end,
+                "how_often": _how_often(line.quantity, line.service_type.unit),
+                "minutes": line.session_minutes,
+                "from_budget": line.funding_source == FundingSource.INDIVIDUAL_BUDGET,
+            }
+        )
+    budget = plan_budget_total(version)
+    used = version_budget_total(version)
+    return {
+        "version": version,
+        "client": client,
+        "child": client.target_group == TargetGroup.CHILD_FT,
+        "goals": list(version.goals.all()),
+        "helpers": helpers,
+        "budget": budget,
+        "used": used,
+        "left": budget - used,
+    }
+
+
+def summary_pdf(version: PlanVersion) -> bytes:
+    return render_pdf("plans/summary_pdf.html", summary_context(version))

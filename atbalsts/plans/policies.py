@@ -1,0 +1,101 @@
+"""Who may see and change support plans and guarantee letters, decided in one place.
+
+- Social workers and the head of the client's municipality (and administrators) write plans.
+- Only the head (or an administrator) approves an individual-budget overrun.
+- Accountants read the money side: lines, totals, budget fit and guarantee letters, but not
+  the goals' free text nor the notes (they are the person's own words about their life), nor
+  the easy-to-read summary, which is built from the goals.
+- Auditors of the municipality (or of all, without one) read everything, change nothing.
+- Ministry analysts see no individual plans (they get aggregates elsewhere); provider staff
+  see nothing here yet (issue 5 shows them their own letters).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
+from atbalsts.core.roles import Role
+from atbalsts.people.models import Client, Municipality
+
+from .models import Goal, GuaranteeLetter, PlanLine, PlanVersion, SupportPlan
+
+_WRITERS = frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.ADMIN})
+_CONTENT_READERS = _WRITERS | {Role.AUDITOR}
+_MONEY_READERS = _CONTENT_READERS | {Role.ACCOUNTANT}
+_DECIDERS = frozenset({Role.HEAD, Role.ADMIN})
+
+
+def _municipality_id_of(obj: Any) -> int | None:
+    if isinstance(obj, Municipality):
+        return obj.pk
+    if isinstance(obj, Client):
+        return obj.municipality_id
+    if isinstance(obj, SupportPlan):
+        return obj.client.municipality_id
+    if isinstance(obj, PlanVersion):
+        return obj.plan.client.municipality_id
+    if isinstance(obj, Goal | PlanLine):
+        return obj.version.plan.client.municipality_id
+    if isinstance(obj, GuaranteeLetter):
+        return obj.municipality_id
+    return getattr(obj, "municipality_id", None)
+
+
+def _in_scope(user: Any, obj: Any) -> bool:
+    scope = municipality_scope(user)
+    if scope is False:
+        return False
+    return scope is None or obj is None or _municipality_id_of(obj) == scope
+
+
+def _scoped(user: Any, queryset: QuerySet[Any], path: str) -> Any:
+    scope = municipality_scope(user)
+    if role_of(user) not in _MONEY_READERS or scope is False:
+        return queryset.none()
+    if scope is None:
+        return queryset
+    return queryset.filter(**{path: scope})
+
+
+class PlanPolicy(Policy[SupportPlan]):
+    """Plans, their versions, goals and lines, and the guarantee letters.
+
+    VIEW: the plan, its lines and money, the letters; VIEW_NOTES: the goals' text, notes and
+    the easy-to-read summary; CREATE/CHANGE: write drafts, agree, activate, extend, issue
+    letters; DECIDE: approve an individual-budget overrun. `obj` is a plan, a version, a
+    letter, or (for CREATE) the client.
+    """
+
+    def visible(self, user: Any, queryset: QuerySet[SupportPlan]) -> QuerySet[SupportPlan]:
+        result: QuerySet[SupportPlan] = _scoped(user, queryset, "client__municipality_id")
+        return result
+
+    def visible_versions(self, user: Any, queryset: QuerySet[PlanVersion]) -> QuerySet[PlanVersion]:
+        result: QuerySet[PlanVersion] = _scoped(user, queryset, "plan__client__municipality_id")
+        return result
+
+    def visible_letters(
+        self, user: Any, queryset: QuerySet[GuaranteeLetter]
+    ) -> QuerySet[GuaranteeLetter]:
+        result: QuerySet[GuaranteeLetter] = _scoped(user, queryset, "municipality_id")
+        return result
+
+    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+        role = role_of(user)
+        if role is None or not _in_scope(user, obj):
+            return False
+        if action == Action.VIEW:
+            return role in _MONEY_READERS
+        if action == Action.VIEW_NOTES:
+            return role in _CONTENT_READERS
+        if action in (Action.CREATE, Action.CHANGE):
+            return role in _WRITERS
+        if action == Action.DECIDE:
+            return role in _DECIDERS
+        return False
+
+
+plan_policy = PlanPolicy()

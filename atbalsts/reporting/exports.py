@@ -1,0 +1,400 @@
+"""The pilot report as JSON, CSV, XLSX and PDF: the same figures in every format.
+
+JSON is the reference: the API, the page's download and `manage.py ib_report` all give
+`report_json()`. Money is a string with two decimals ("5458.70"), never a float.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from atbalsts.core.audit import AuditEventType, audit_record
+from atbalsts.core.pdf import render_pdf
+
+from .charts import bar_chart, column_chart
+from .selectors import EXTRACT_HEADER, BandNeed, OutcomesReport, PilotReport
+
+FORMATS = ("json", "csv", "xlsx", "pdf")
+CONTENT_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+CSV_HEADER = ("service", "persons", "spent_eur")
+CSV_TABLES = ("services", "outcomes", "budget_needed")
+OUTCOMES_CSV_HEADER = ("indicator", "domain", "count")
+BUDGET_NEEDED_CSV_HEADER = (
+    "target_group",
+    "band",
+    "band_monthly_eur",
+    "clients",
+    "average_monthly_eur",
+    "max_monthly_eur",
+)
+MONEY_FORMAT = "#,##0.00"
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def scope_label(report: PilotReport) -> str:
+    if report.national:
+        return _("Visa valsts")
+    return ", ".join(m.name for m in report.municipalities)
+
+
+def period_label(report: PilotReport) -> str:
+    return f"{report.date_from:%d.%m.%Y}–{report.date_to:%d.%m.%Y}"
+
+
+def filename(report: PilotReport, fmt: str) -> str:
+    scope = "visa-valsts" if report.national else "-".join(m.code for m in report.municipalities)
+    group = report.target_group or "visas-grupas"
+    return (
+        slugify(
+            f"pilota-parskats-{scope}-{group}-{report.date_from:%Y%m%d}-{report.date_to:%Y%m%d}"
+        )
+        + f".{fmt}"
+    )
+
+
+def outcomes_json(outcomes: OutcomesReport | None) -> dict[str, Any] | None:
+    if outcomes is None:
+        return None
+    return {
+        "goals_by_domain": [
+            {
+                "domain": d.domain,
+                "label": d.label,
+                "achieved": d.achieved,
+                "partly_achieved": d.partly,
+                "not_achieved": d.not_achieved,
+            }
+            for d in outcomes.domains
+        ],
+        "reviewed_clients": outcomes.reviewed_clients,
+        "started_paid_work": outcomes.started_paid_work,
+        "moved_to_live_on_own": outcomes.moved_to_live_on_own,
+        "widened_support_circle": outcomes.widened_support_circle,
+    }
+
+
+def budget_needed_json(needed: list[BandNeed] | None) -> list[dict[str, Any]] | None:
+    if needed is None:
+        return None
+    return [
+        {
+            "target_group": b.target_group,
+            "band": b.band_code or None,
+            "band_monthly_amount": _money(b.band_monthly),
+            "clients": b.clients,
+            "average_monthly_spent": _money(b.average),
+            "max_monthly_spent": _money(b.maximum),
+        }
+        for b in needed
+    ]
+
+
+def report_json(report: PilotReport) -> dict[str, Any]:
+    return {
+        "report": "pilot",
+        "national": report.national,
+        "municipalities": [{"code": m.code, "name": m.name} for m in report.municipalities],
+        "target_group": report.target_group,
+        "date_from": report.date_from.isoformat(),
+        "date_to": report.date_to.isoformat(),
+        "total_spent": _money(report.total),
+        "by_funding_source": [
+            {"funding_source": s.funding_source, "label": s.label, "amount": _money(s.amount)}
+            for s in report.by_source
+        ],
+        "clients": report.clients,
+        "client_months": report.client_months,
+        "average_per_person_month": _money(report.average_per_person_month),
+        "average_months": _money(report.average_months),
+        "services": [
+            {
+                "service_type": s.code,
+                "service": s.name,
+                "persons": s.persons,
+                "spent": _money(s.amount),
+            }
+            for s in report.services
+        ],
+        "monthly": [
+            {"month": f"{m.month:%Y-%m}", "amount": _money(m.amount)} for m in report.monthly
+        ],
+        "outcomes": outcomes_json(report.outcomes),
+        "budget_needed": budget_needed_json(report.budget_needed),
+    }
+
+
+def _outcome_rows(outcomes: OutcomesReport | None) -> list[list[Any]]:
+    if outcomes is None:
+        return []
+    rows: list[list[Any]] = []
+    for d in outcomes.domains:
+        rows += [
+            ["goals_achieved", d.domain, d.achieved],
+            ["goals_partly_achieved", d.domain, d.partly],
+            ["goals_not_achieved", d.domain, d.not_achieved],
+        ]
+    return [
+        *rows,
+        ["reviewed_clients", "", outcomes.reviewed_clients],
+        ["started_paid_work", "", outcomes.started_paid_work],
+        ["moved_to_live_on_own", "", outcomes.moved_to_live_on_own],
+        ["widened_support_circle", "", outcomes.widened_support_circle],
+    ]
+
+
+def report_csv(report: PilotReport, table: str = "services") -> bytes:
+    """One table of the report, UTF-8 with a BOM so that Excel shows the Latvian letters:
+    `services` (the columns of the published pilot tables), `outcomes` (indicator, domain,
+    count) or `budget_needed` (per target group and band)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if table == "outcomes":
+        writer.writerow(OUTCOMES_CSV_HEADER)
+        writer.writerows(_outcome_rows(report.outcomes))
+    elif table == "budget_needed":
+        writer.writerow(BUDGET_NEEDED_CSV_HEADER)
+        for b in report.budget_needed or []:
+            writer.writerow(
+                [
+                    b.target_group,
+                    b.band_code,
+                    _money(b.band_monthly) or "",
+                    b.clients,
+                    _money(b.average),
+                    _money(b.maximum),
+                ]
+            )
+    else:
+        writer.writerow(CSV_HEADER)
+        for s in report.services:
+            writer.writerow([s.name, s.persons, _money(s.amount)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list[Any]]) -> None:
+    sheet = workbook.create_sheet(title)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    for column in sheet.iter_cols(min_row=2):
+        for cell in column:
+            if isinstance(cell.value, Decimal):
+                cell.number_format = MONEY_FORMAT
+    sheet.column_dimensions["A"].width = 60
+
+
+def report_xlsx(report: PilotReport) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    _sheet(
+        workbook,
+        _("Kopsavilkums"),
+        [_("Rādītājs"), _("Vērtība")],
+        [
+            [_("Pašvaldības"), scope_label(report)],
+            [_("Mērķa grupa"), report.target_group_label or _("visas")],
+            [_("Periods"), period_label(report)],
+            [_("Kopā izlietots, EUR"), report.total],
+            [_("Klientu skaits"), report.clients],
+            [_("Saņemto mēnešu summa"), report.client_months],
+            [_("Vidēji uz personu mēnesī, EUR"), report.average_per_person_month],
+            [_("Vidējais mēnešu skaits"), report.average_months],
+        ],
+    )
+    _sheet(
+        workbook,
+        _("Pakalpojumi"),
+        [_("Pakalpojums"), _("Personas"), _("Izlietots, EUR")],
+        [[s.name, s.persons, s.amount] for s in report.services],
+    )
+    _sheet(
+        workbook,
+        _("Finansējuma avoti"),
+        [_("Finansējuma avots"), _("Izlietots, EUR")],
+        [[s.label, s.amount] for s in report.by_source],
+    )
+    _sheet(
+        workbook,
+        _("Pa mēnešiem"),
+        [_("Mēnesis"), _("Izlietots, EUR")],
+        [[f"{m.month:%m.%Y}", m.amount] for m in report.monthly],
+    )
+    if report.outcomes is not None:
+        o = report.outcomes
+        _sheet(
+            workbook,
+            _("Mērķu rezultāti"),
+            [_("Dzīves joma"), _("Sasniegti"), _("Daļēji sasniegti"), _("Nav sasniegti")],
+            [[d.label, d.achieved, d.partly, d.not_achieved] for d in o.domains]
+            + [
+                [],
+                [_("Pārskatīti klienti"), o.reviewed_clients],
+                [_("Sāka algotu darbu"), o.started_paid_work],
+                [_("Sāka dzīvot patstāvīgi"), o.moved_to_live_on_own],
+                [_("Paplašināja atbalsta loku"), o.widened_support_circle],
+            ],
+        )
+    if report.budget_needed is not None:
+        _sheet(
+            workbook,
+            _("Vajadzīgais budžets"),
+            [
+                _("Mērķa grupa"),
+                _("Budžeta grupa"),
+                _("Grupas budžets mēnesī, EUR"),
+                _("Klienti"),
+                _("Vidēji izlietots mēnesī, EUR"),
+                _("Maksimāli izlietots mēnesī, EUR"),
+            ],
+            [
+                [
+                    b.target_group_label,
+                    b.band_code or _("bez indikatīvā budžeta"),
+                    b.band_monthly,
+                    b.clients,
+                    b.average,
+                    b.maximum,
+                ]
+                for b in report.budget_needed
+            ],
+        )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Charts:
+    services: str
+    sources: str
+    months: str
+
+
+def report_charts(report: PilotReport) -> Charts:
+    return Charts(
+        services=bar_chart(
+            [(s.name, s.amount) for s in report.services],
+            title=_("Izlietotais pa pakalpojumiem"),
+        ),
+        sources=bar_chart(
+            [(s.label, s.amount) for s in report.by_source],
+            title=_("Izlietotais pa finansējuma avotiem"),
+        ),
+        months=column_chart(
+            [(f"{m.month:%m.%Y}", m.amount) for m in report.monthly],
+            title=_("Izlietotais pa mēnešiem"),
+        ),
+    )
+
+
+def report_context(report: PilotReport) -> dict[str, Any]:
+    return {
+        "report": report,
+        "scope": scope_label(report),
+        "period": period_label(report),
+        "charts": report_charts(report),
+    }
+
+
+def report_pdf(report: PilotReport) -> bytes:
+    return render_pdf("reporting/pilot_report_pdf.html", report_context(report))
+
+
+def report_export(*, actor: Any, report: PilotReport, fmt: str, table: str = "services") -> bytes:
+    """The report as a file in `fmt` (one of FORMATS; for CSV, one of CSV_TABLES); the
+    download is recorded in the audit trail (who took which aggregate, when)."""
+    if fmt == "json":
+        content = json.dumps(report_json(report), ensure_ascii=False, indent=2).encode("utf-8")
+    elif fmt == "csv":
+        content = report_csv(report, table)
+    elif fmt == "xlsx":
+        content = report_xlsx(report)
+    elif fmt == "pdf":
+        content = report_pdf(report)
+    else:
+        raise ValueError(fmt)
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.REPORT_EXPORTED,
+        subject_type="reporting.pilot_report",
+        municipality_id=report.municipalities[0].pk if len(report.municipalities) == 1 else None,
+        extra_data={
+            "format": fmt,
+            **({"table": table} if fmt == "csv" else {}),
+            "municipalities": [m.code for m in report.municipalities] or ["all"],
+            "target_group": report.target_group,
+            "date_from": report.date_from.isoformat(),
+            "date_to": report.date_to.isoformat(),
+        },
+    )
+    return content
+
+
+# --- the pseudonymised extract for research ------------------------------------------------------
+
+
+def extract_filename(*, municipalities: list[Any], date_from: Any, date_to: Any) -> str:
+    scope = "-".join(m.code for m in municipalities) or "visa-valsts"
+    return slugify(f"izvilkums-{scope}-{date_from:%Y%m%d}-{date_to:%Y%m%d}") + ".csv"
+
+
+class _Echo:
+    """A file-like object that hands back what is written, for streaming csv.writer rows."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def extract_csv_chunks(rows: Iterator[tuple[str, ...]]) -> Iterator[bytes]:
+    """The extract's rows as CSV bytes, one line at a time, UTF-8 with a BOM first."""
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    yield "\ufeff".encode()
+    for row in rows:
+        yield writer.writerow(row).encode("utf-8")
+
+
+def extract_record(
+    *,
+    actor: Any,
+    municipalities: list[Any],
+    target_group: str | None,
+    date_from: Any,
+    date_to: Any,
+    via: str,
+) -> None:
+    """Taking the pseudonymised extract is an audit event (who, which scope, when)."""
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.REPORT_EXTRACT_EXPORTED,
+        subject_type="reporting.research_extract",
+        municipality_id=municipalities[0].pk if len(municipalities) == 1 else None,
+        extra_data={
+            "via": via,
+            "columns": list(EXTRACT_HEADER),
+            "municipalities": [m.code for m in municipalities] or ["all"],
+            "target_group": target_group,
+            "date_from": date_from.isoformat(),
+            "date_to": date_to.isoformat(),
+        },
+    )

@@ -1,0 +1,187 @@
+"""The start page: what the signed-in user has to do today, gathered from every domain."""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from atbalsts.assessment import selectors as assessment_selectors
+from atbalsts.billing import selectors as billing_selectors
+from atbalsts.catalog import selectors as catalog_selectors
+from atbalsts.core.errors import NotPermitted
+from atbalsts.core.http import AuthedHttpRequest
+from atbalsts.core.policies import Action, role_of
+from atbalsts.core.roles import Role
+from atbalsts.delivery import selectors as delivery_selectors
+from atbalsts.people import selectors as people_selectors
+from atbalsts.plans import selectors as plans_selectors
+
+from . import exports, selectors
+from .forms import CaseloadForm, PilotReportForm, ResearchExtractForm
+from .policies import report_policy
+from .selectors import PilotReport
+
+
+@login_required
+def home(request: AuthedHttpRequest) -> HttpResponse:
+    role = role_of(request.user)
+    context: dict[str, Any] = {"role": role}
+    if role == Role.SOCIAL_WORKER:
+        context["my_cases"] = people_selectors.my_active_cases(user=request.user).order_by(
+            "last_name", "first_name"
+        )[:50]
+    if role in (Role.SOCIAL_WORKER, Role.HEAD):
+        context["pending_referrals"] = people_selectors.referral_list(
+            user=request.user, decision="pending"
+        ).count()
+    # assessment: re-assessments due and overdue; budget overrides waiting for the head
+    if role in (Role.SOCIAL_WORKER, Role.HEAD):
+        context["reassessments"] = assessment_selectors.reassessments_due(
+            user=request.user, today=timezone.localdate()
+        )
+        context["pending_overrides"] = assessment_selectors.overrides_pending(
+            user=request.user
+        ).count()
+    # catalog: provider registrations that lapsed lately or lapse soon (for those who keep them)
+    if role in (Role.HEAD, Role.ADMIN):
+        context["catalog_today"] = timezone.localdate()
+        context["lapsing_registrations"] = catalog_selectors.registrations_lapsing(
+            user=request.user, today=context["catalog_today"]
+        )[:20]
+    # billing: invoices waiting for the user, and budgets running out or left unused
+    if role in (Role.SOCIAL_WORKER, Role.HEAD, Role.ACCOUNTANT):
+        context["invoices_waiting"] = billing_selectors.invoices_waiting(user=request.user)
+    if role == Role.SOCIAL_WORKER:
+        context["budget_warnings"] = billing_selectors.ledger_warnings(
+            user=request.user, today=timezone.localdate()
+        )
+    # delivery: the provider's clients; sessions waiting for a social worker; the week ahead
+    if role == Role.PROVIDER:
+        context["provider_clients"] = delivery_selectors.my_clients(user=request.user)
+    if role in (Role.SOCIAL_WORKER, Role.HEAD):
+        context["sessions_awaiting"] = delivery_selectors.sessions_awaiting_decision(
+            user=request.user
+        ).count()
+    if role == Role.SOCIAL_WORKER:
+        context["week_due"] = delivery_selectors.week_due(user=request.user)
+    # plans: drafts to finish and agreed plans to put in force
+    if role in (Role.SOCIAL_WORKER, Role.HEAD):
+        context["plans_awaiting"] = plans_selectors.versions_awaiting(user=request.user)[:20]
+    return render(request, "reporting/home.html", context)
+
+
+# --- reports: the pilot report and the caseload ------------------------------------------------
+
+
+def _pilot_form(request: AuthedHttpRequest) -> PilotReportForm:
+    """Municipal roles see no municipality field: their report is their own municipality's
+    (asking for another one in the address is refused with 403)."""
+    return PilotReportForm(request.GET or None)
+
+
+def _pilot_report(request: AuthedHttpRequest, form: PilotReportForm) -> PilotReport:
+    try:
+        return selectors.pilot_report_evaluated(user=request.user, **form.report_params())
+    except NotPermitted as exc:
+        raise PermissionDenied from exc
+
+
+@login_required
+def pilot_report(request: AuthedHttpRequest) -> HttpResponse:
+    if not report_policy.can(request.user, Action.VIEW):
+        raise PermissionDenied
+    form = _pilot_form(request)
+    context: dict[str, Any] = {
+        "form": form,
+        "national": report_policy.is_national(request.user),
+        "formats": exports.FORMATS,
+        "can_caseload": report_policy.can(request.user, Action.VIEW_NOTES),
+    }
+    if not form.is_bound:
+        return render(request, "reporting/pilot_report.html", context)
+    if not form.is_valid():
+        return render(request, "reporting/pilot_report.html", context, status=400)
+    report = _pilot_report(request, form)
+    context.update(exports.report_context(report))
+    context["query"] = request.GET.urlencode()
+    return render(request, "reporting/pilot_report.html", context)
+
+
+@login_required
+def pilot_report_download(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
+    table = request.GET.get("table", "services")
+    if fmt not in exports.FORMATS or table not in exports.CSV_TABLES:
+        raise Http404
+    if not report_policy.can(request.user, Action.VIEW):
+        raise PermissionDenied
+    form = _pilot_form(request)
+    if not form.is_valid():
+        context = {"form": form, "national": report_policy.is_national(request.user)}
+        return render(request, "reporting/pilot_report.html", context, status=400)
+    report = _pilot_report(request, form)
+    content = exports.report_export(actor=request.user, report=report, fmt=fmt, table=table)
+    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
+    name = exports.filename(report, fmt)
+    if fmt == "csv" and table != "services":
+        name = name.replace("pilota-parskats", f"pilota-parskats-{table.replace('_', '-')}")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def research_extract(request: AuthedHttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The pseudonymised CSV extract for research, streamed row by row (memory stays flat)."""
+    if not report_policy.can(request.user, Action.VIEW):
+        raise PermissionDenied
+    form = ResearchExtractForm(request.GET or None)
+    if not form.is_valid():
+        context = {"form": form, "national": report_policy.is_national(request.user)}
+        return render(request, "reporting/pilot_report.html", context, status=400)
+    params = form.report_params()
+    try:
+        rows = selectors.research_extract(user=request.user, **params)
+    except NotPermitted as exc:
+        raise PermissionDenied from exc
+    named = params["municipalities"] or (
+        [request.user.municipality] if not report_policy.is_national(request.user) else []
+    )
+    exports.extract_record(
+        actor=request.user,
+        municipalities=named,
+        target_group=params["target_group"],
+        date_from=params["date_from"],
+        date_to=params["date_to"],
+        via="web",
+    )
+    response = StreamingHttpResponse(
+        exports.extract_csv_chunks(rows), content_type=exports.CONTENT_TYPES["csv"]
+    )
+    name = exports.extract_filename(
+        municipalities=named, date_from=params["date_from"], date_to=params["date_to"]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def caseload(request: AuthedHttpRequest) -> HttpResponse:
+    if not report_policy.can(request.user, Action.VIEW_NOTES):
+        raise PermissionDenied
+    form = CaseloadForm(request.GET or None)
+    national = report_policy.is_national(request.user)
+    context: dict[str, Any] = {"form": form, "national": national}
+    if form.is_bound and not form.is_valid():
+        return render(request, "reporting/caseload.html", context, status=400)
+    data = form.cleaned_data if form.is_bound else {}
+    try:
+        context["caseload"] = selectors.caseload(
+            user=request.user,
+            day=data.get("date") or timezone.localdate(),
+            municipality=data.get("municipality") if national else None,
+        )
+    except NotPermitted as exc:
+        raise PermissionDenied from exc
+    return render(request, "reporting/caseload.html", context)

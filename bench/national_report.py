@@ -1,0 +1,430 @@
+"""National-scale benchmark of the pilot report (issue 6, docs/performance.md). Not a test.
+
+    .venv/bin/python bench/national_report.py                      # 40 000 clients, 10 M sessions
+    .venv/bin/python bench/national_report.py --clients 4000 --sessions 1000000 \
+        --database-url postgres://postgres@127.0.0.1:5432/atbalsts_bench_10
+
+Creates the PostgreSQL database if it is missing, migrates it, generates the synthetic country
+(`manage.py country_generate`) unless a country of that size is already there (or
+--regenerate), and a small country in `<database>_small` for the query counts. Then, median of
+--runs runs after one warm-up: the national report (all municipalities; both target groups
+together and each alone; the three years), a one-municipality report (the largest one and
+Balvi), and the same figures by a plain SQL aggregate over the raw session table; checks that
+all agree to the cent; counts the queries of each report at both data sizes; and measures the
+peak memory of a fresh process that runs one report. The prototype roll-ups
+(atbalsts/demo/rollups.py) are measured the same way next to the MonthlySpend report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/atbalsts_bench"
+START = dt.date(2023, 1, 1)
+END = dt.date(2025, 12, 31)
+
+
+def _with_db(url: str, name: str) -> str:
+    parts = urlparse(url)
+    return urlunparse(parts._replace(path=f"/{name}"))
+
+
+def ensure_database(url: str, *, drop: bool) -> bool:
+    """Create the database if it is missing (drop it first with `drop`). True if created."""
+    import psycopg
+
+    name = urlparse(url).path.lstrip("/")
+    with psycopg.connect(_with_db(url, "postgres"), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and drop:
+            conn.execute(f'DROP DATABASE "{name}"')
+            exists = None
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+            return True
+    return False
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def manage(url: str, *args: str) -> None:
+    """Run a management command in its own process (so its memory is not counted here)."""
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "manage.py"), *args], check=True, env=env, cwd=ROOT
+    )
+
+
+def prepare(url: str, *, clients: int, sessions: int, seed: int, regenerate: bool) -> None:
+    ensure_database(url, drop=regenerate)
+    manage(url, "migrate", "-v0")
+    check = (
+        "from atbalsts.demo.country import is_generated; "
+        f"print(is_generated(clients={clients}, sessions={sessions}))"
+    )
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    done = (
+        subprocess.run(  # noqa: S603
+            [sys.executable, str(ROOT / "manage.py"), "shell", "-c", check],
+            check=True,
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    if done == "True":
+        print(f"{url}: the country is already there ({clients} clients, {sessions} sessions)")
+        return
+    if done != "False":  # pragma: no cover - a broken environment
+        raise SystemExit(done)
+    ensure_database(url, drop=True)
+    manage(url, "migrate", "-v0")
+    print(f"{url}: generating {clients} clients, {sessions} sessions …", flush=True)
+    manage(
+        url,
+        "country_generate",
+        f"--clients={clients}",
+        f"--sessions={sessions}",
+        f"--seed={seed}",
+        f"--start={START.isoformat()}",
+    )
+
+
+# --- the reports under test -------------------------------------------------------------------
+
+
+def cases() -> list[tuple[str, dict[str, Any]]]:
+    """(label, arguments) of the reports measured, after Django is set up."""
+    from django.db.models import Count
+
+    from atbalsts.people.models import Municipality
+
+    largest = Municipality.objects.annotate(n=Count("clients")).order_by("-n", "code").first()
+    balvi = Municipality.objects.get(code="balvi")
+    return [
+        ("national, both groups", {"municipalities": None, "target_group": None}),
+        ("national, child_ft", {"municipalities": None, "target_group": "child_ft"}),
+        ("national, adult_grt", {"municipalities": None, "target_group": "adult_grt"}),
+        (f"{largest.code}, both groups", {"municipalities": [largest], "target_group": None}),
+        (f"{largest.code}, adult_grt", {"municipalities": [largest], "target_group": "adult_grt"}),
+        ("balvi, both groups", {"municipalities": [balvi], "target_group": None}),
+    ]
+
+
+def engines() -> dict[str, Callable[..., Any]]:
+    from atbalsts.demo import rollups
+    from atbalsts.reporting.selectors import pilot_report
+
+    return {"MonthlySpend": pilot_report, "roll-ups": rollups.pilot_report}
+
+
+def run_report(engine: str, arguments: dict[str, Any]) -> Any:
+    from atbalsts.reporting.policies import SYSTEM_READER
+
+    return engines()[engine](user=SYSTEM_READER, date_from=START, date_to=END, **arguments)
+
+
+def figures(report: Any) -> dict[str, Any]:
+    """What must agree: the totals to the cent, persons and money per service, months."""
+    return {
+        "total": report.total,
+        "by_source": {s.funding_source: s.amount for s in report.by_source if s.amount},
+        "clients": report.clients,
+        "client_months": report.client_months,
+        "services": {s.service_type_id: (s.persons, s.amount) for s in report.services},
+        "monthly": {m.month: m.amount for m in report.monthly if m.amount},
+    }
+
+
+RAW_SQL = """
+WITH ledger AS (
+    SELECT s.client_id, COALESCE(s.recipient_id, 0) AS recipient_id, s.service_type_id,
+           s.funding_source, date_trunc('month', s.date)::date AS month,
+           c.municipality_id, c.target_group, SUM(s.amount) AS amount
+    FROM delivery_session s
+    JOIN billing_invoicedsession x ON x.session_id = s.id
+    JOIN billing_invoiceline l ON l.id = x.line_id
+    JOIN billing_invoice i ON i.id = l.invoice_id
+    JOIN people_client c ON c.id = s.client_id
+    WHERE i.status IN ('approved', 'paid') AND s.date BETWEEN %(start)s AND %(end)s
+      {filters}
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    HAVING SUM(s.amount) <> 0
+)
+SELECT 'source', funding_source, NULL, SUM(amount) FROM ledger GROUP BY funding_source
+UNION ALL
+SELECT 'service', service_type_id::text,
+       COUNT(DISTINCT CASE WHEN recipient_id = 0 THEN client_id ELSE -recipient_id END),
+       SUM(amount)
+FROM ledger GROUP BY service_type_id
+UNION ALL
+SELECT 'month', month::text, NULL, SUM(amount) FROM ledger GROUP BY month
+UNION ALL
+SELECT 'clients', NULL, COUNT(DISTINCT client_id), NULL FROM ledger
+UNION ALL
+SELECT 'client_months', NULL, COUNT(*), NULL FROM (SELECT DISTINCT client_id, month FROM ledger) m
+"""
+
+
+def raw_figures(arguments: dict[str, Any]) -> dict[str, Any]:
+    """The same figures straight from the session table: the sessions invoiced on approved or
+    paid invoices, in the period, summed per client × recipient × service × source × month."""
+    from django.db import connection
+
+    filters = ""
+    params: dict[str, Any] = {"start": START, "end": END}
+    if arguments["municipalities"]:
+        filters += " AND c.municipality_id = ANY(%(municipalities)s)"
+        params["municipalities"] = [m.pk for m in arguments["municipalities"]]
+    if arguments["target_group"]:
+        filters += " AND c.target_group = %(group)s"
+        params["group"] = arguments["target_group"]
+    result: dict[str, Any] = {
+        "total": Decimal("0.00"),
+        "by_source": {},
+        "clients": 0,
+        "client_months": 0,
+        "services": {},
+        "monthly": {},
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(RAW_SQL.format(filters=filters), params)
+        for kind, key, count, amount in cursor.fetchall():
+            if kind == "source":
+                result["by_source"][key] = amount
+                result["total"] += amount
+            elif kind == "service":
+                result["services"][int(key)] = (count, amount)
+            elif kind == "month":
+                result["monthly"][dt.date.fromisoformat(key)] = amount
+            else:
+                result[kind] = count
+    return result
+
+
+# --- measuring --------------------------------------------------------------------------------
+
+
+def timed(function: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
+    result = function()  # warm-up
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - began)
+    return times, result
+
+
+def query_count(engine: str, arguments: dict[str, Any]) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        run_report(engine, arguments)
+    return len(captured.captured_queries)
+
+
+def peak_memory(url: str, engine: str, index: int) -> tuple[float, float]:
+    """Peak RSS (MB) of a fresh process that sets Django up and runs one report, and of one
+    that only sets Django up (the baseline)."""
+    env = {**os.environ, "DATABASE_URL": url}
+    output = subprocess.run(  # noqa: S603
+        [sys.executable, __file__, "--child", engine, str(index), "--database-url", url],
+        check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+    ).stdout
+    values = json.loads(output.strip().splitlines()[-1])
+    return values["after_setup"], values["peak"]
+
+
+def child(url: str, engine: str, index: int) -> None:
+    setup_django(url)
+    from django.db import connection
+
+    connection.ensure_connection()
+    after_setup = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    label, arguments = cases()[index]
+    run_report(engine, arguments)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"label": label, "after_setup": after_setup, "peak": peak}))
+
+
+def vacuum() -> None:
+    """Freshly loaded tables have no visibility map and no hint bits yet: the first reads
+    would pay for writing them. Vacuum first, as autovacuum would have done on a live server."""
+    from django.db import connection
+
+    from atbalsts.demo import rollups
+
+    tables = ["billing_monthlyspend", *rollups.TABLES]
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:9.1f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--clients", type=int, default=40_000)
+    parser.add_argument("--sessions", type=int, default=10_000_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--raw-runs", type=int, default=3, help="runs of the raw SQL aggregate")
+    parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--child", nargs=2, metavar=("ENGINE", "CASE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.database_url, args.child[0], int(args.child[1]))
+        return
+
+    url = args.database_url
+    small_url = _with_db(url, urlparse(url).path.lstrip("/") + "_small")
+    small = (max(args.clients // 100, 50), max(args.sessions // 100, 5000))
+    prepare(
+        url,
+        clients=args.clients,
+        sessions=args.sessions,
+        seed=args.seed,
+        regenerate=args.regenerate,
+    )
+    prepare(
+        small_url, clients=small[0], sessions=small[1], seed=args.seed, regenerate=args.regenerate
+    )
+
+    setup_django(url)
+    from django.db import connection
+
+    from atbalsts.demo import rollups
+
+    began = time.perf_counter()
+    rollups.rebuild()
+    print(f"Roll-ups rebuilt from MonthlySpend in {time.perf_counter() - began:.1f} s")
+    vacuum()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT COUNT(*) FROM people_client), (SELECT COUNT(*) FROM delivery_session),"
+            " (SELECT COUNT(*) FROM billing_monthlyspend), (SELECT COUNT(*) FROM billing_invoice),"
+            " (SELECT COUNT(*) FROM billing_invoiceline),"
+            " (SELECT COUNT(*) FROM rollup_spend), (SELECT COUNT(*) FROM rollup_person_year),"
+            " (SELECT COUNT(*) FROM rollup_client_year),"
+            " pg_size_pretty(pg_database_size(current_database())), version()"
+        )
+        sizes = cursor.fetchone()
+    print()
+    print(
+        f"Data: {sizes[0]:,} clients, {sizes[1]:,} sessions, {sizes[2]:,} MonthlySpend rows, "
+        f"{sizes[3]:,} invoices, {sizes[4]:,} invoice lines; roll-ups {sizes[5]:,} + "
+        f"{sizes[6]:,} + {sizes[7]:,} rows; database {sizes[8]}".replace(",", " ")
+    )
+    print(
+        f"Server: {sizes[9].split(',')[0]}; {os.cpu_count()} CPUs; runs: {args.runs} (+1 warm-up)"
+    )
+
+    report_cases = cases()
+    rows = []
+    failures = []
+    for index, (label, arguments) in enumerate(report_cases):
+        raw_times, raw = timed(lambda a=arguments: raw_figures(a), args.raw_runs)
+        for engine in engines():
+            times, report = timed(lambda e=engine, a=arguments: run_report(e, a), args.runs)
+            agree = figures(report) == raw
+            if not agree:
+                failures.append((label, engine, figures(report), raw))
+            queries = query_count(engine, arguments)
+            _setup, peak = peak_memory(url, engine, index)
+            rows.append(
+                (
+                    label,
+                    engine,
+                    statistics.median(times),
+                    max(times),
+                    queries,
+                    peak,
+                    agree,
+                    report.total,
+                    report.clients,
+                )
+            )
+        rows.append(
+            (
+                label,
+                "raw SQL",
+                statistics.median(raw_times),
+                max(raw_times),
+                1,
+                None,
+                True,
+                raw["total"],
+                raw["clients"],
+            )
+        )
+
+    print()
+    print(
+        f"{'report':28} {'engine':13} {'median ms':>9} {'max ms':>9} {'queries':>7} "
+        f"{'peak MB':>7} {'agrees':>6} {'total €':>16} {'clients':>8}"
+    )
+    for label, engine, median, worst, queries, peak, agree, total, clients in rows:
+        peak_text = f"{peak:7.0f}" if peak is not None else "      -"
+        print(
+            f"{label:28} {engine:13} {ms(median)} {ms(worst)} {queries:7d} {peak_text} "
+            f"{'yes' if agree else 'NO':>6} {total:16,.2f} {clients:8d}"
+        )
+
+    baseline, _peak = peak_memory(url, "MonthlySpend", 0)
+    print(f"\nA fresh process after django.setup() and connecting: {baseline:.0f} MB peak RSS")
+
+    # The same reports on a country a hundred times smaller: the query counts must not change.
+    connection.close()
+    connection.settings_dict["NAME"] = urlparse(small_url).path.lstrip("/")
+    rollups.rebuild()
+    vacuum()
+    print(f"\nQuery counts at two data sizes ({small[0]} / {args.clients} clients):")
+    for index, (_label, arguments) in enumerate(cases()):
+        label = report_cases[index][0]
+        parts = []
+        for engine in engines():
+            big = next(r[4] for r in rows if r[0] == label and r[1] == engine)
+            parts.append(f"{engine}: {query_count(engine, arguments)} / {big}")
+        print(f"  {label:28} " + "  ".join(parts))
+    if failures:
+        for label, engine, mine, raw in failures:
+            print(f"\nDISAGREEMENT in {label} ({engine}):")
+            for key in raw:
+                if mine[key] != raw[key]:
+                    print(f"  {key}: report {mine[key]!r}\n  {' ' * len(key)}  raw    {raw[key]!r}")
+        raise SystemExit(1)
+    print("\nAll reports agree with the raw session aggregate to the cent.")
+
+
+if __name__ == "__main__":
+    main()

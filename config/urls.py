@@ -1,0 +1,27 @@
+"""The site's URL map."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from atbalsts.api.api import api
+
+urlpatterns = [
+    path("", include("atbalsts.reporting.urls")),
+    path("people/", include("atbalsts.people.urls")),
+    path("assessment/", include("atbalsts.assessment.urls")),
+    path("catalog/", include("atbalsts.catalog.urls")),
+    path("plans/", include("atbalsts.plans.urls")),
+    path("delivery/", include("atbalsts.delivery.urls")),
+    path("billing/", include("atbalsts.billing.urls")),
+    path("import/", include("atbalsts.bundle.urls")),
+    path("account/", include("atbalsts.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:  # pragma: no cover - development only
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)  # type: ignore[arg-type]

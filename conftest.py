@@ -1,0 +1,68 @@
+"""Fixtures shared by every app's tests."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from atbalsts.accounts.tests.factories import UserFactory
+from atbalsts.core.roles import Role
+from atbalsts.people.models import Municipality
+
+
+@pytest.fixture
+def balvi(db: Any) -> Municipality:
+    return Municipality.objects.get(code="balvi")
+
+
+@pytest.fixture
+def tukums(db: Any) -> Municipality:
+    return Municipality.objects.get(code="tukums")
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    def make(
+        role: Role = Role.SOCIAL_WORKER, municipality: Municipality | None = None, **kwargs: Any
+    ) -> Any:
+        return UserFactory(role=role, municipality=municipality, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def social_worker(make_user: Callable[..., Any], balvi: Municipality) -> Any:
+    return make_user(Role.SOCIAL_WORKER, balvi)
+
+
+@pytest.fixture
+def head(make_user: Callable[..., Any], balvi: Municipality) -> Any:
+    return make_user(Role.HEAD, balvi)
+
+
+@pytest.fixture
+def admin_user(make_user: Callable[..., Any]) -> Any:
+    return make_user(Role.ADMIN, None, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def require_postgres(db: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://… (CI runs this on PostgreSQL)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A transactional test flushes the database when it ends, taking the municipalities and
+    the service catalogue (loaded by data migrations) with it; every later test would then
+    fail depending on the order. Such tests must restore them with serialized_rollback."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)"
+            )
