@@ -21,9 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from atbalsts.core.audit import AuditEventType, audit_record
+from atbalsts.core.dates import recorded_at
 from atbalsts.core.errors import DomainError, ValidationFailed
 from atbalsts.core.money import CENT, parse_money, round_money
 from atbalsts.core.policies import Action
+from atbalsts.core.validation import add_error, raise_if_errors
 from atbalsts.people.models import Client, Municipality, TargetGroup
 
 from .dates import period_end
@@ -103,32 +105,23 @@ class SelfApproval(DomainError):
     default_message = _("Par summas maiņu lemj cits darbinieks, nevis tas, kurš to ierosināja.")
 
 
-def _add(errors: dict[str, list[str]], field: str, message: Any) -> None:
-    errors.setdefault(field, []).append(str(message))
-
-
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationFailed(errors)
-
-
 # --- assessments -----------------------------------------------------------------------------
 
 
 def _clean_goals(value: Any, field: str, errors: dict[str, list[str]]) -> list[str]:
     if not isinstance(value, list | tuple):
-        _add(errors, field, _("Mērķiem jābūt sarakstam."))
+        add_error(errors, field, _("Mērķiem jābūt sarakstam."))
         return []
     goals: list[str] = []
     for item in value:
         if not isinstance(item, str):
-            _add(errors, field, _("Katram mērķim jābūt tekstam."))
+            add_error(errors, field, _("Katram mērķim jābūt tekstam."))
             return []
         text = item.strip()
         if not text:
             continue
         if len(text) > MAX_GOAL_LENGTH:
-            _add(
+            add_error(
                 errors,
                 field,
                 _("Mērķis nedrīkst būt garāks par %(n)s zīmēm.") % {"n": MAX_GOAL_LENGTH},
@@ -136,20 +129,20 @@ def _clean_goals(value: Any, field: str, errors: dict[str, list[str]]) -> list[s
             return []
         goals.append(text)
     if len(goals) > MAX_GOALS:
-        _add(errors, field, _("Ne vairāk kā %(n)s mērķi.") % {"n": MAX_GOALS})
+        add_error(errors, field, _("Ne vairāk kā %(n)s mērķi.") % {"n": MAX_GOALS})
     return goals
 
 
 def _clean_scores(value: Any, target_group: str, errors: dict[str, list[str]]) -> dict[str, int]:
     if not isinstance(value, Mapping):
-        _add(errors, "scores", _("Vērtējumiem jābūt jomu un intensitāšu sarakstam."))
+        add_error(errors, "scores", _("Vērtējumiem jābūt jomu un intensitāšu sarakstam."))
         return {}
     allowed = {d.value for d in domains_for(target_group)}
     scores: dict[str, int] = {}
     for domain, intensity in value.items():
         field = f"scores.{domain}"
         if domain not in allowed:
-            _add(
+            add_error(
                 errors,
                 field,
                 _("Joma neattiecas uz mērķa grupu «%(group)s».")
@@ -159,10 +152,12 @@ def _clean_scores(value: Any, target_group: str, errors: dict[str, list[str]]) -
         if intensity is None or intensity == "":
             continue
         if isinstance(intensity, bool) or not isinstance(intensity, int):
-            _add(errors, field, _("Intensitātei jābūt veselam skaitlim no 0 līdz 4."))
+            add_error(errors, field, _("Intensitātei jābūt veselam skaitlim no 0 līdz 4."))
             continue
         if intensity not in INTENSITIES:
-            _add(errors, field, _("Intensitātei jābūt no 0 līdz %(max)s.") % {"max": MAX_INTENSITY})
+            add_error(
+                errors, field, _("Intensitātei jābūt no 0 līdz %(max)s.") % {"max": MAX_INTENSITY}
+            )
             continue
         scores[domain] = intensity
     return scores
@@ -188,39 +183,39 @@ def validate_document(upload: UploadedFile) -> str:
 
 def _clean_conclusions(value: Any, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
     if not isinstance(value, list | tuple):
-        _add(errors, "conclusions", _("Atzinumiem jābūt sarakstam."))
+        add_error(errors, "conclusions", _("Atzinumiem jābūt sarakstam."))
         return []
     cleaned: list[dict[str, Any]] = []
     seen: set[str] = set()
     for index, item in enumerate(value):
         prefix = f"conclusions.{index}"
         if not isinstance(item, Mapping):
-            _add(errors, prefix, _("Nederīgs atzinums."))
+            add_error(errors, prefix, _("Nederīgs atzinums."))
             continue
         unknown = set(item) - {"role", "text", "document", "clear_document"}
         for name in sorted(unknown):
-            _add(errors, f"{prefix}.{name}", _("Nezināms lauks."))
+            add_error(errors, f"{prefix}.{name}", _("Nezināms lauks."))
         role = item.get("role")
         if role not in SpecialistRole.values:
-            _add(errors, f"{prefix}.role", _("Izvēlieties speciālistu."))
+            add_error(errors, f"{prefix}.role", _("Izvēlieties speciālistu."))
             continue
         if role in seen:
-            _add(errors, f"{prefix}.role", _("Katram speciālistam ir viens atzinums."))
+            add_error(errors, f"{prefix}.role", _("Katram speciālistam ir viens atzinums."))
             continue
         seen.add(role)
         text = item.get("text")
         text = text.strip() if isinstance(text, str) else ""
         if not text:
-            _add(errors, f"{prefix}.text", _("Ierakstiet atzinumu."))
+            add_error(errors, f"{prefix}.text", _("Ierakstiet atzinumu."))
         elif len(text) > 10000:
-            _add(errors, f"{prefix}.text", _("Ne vairāk kā %(n)s zīmes.") % {"n": 10000})
+            add_error(errors, f"{prefix}.text", _("Ne vairāk kā %(n)s zīmes.") % {"n": 10000})
         document = item.get("document")
         if document is not None:
             try:
                 validate_document(document)
             except ValidationFailed as exc:
                 for message in exc.errors["document"]:
-                    _add(errors, f"{prefix}.document", message)
+                    add_error(errors, f"{prefix}.document", message)
         cleaned.append(
             {
                 "role": role,
@@ -238,10 +233,10 @@ def _positive_int(value: Any) -> TypeGuard[int]:
 
 def _clean_recommended(value: Any, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
     if not isinstance(value, list | tuple):
-        _add(errors, "recommended_services", _("Pakalpojumiem jābūt sarakstam."))
+        add_error(errors, "recommended_services", _("Pakalpojumiem jābūt sarakstam."))
         return []
     if len(value) > MAX_RECOMMENDED:
-        _add(
+        add_error(
             errors,
             "recommended_services",
             _("Ne vairāk kā %(n)s pakalpojumi.") % {"n": MAX_RECOMMENDED},
@@ -254,15 +249,15 @@ def _clean_recommended(value: Any, errors: dict[str, list[str]]) -> list[dict[st
     for index, item in enumerate(value):
         prefix = f"recommended_services.{index}"
         if not isinstance(item, Mapping):
-            _add(errors, prefix, _("Nederīgs pakalpojums."))
+            add_error(errors, prefix, _("Nederīgs pakalpojums."))
             continue
         for name in sorted(set(item) - allowed):
-            _add(errors, f"{prefix}.{name}", _("Nezināms lauks."))
+            add_error(errors, f"{prefix}.{name}", _("Nezināms lauks."))
         priority = item.get("priority")
         if not _positive_int(priority):
-            _add(errors, f"{prefix}.priority", _("Prioritātei jābūt veselam skaitlim no 1."))
+            add_error(errors, f"{prefix}.priority", _("Prioritātei jābūt veselam skaitlim no 1."))
         elif priority in priorities:
-            _add(errors, f"{prefix}.priority", _("Divi pakalpojumi nevar būt vienā vietā."))
+            add_error(errors, f"{prefix}.priority", _("Divi pakalpojumi nevar būt vienā vietā."))
         else:
             priorities.add(priority)
         texts: dict[str, str] = {}
@@ -273,21 +268,25 @@ def _clean_recommended(value: Any, errors: dict[str, list[str]]) -> list[dict[st
             raw = item.get(name)
             text = raw.strip() if isinstance(raw, str) else ""
             if not text:
-                _add(errors, f"{prefix}.{name}", label_missing)
+                add_error(errors, f"{prefix}.{name}", label_missing)
             elif len(text) > 200:
-                _add(errors, f"{prefix}.{name}", _("Ne vairāk kā %(n)s zīmes.") % {"n": 200})
+                add_error(errors, f"{prefix}.{name}", _("Ne vairāk kā %(n)s zīmes.") % {"n": 200})
             texts[name] = text
         rank = item.get("parents_rank")
         if rank is not None:
             if not _positive_int(rank):
-                _add(errors, f"{prefix}.parents_rank", _("Vietai jābūt veselam skaitlim no 1."))
+                add_error(
+                    errors, f"{prefix}.parents_rank", _("Vietai jābūt veselam skaitlim no 1.")
+                )
             elif rank in ranks:
-                _add(errors, f"{prefix}.parents_rank", _("Vecāki katru vietu piešķir vienreiz."))
+                add_error(
+                    errors, f"{prefix}.parents_rank", _("Vecāki katru vietu piešķir vienreiz.")
+                )
             else:
                 ranks.add(rank)
         type_id = item.get("service_type_id")
         if type_id is not None and not _positive_int(type_id):
-            _add(errors, f"{prefix}.service_type_id", _("Nederīgs pakalpojuma veids."))
+            add_error(errors, f"{prefix}.service_type_id", _("Nederīgs pakalpojuma veids."))
         cleaned.append(
             {
                 "priority": priority,
@@ -311,7 +310,7 @@ def _apply_assessment_data(
     own, other = (CHILD_FIELDS, ADULT_FIELDS) if child else (ADULT_FIELDS, CHILD_FIELDS)
     for name in data:
         if name in other:
-            _add(
+            add_error(
                 errors,
                 name,
                 _("Šis lauks attiecas tikai uz bērniem.")
@@ -319,16 +318,16 @@ def _apply_assessment_data(
                 else _("Šis lauks attiecas tikai uz pilngadīgām personām."),
             )
         elif name not in own and name not in COMMON_FIELDS:
-            _add(errors, name, _("Nezināms lauks."))
+            add_error(errors, name, _("Nezināms lauks."))
     nested: dict[str, Any] = {}
     if "assessed_on" in data:
         day = data["assessed_on"]
         if not isinstance(day, dt.date):
-            _add(errors, "assessed_on", _("Norādiet izvērtēšanas datumu."))
+            add_error(errors, "assessed_on", _("Norādiet izvērtēšanas datumu."))
         elif day > timezone.localdate():
-            _add(errors, "assessed_on", _("Izvērtēšanas datums nevar būt nākotnē."))
+            add_error(errors, "assessed_on", _("Izvērtēšanas datums nevar būt nākotnē."))
         elif day < assessment.client.date_of_birth:
-            _add(errors, "assessed_on", _("Izvērtēšanas datums nevar būt pirms dzimšanas."))
+            add_error(errors, "assessed_on", _("Izvērtēšanas datums nevar būt pirms dzimšanas."))
         else:
             assessment.assessed_on = day
     for name in ("own_goals", "common_goals"):
@@ -339,9 +338,9 @@ def _apply_assessment_data(
             raw = data[name]
             text = raw.strip() if isinstance(raw, str) else None
             if text is None:
-                _add(errors, name, _("Jābūt tekstam."))
+                add_error(errors, name, _("Jābūt tekstam."))
             elif len(text) > limit:
-                _add(errors, name, _("Ne vairāk kā %(n)s zīmes.") % {"n": limit})
+                add_error(errors, name, _("Ne vairāk kā %(n)s zīmes.") % {"n": limit})
             else:
                 setattr(assessment, name, text)
     if "scores" in data:
@@ -350,7 +349,7 @@ def _apply_assessment_data(
         nested["conclusions"] = _clean_conclusions(data["conclusions"], errors)
     if child and "recommended_services" in data:
         nested["recommended_services"] = _clean_recommended(data["recommended_services"], errors)
-    _raise_if(errors)
+    raise_if_errors(errors)
     return nested, sorted(data)
 
 
@@ -450,8 +449,12 @@ def assessment_update(
 
 
 @transaction.atomic
-def assessment_complete(*, actor: Any, assessment: NeedsAssessment) -> NeedsAssessment:
-    """Close the assessment: from now on it is read-only and a budget may be computed from it."""
+def assessment_complete(
+    *, actor: Any, assessment: NeedsAssessment, on: dt.date | None = None
+) -> NeedsAssessment:
+    """Close the assessment: from now on it is read-only and a budget may be computed from it.
+    `on`: the day it is recorded (default now; an import of history names a past day, not
+    before the assessment)."""
     assessment_policy.require(actor, Action.CHANGE, assessment)
     assessment = (
         NeedsAssessment.objects.select_for_update().select_related("client").get(pk=assessment.pk)
@@ -462,21 +465,22 @@ def assessment_complete(*, actor: Any, assessment: NeedsAssessment) -> NeedsAsse
     scored = set(assessment.scores.values_list("domain", flat=True))
     for domain in domains_for(assessment.target_group):
         if domain.value not in scored:
-            _add(
+            add_error(
                 errors,
                 f"scores.{domain.value}",
                 _("Novērtējiet atbalsta vajadzību jomā «%(domain)s».") % {"domain": domain.label},
             )
     if assessment.is_child:
         if not assessment.conclusions.exists():
-            _add(errors, "conclusions", _("Pievienojiet vismaz viena speciālista atzinumu."))
+            add_error(errors, "conclusions", _("Pievienojiet vismaz viena speciālista atzinumu."))
         if not assessment.common_goals:
-            _add(errors, "common_goals", _("Ierakstiet vismaz vienu kopīgo mērķi."))
+            add_error(errors, "common_goals", _("Ierakstiet vismaz vienu kopīgo mērķi."))
     elif not assessment.own_goals:
-        _add(errors, "own_goals", _("Ierakstiet vismaz vienu personas sapni vai mērķi."))
-    _raise_if(errors)
+        add_error(errors, "own_goals", _("Ierakstiet vismaz vienu personas sapni vai mērķi."))
+    raise_if_errors(errors)
+    completed_at = recorded_at(on, field="completed_on", not_before=assessment.assessed_on)
     assessment.status = AssessmentStatus.COMPLETED
-    assessment.completed_at = timezone.now()
+    assessment.completed_at = completed_at
     assessment.completed_by = actor
     assessment.save(update_fields=["status", "completed_at", "completed_by", "updated_at"])
     _audit_assessment(
@@ -515,15 +519,15 @@ def budget_period_create(
     Client.objects.select_for_update().filter(pk=client.pk).first()
     errors: dict[str, list[str]] = {}
     if not _positive_int(months) or months > MAX_PERIOD_MONTHS:
-        _add(
+        add_error(
             errors,
             "months",
             _("Mēnešu skaitam jābūt no 1 līdz %(max)s.") % {"max": MAX_PERIOD_MONTHS},
         )
-    _raise_if(errors)
+    raise_if_errors(errors)
     last_day = period_end(start, months)
     if end is not None and end != last_day:
-        _add(
+        add_error(
             errors,
             "end",
             _("Periodam no %(start)s ar %(months)s mēnešiem jābeidzas %(end)s.")
@@ -533,7 +537,7 @@ def budget_period_create(
                 "end": last_day.strftime("%d.%m.%Y"),
             },
         )
-    _raise_if(errors)
+    raise_if_errors(errors)
     clash = (
         BudgetPeriod.objects.filter(client=client, start__lte=last_day, end__gte=start)
         .order_by("start")
@@ -632,18 +636,24 @@ def budget_compute(
 
 def _clean_amount(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal | None:
     if isinstance(value, (float, bool)):
-        _add(errors, field, _("Summai jābūt skaitlim ar ne vairāk kā diviem cipariem aiz komata."))
+        add_error(
+            errors, field, _("Summai jābūt skaitlim ar ne vairāk kā diviem cipariem aiz komata.")
+        )
         return None
     try:
         amount = parse_money(value) if isinstance(value, str) else Decimal(str(value))
     except (InvalidOperation, ValueError):
-        _add(errors, field, _("Summai jābūt skaitlim ar ne vairāk kā diviem cipariem aiz komata."))
+        add_error(
+            errors, field, _("Summai jābūt skaitlim ar ne vairāk kā diviem cipariem aiz komata.")
+        )
         return None
     if not amount.is_finite() or amount != amount.quantize(CENT):
-        _add(errors, field, _("Summai jābūt skaitlim ar ne vairāk kā diviem cipariem aiz komata."))
+        add_error(
+            errors, field, _("Summai jābūt skaitlim ar ne vairāk kā diviem cipariem aiz komata.")
+        )
         return None
     if amount <= 0 or amount > MAX_MONTHLY_AMOUNT:
-        _add(
+        add_error(
             errors,
             field,
             _("Summai jābūt lielākai par 0 un ne lielākai par %(max)s €.")
@@ -684,11 +694,11 @@ def override_propose(
     amount = _clean_amount(monthly_amount, "monthly_amount", errors)
     reason = reason.strip() if isinstance(reason, str) else ""
     if not reason:
-        _add(errors, "reason", _("Norādiet, kāpēc vajadzīga cita summa."))
+        add_error(errors, "reason", _("Norādiet, kāpēc vajadzīga cita summa."))
     elif len(reason) > 2000:
-        _add(errors, "reason", _("Ne vairāk kā %(n)s zīmes.") % {"n": 2000})
+        add_error(errors, "reason", _("Ne vairāk kā %(n)s zīmes.") % {"n": 2000})
     if amount is not None and amount == budget.monthly_amount:
-        _add(errors, "monthly_amount", _("Ierosinātā summa ir tāda pati kā pašreizējā."))
+        add_error(errors, "monthly_amount", _("Ierosinātā summa ir tāda pati kā pašreizējā."))
     if amount is None or errors:
         raise ValidationFailed(errors)
     override = BudgetOverride.objects.create(
@@ -764,18 +774,18 @@ RULE_FIELDS = ("target_group", "name", "valid_from", "valid_to", "points", "band
 
 def _clean_points(value: Any, target_group: str, errors: dict[str, list[str]]) -> dict[str, Any]:
     if not isinstance(value, Mapping):
-        _add(errors, "points", _("Punktiem jābūt tabulai: katrai jomai pieci skaitļi."))
+        add_error(errors, "points", _("Punktiem jābūt tabulai: katrai jomai pieci skaitļi."))
         return {}
     domains = domains_for(target_group)
     allowed = {d.value for d in domains}
     for name in sorted(set(value) - allowed):
-        _add(errors, f"points.{name}", _("Joma neattiecas uz šo mērķa grupu."))
+        add_error(errors, f"points.{name}", _("Joma neattiecas uz šo mērķa grupu."))
     points: dict[str, list[int]] = {}
     for domain in domains:
         row = value.get(domain.value)
         field = f"points.{domain.value}"
         if row is None:
-            _add(
+            add_error(
                 errors, field, _("Norādiet punktus jomai «%(domain)s».") % {"domain": domain.label}
             )
             continue
@@ -786,7 +796,7 @@ def _clean_points(value: Any, target_group: str, errors: dict[str, list[str]]) -
                 isinstance(p, int) and not isinstance(p, bool) and 0 <= p <= MAX_POINTS for p in row
             )
         ):
-            _add(
+            add_error(
                 errors,
                 field,
                 _("Katrai intensitātei 0–4 jānorāda vesels punktu skaits no 0 līdz %(max)s.")
@@ -794,7 +804,7 @@ def _clean_points(value: Any, target_group: str, errors: dict[str, list[str]]) -
             )
             continue
         if any(b < a for a, b in itertools.pairwise(row)):
-            _add(errors, field, _("Lielākai atbalsta vajadzībai nevar būt mazāk punktu."))
+            add_error(errors, field, _("Lielākai atbalsta vajadzībai nevar būt mazāk punktu."))
             continue
         points[domain.value] = list(row)
     return points
@@ -802,7 +812,7 @@ def _clean_points(value: Any, target_group: str, errors: dict[str, list[str]]) -
 
 def _clean_bands(value: Any, errors: dict[str, list[str]]) -> list[dict[str, Any]]:
     if not isinstance(value, list | tuple) or not value:
-        _add(errors, "bands", _("Norādiet vismaz vienu budžeta grupu."))
+        add_error(errors, "bands", _("Norādiet vismaz vienu budžeta grupu."))
         return []
     bands: list[dict[str, Any]] = []
     codes: set[str] = set()
@@ -810,64 +820,66 @@ def _clean_bands(value: Any, errors: dict[str, list[str]]) -> list[dict[str, Any
     for index, item in enumerate(value):
         prefix = f"bands.{index}"
         if not isinstance(item, Mapping):
-            _add(errors, prefix, _("Nederīga grupa."))
+            add_error(errors, prefix, _("Nederīga grupa."))
             continue
         minimum = item.get("min_points")
         if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 0:
-            _add(errors, f"{prefix}.min_points", _("Punktiem jābūt veselam skaitlim no 0."))
+            add_error(errors, f"{prefix}.min_points", _("Punktiem jābūt veselam skaitlim no 0."))
             minimum = None
         elif minimum in minimums:
-            _add(errors, f"{prefix}.min_points", _("Divām grupām nevar būt vienāds sākums."))
+            add_error(errors, f"{prefix}.min_points", _("Divām grupām nevar būt vienāds sākums."))
         else:
             minimums.add(minimum)
         raw_code = item.get("code")
         code = raw_code.strip() if isinstance(raw_code, str) else ""
         if not code or len(code) > 20:
-            _add(errors, f"{prefix}.code", _("Grupas apzīmējumam jābūt 1–20 zīmēm."))
+            add_error(errors, f"{prefix}.code", _("Grupas apzīmējumam jābūt 1–20 zīmēm."))
         elif code in codes:
-            _add(errors, f"{prefix}.code", _("Grupu apzīmējumi nedrīkst atkārtoties."))
+            add_error(errors, f"{prefix}.code", _("Grupu apzīmējumi nedrīkst atkārtoties."))
         codes.add(code)
         amount = _clean_amount(item.get("monthly_amount"), f"{prefix}.monthly_amount", errors)
         bands.append({"min_points": minimum, "code": code, "monthly_amount": amount})
     if not errors:
         if 0 not in minimums:
-            _add(errors, "bands", _("Vienai grupai jāsākas no 0 punktiem, lai katram būtu grupa."))
+            add_error(
+                errors, "bands", _("Vienai grupai jāsākas no 0 punktiem, lai katram būtu grupa.")
+            )
         ordered = sorted(bands, key=lambda b: b["min_points"])
         if any(b["monthly_amount"] < a["monthly_amount"] for a, b in itertools.pairwise(ordered)):
-            _add(errors, "bands", _("Grupai ar vairāk punktiem nevar būt mazāka summa."))
+            add_error(errors, "bands", _("Grupai ar vairāk punktiem nevar būt mazāka summa."))
     return bands
 
 
 def _validate_rule(rule: AllocationRule, data: Mapping[str, Any]) -> list[dict[str, Any]]:
     errors: dict[str, list[str]] = {}
     for name in sorted(set(data) - set(RULE_FIELDS)):
-        _add(errors, name, _("Nezināms lauks."))
+        add_error(errors, name, _("Nezināms lauks."))
     target_group = data.get("target_group", rule.target_group)
     if target_group not in TargetGroup.values:
-        _add(errors, "target_group", _("Izvēlieties mērķa grupu."))
-        _raise_if(errors)
+        add_error(errors, "target_group", _("Izvēlieties mērķa grupu."))
+        raise_if_errors(errors)
     rule.target_group = target_group
     name = data.get("name", rule.name)
     name = name.strip() if isinstance(name, str) else ""
     if not name or len(name) > 200:
-        _add(errors, "name", _("Nosaukumam jābūt 1–200 zīmēm."))
+        add_error(errors, "name", _("Nosaukumam jābūt 1–200 zīmēm."))
     rule.name = name
     for field in ("valid_from", "valid_to"):
         if field in data:
             value = data[field]
             if value is not None and not isinstance(value, dt.date):
-                _add(errors, field, _("Nederīgs datums."))
+                add_error(errors, field, _("Nederīgs datums."))
             else:
                 setattr(rule, field, value)
     if not isinstance(rule.valid_from, dt.date):
-        _add(errors, "valid_from", _("Norādiet, no kura datuma noteikums ir spēkā."))
+        add_error(errors, "valid_from", _("Norādiet, no kura datuma noteikums ir spēkā."))
     elif rule.valid_to is not None and rule.valid_to < rule.valid_from:
-        _add(errors, "valid_to", _("Beigu datums nevar būt pirms sākuma datuma."))
+        add_error(errors, "valid_to", _("Beigu datums nevar būt pirms sākuma datuma."))
     rule.points = _clean_points(data.get("points", rule.points), target_group, errors)
     bands: list[dict[str, Any]] = []
     if "bands" in data or rule.pk is None:
         bands = _clean_bands(data.get("bands"), errors)
-    _raise_if(errors)
+    raise_if_errors(errors)
     return bands
 
 

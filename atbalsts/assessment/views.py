@@ -19,7 +19,7 @@ from atbalsts.core.forms import apply_domain_error
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.money import format_money
 from atbalsts.core.policies import Action
-from atbalsts.core.views import require
+from atbalsts.core.views import form_page, require
 from atbalsts.people import selectors as people_selectors
 from atbalsts.people.models import Client, TargetGroup
 
@@ -257,24 +257,17 @@ def conclusion_document(request: AuthedHttpRequest, pk: int, conclusion_pk: int)
 def period_create(request: AuthedHttpRequest, client_pk: int) -> HttpResponse:
     client = people_selectors.client_get(user=request.user, pk=client_pk)
     require(budget_policy.can(request.user, Action.CREATE, client))
-    form = BudgetPeriodForm(request.POST or None)
-    context = {"client": client, "title": _("Jauns budžeta periods"), "form": form}
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.budget_period_create(
-                    actor=request.user,
-                    client=client,
-                    start=form.cleaned_data["start"],
-                    months=form.cleaned_data["months"],
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("Budžeta periods izveidots."))
-                return redirect(client.get_absolute_url())
-        return render(request, "assessment/form.html", context, status=400)
-    return render(request, "assessment/form.html", context)
+    return form_page(
+        request,
+        BudgetPeriodForm(request.POST or None),
+        template="assessment/form.html",
+        context={"client": client, "title": _("Jauns budžeta periods")},
+        save=lambda data: services.budget_period_create(
+            actor=request.user, client=client, start=data["start"], months=data["months"]
+        ),
+        success_message=_("Budžeta periods izveidots."),
+        success_url=lambda _period: client.get_absolute_url(),
+    )
 
 
 @login_required
@@ -317,31 +310,26 @@ def budget_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def override_propose(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     budget = selectors.budget_get(user=request.user, pk=pk)
     require(budget_policy.can(request.user, Action.CHANGE, budget))
-    form = OverrideForm(request.POST or None)
-    context = {
-        "client": budget.period.client,
-        "title": _("Ierosināt citu budžeta summu"),
-        "form": form,
-        "intro": _("Aprēķinātā summa: %(amount)s mēnesī. Citu summu apstiprina vadītājs.")
-        % {"amount": format_money(budget.monthly_amount)},
-        "back_url": budget.get_absolute_url(),
-    }
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.override_propose(
-                    actor=request.user,
-                    budget=budget,
-                    monthly_amount=form.cleaned_data["monthly_amount"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("Ierosinājums nosūtīts vadītājam apstiprināšanai."))
-                return redirect(budget.get_absolute_url())
-        return render(request, "assessment/form.html", context, status=400)
-    return render(request, "assessment/form.html", context)
+    return form_page(
+        request,
+        OverrideForm(request.POST or None),
+        template="assessment/form.html",
+        context={
+            "client": budget.period.client,
+            "title": _("Ierosināt citu budžeta summu"),
+            "intro": _("Aprēķinātā summa: %(amount)s mēnesī. Citu summu apstiprina vadītājs.")
+            % {"amount": format_money(budget.monthly_amount)},
+            "back_url": budget.get_absolute_url(),
+        },
+        save=lambda data: services.override_propose(
+            actor=request.user,
+            budget=budget,
+            monthly_amount=data["monthly_amount"],
+            reason=data["reason"],
+        ),
+        success_message=_("Ierosinājums nosūtīts vadītājam apstiprināšanai."),
+        success_url=lambda _override: budget.get_absolute_url(),
+    )
 
 
 @login_required
@@ -349,31 +337,26 @@ def override_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     override = selectors.override_get(user=request.user, pk=pk)
     budget = override.budget
     require(budget_policy.can(request.user, Action.DECIDE, override))
-    form = OverrideDecisionForm(request.POST or None)
-    context = {
-        "client": budget.period.client,
-        "title": _("Lēmums par budžeta summas maiņu"),
-        "form": form,
-        "intro": _("Ierosināts %(amount)s mēnesī. Pamatojums: %(reason)s")
-        % {"amount": format_money(override.monthly_amount), "reason": override.reason},
-        "back_url": budget.get_absolute_url(),
-    }
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.override_decide(
-                    actor=request.user,
-                    override=override,
-                    approve=form.cleaned_data["decision"] == "approve",
-                    note=form.cleaned_data["note"],
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("Lēmums saglabāts."))
-                return redirect(budget.get_absolute_url())
-        return render(request, "assessment/form.html", context, status=400)
-    return render(request, "assessment/form.html", context)
+    return form_page(
+        request,
+        OverrideDecisionForm(request.POST or None),
+        template="assessment/form.html",
+        context={
+            "client": budget.period.client,
+            "title": _("Lēmums par budžeta summas maiņu"),
+            "intro": _("Ierosināts %(amount)s mēnesī. Pamatojums: %(reason)s")
+            % {"amount": format_money(override.monthly_amount), "reason": override.reason},
+            "back_url": budget.get_absolute_url(),
+        },
+        save=lambda data: services.override_decide(
+            actor=request.user,
+            override=override,
+            approve=data["decision"] == "approve",
+            note=data["note"],
+        ),
+        success_message=_("Lēmums saglabāts."),
+        success_url=lambda _decided: budget.get_absolute_url(),
+    )
 
 
 # --- allocation rules ------------------------------------------------------------------------

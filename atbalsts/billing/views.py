@@ -23,7 +23,7 @@ from atbalsts.core.forms import apply_domain_error
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import role_of
 from atbalsts.core.roles import Role
-from atbalsts.core.views import require
+from atbalsts.core.views import form_page, require
 from atbalsts.people.models import Municipality
 from atbalsts.plans.models import GuaranteeLetter
 
@@ -218,21 +218,15 @@ def invoice_submit(request: AuthedHttpRequest) -> HttpResponse:
     municipalities = Municipality.objects.filter(
         pk__in=GuaranteeLetter.objects.filter(provider=provider).values("municipality_id")
     )
-    form = SubmitForm(request.POST or None, municipalities=municipalities)
-    context = {"form": form, "provider": provider}
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                invoice = services.invoice_submit(
-                    actor=request.user, provider=provider, **form.cleaned_data
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("Rēķins iesniegts."))
-                return redirect(invoice.get_absolute_url())
-        return render(request, "billing/invoice_submit.html", context, status=400)
-    return render(request, "billing/invoice_submit.html", context)
+    return form_page(
+        request,
+        SubmitForm(request.POST or None, municipalities=municipalities),
+        template="billing/invoice_submit.html",
+        context={"provider": provider},
+        save=lambda data: services.invoice_submit(actor=request.user, provider=provider, **data),
+        success_message=_("Rēķins iesniegts."),
+        success_url=lambda invoice: invoice.get_absolute_url(),
+    )
 
 
 def _paper_rows(provider: Provider, municipality: Municipality, month: Any) -> list[dict[str, Any]]:

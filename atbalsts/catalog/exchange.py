@@ -507,8 +507,12 @@ def _int(value: Any) -> int | None:
         raise CellError(_("Jābūt veselam skaitlim.")) from None
 
 
-class _Lookups:
-    """Cached look-ups of the things rows refer to by code."""
+class Lookups:
+    """Cached look-ups of the things import rows refer to by code (municipality, service type,
+    provider); each raises CellError with a Latvian message for an unknown code.
+
+    One instance serves one import: share it across the rows passed to `import_row`.
+    """
 
     def __init__(self) -> None:
         self.municipalities = {m.code: m for m in Municipality.objects.all()}
@@ -563,7 +567,7 @@ def _present(header: list[str], columns: Iterable[str]) -> list[str]:
 
 
 def _import_service_type(
-    actor: Any, record: dict[str, Any], lookups: _Lookups, header: list[str]
+    actor: Any, record: dict[str, Any], lookups: Lookups, header: list[str]
 ) -> str:
     errors: dict[str, str] = {}
     parsers: dict[str, Callable[[Any], Any]] = {
@@ -601,7 +605,7 @@ def _import_service_type(
     return outcome
 
 
-def _import_price(actor: Any, record: dict[str, Any], lookups: _Lookups, header: list[str]) -> str:
+def _import_price(actor: Any, record: dict[str, Any], lookups: Lookups, header: list[str]) -> str:
     errors: dict[str, str] = {}
     municipality = _cell(record, "municipality", lookups.municipality, errors)
     service_type = _cell(record, "service_type", lookups.service_type, errors)
@@ -630,7 +634,7 @@ def _updated(before: Any, after: Any) -> str:
 
 
 def _import_provider(
-    actor: Any, record: dict[str, Any], lookups: _Lookups, header: list[str]
+    actor: Any, record: dict[str, Any], lookups: Lookups, header: list[str]
 ) -> str:
     errors: dict[str, str] = {}
     municipality = _cell(record, "municipality", lookups.municipality, errors)
@@ -661,7 +665,7 @@ def _import_provider(
 
 
 def _import_registration(
-    actor: Any, record: dict[str, Any], lookups: _Lookups, header: list[str]
+    actor: Any, record: dict[str, Any], lookups: Lookups, header: list[str]
 ) -> str:
     errors: dict[str, str] = {}
     provider = _cell(
@@ -707,7 +711,7 @@ def _location_of(
 
 
 def _import_location(
-    actor: Any, record: dict[str, Any], lookups: _Lookups, header: list[str]
+    actor: Any, record: dict[str, Any], lookups: Lookups, header: list[str]
 ) -> str:
     errors: dict[str, str] = {}
     provider = _cell(
@@ -731,7 +735,7 @@ def _import_location(
     return _updated(existing, services.location_update(actor=actor, location=existing, data=data))
 
 
-def _import_tariff(actor: Any, record: dict[str, Any], lookups: _Lookups, header: list[str]) -> str:
+def _import_tariff(actor: Any, record: dict[str, Any], lookups: Lookups, header: list[str]) -> str:
     errors: dict[str, str] = {}
     provider = _cell(
         record, "provider_registration_number", lambda _v: lookups.provider(record), errors
@@ -782,7 +786,7 @@ class _RowFailed(Exception):
         super().__init__(str(self.errors))
 
 
-_HANDLERS: dict[str, Callable[[Any, dict[str, Any], _Lookups, list[str]], str]] = {
+_HANDLERS: dict[str, Callable[[Any, dict[str, Any], Lookups, list[str]], str]] = {
     "service_types": _import_service_type,
     "municipal_prices": _import_price,
     "providers": _import_provider,
@@ -821,11 +825,11 @@ def catalog_import(*, actor: Any, name: str, content: bytes, dataset: str) -> Im
     if problems:
         raise ImportRejected(problems)
     result = ImportResult()
-    lookups = _Lookups()
+    lookups = Lookups()
     with transaction.atomic():
         for table, header, records in sheets:
             for number, record in records:
-                problems += _import_row(actor, table, header, number, record, lookups, result)
+                problems += import_row(actor, table, header, number, record, lookups, result)
         if problems:
             raise ImportRejected(problems)  # rolls back every row written above
         audit_record(
@@ -843,15 +847,22 @@ def catalog_import(*, actor: Any, name: str, content: bytes, dataset: str) -> Im
     return result
 
 
-def _import_row(
+def import_row(
     actor: Any,
     table: str,
     header: list[str],
     number: int,
     record: dict[str, Any],
-    lookups: _Lookups,
+    lookups: Lookups,
     result: ImportResult,
 ) -> list[RowError]:
+    """Import one row of a catalogue `table` (a key of TABLES) in its own savepoint.
+
+    `number` is the row's number in the file, `header` the columns the file has. A row the
+    rules refuse is rolled back to its savepoint and comes back as RowErrors naming the file
+    column; a written row is counted in `result` and the list is empty. The caller runs all
+    rows in one transaction and rolls it back if any row failed.
+    """
     try:
         with transaction.atomic():
             outcome = _HANDLERS[table](actor, record, lookups, header)

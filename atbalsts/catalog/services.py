@@ -20,7 +20,12 @@ from atbalsts.core.audit import AuditEventType, audit_record, diff, masked, snap
 from atbalsts.core.errors import NotPermitted, ValidationFailed
 from atbalsts.core.money import CENT, format_money
 from atbalsts.core.policies import Action
-from atbalsts.core.validation import add_error, add_model_field_errors, assign_fields
+from atbalsts.core.validation import (
+    add_error,
+    add_model_field_errors,
+    assign_fields,
+    raise_if_errors,
+)
 from atbalsts.people.models import Municipality
 
 from .errors import (
@@ -216,8 +221,7 @@ def _validate_service_type(service_type: ServiceType) -> None:
         add_error(errors, "name_lv", _("Pakalpojuma veids ar šādu nosaukumu jau ir katalogā."))
     if "code" not in errors and others.filter(code=service_type.code).exists():
         add_error(errors, "code", _("Šāds kods jau ir citam pakalpojuma veidam."))
-    if errors:
-        raise ValidationFailed(errors)
+    raise_if_errors(errors)
 
 
 @transaction.atomic
@@ -311,8 +315,7 @@ def _validate_price(price: MunicipalPrice) -> None:
         add_error(errors, "unit_price", _("Norādiet cenu vai DI vienības izmaksas."))
     _check_period(price.valid_from, price.valid_to, errors)
     add_model_field_errors(price, errors, exclude=["municipality"])
-    if errors:
-        raise ValidationFailed(errors)
+    raise_if_errors(errors)
     clash = (
         _overlapping(
             MunicipalPrice.objects.filter(
@@ -416,8 +419,7 @@ def _validate_provider(provider: Provider) -> None:
             "registration_number",
             _("Sniedzējs ar šo reģistrācijas numuru pašvaldībā jau ir reģistrēts."),
         )
-    if errors:
-        raise ValidationFailed(errors)
+    raise_if_errors(errors)
 
 
 def _provider_audit(provider: Provider) -> dict[str, Any]:
@@ -529,8 +531,7 @@ def _validate_registration(
         .exists()
     ):
         add_error(errors, "number", _("Šī reģistrācija sniedzējam jau ir ierakstīta."))
-    if errors:
-        raise ValidationFailed(errors)
+    raise_if_errors(errors)
 
 
 def _registration_values(registration: ProviderRegistration) -> dict[str, Any]:
@@ -620,8 +621,7 @@ def _validate_location(location: ProviderLocation) -> None:
     ).exclude(pk=location.pk)
     if not errors and duplicate.exists():
         add_error(errors, "address", _("Šāda vieta sniedzējam jau ir ierakstīta."))
-    if errors:
-        raise ValidationFailed(errors)
+    raise_if_errors(errors)
 
 
 @transaction.atomic
@@ -702,8 +702,7 @@ def _validate_tariff(tariff: Tariff) -> None:
                 % {"day": _dmy(service_type.retired_at)},
             )
     add_model_field_errors(tariff, errors, exclude=["provider", "service_type", "location"])
-    if errors:
-        raise ValidationFailed(errors)
+    raise_if_errors(errors)
     clash = _overlapping(_same_line(tariff), tariff.valid_from, tariff.valid_to).first()
     if clash is not None:
         raise TariffOverlap(

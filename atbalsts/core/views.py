@@ -27,16 +27,19 @@ def form_page(
     save: Callable[[dict[str, Any]], Any],
     success_message: str,
     success_url: Callable[[Any], str],
+    data: Callable[[Any], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     """Validate the form, hand its data to a service, redirect on success.
 
-    Invalid input or a refused rule re-renders the form with the messages on their fields and
-    status 400; nothing has been written, because the service's transaction rolled back.
+    `save` gets a copy of `form.cleaned_data`, or what `data(form)` returns for a form that
+    shapes its own service data (e.g. `data=lambda f: f.service_data()`). Invalid input or a
+    refused rule re-renders the form with the messages on their fields and status 400; nothing
+    has been written, because the service's transaction rolled back.
     """
     if request.method == "POST":
         if form.is_valid():
             try:
-                obj = save(dict(form.cleaned_data))
+                obj = save(data(form) if data is not None else dict(form.cleaned_data))
             except DomainError as exc:
                 apply_domain_error(form, exc)
             else:

@@ -20,6 +20,7 @@ from atbalsts.core.audit import AuditEventType, audit_record
 from atbalsts.core.errors import DomainError, NotPermitted, ValidationFailed
 from atbalsts.core.money import parse_money, round_money
 from atbalsts.core.policies import Action
+from atbalsts.core.validation import add_error, raise_if_errors, refuse_unknown
 from atbalsts.people.models import Client, Municipality, Representative
 from atbalsts.plans.models import GuaranteeLetter, LetterStatus
 
@@ -90,21 +91,6 @@ AUDITED_FIELDS = (
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _add(errors: dict[str, list[str]], name: str, message: Any) -> None:
-    errors.setdefault(name, []).append(str(message))
-
-
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationFailed(errors)
-
-
-def _unknown(data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise ValidationFailed({name: [_("Nezināms lauks.")] for name in sorted(unknown)})
-
-
 def _dmy(day: dt.date | None) -> str:
     return day.strftime("%d.%m.%Y") if day else ""
 
@@ -115,25 +101,25 @@ def _text(
     if value is None:
         value = ""
     if not isinstance(value, str):
-        _add(errors, name, _("Jābūt tekstam."))
+        add_error(errors, name, _("Jābūt tekstam."))
         return ""
     value = value.strip()
     if "\x00" in value:
-        _add(errors, name, _("Teksts satur neatļautu rakstzīmi."))
+        add_error(errors, name, _("Teksts satur neatļautu rakstzīmi."))
         return ""
     if required and not value:
-        _add(errors, name, _("Obligāts lauks."))
+        add_error(errors, name, _("Obligāts lauks."))
     if len(value) > limit:
-        _add(errors, name, _("Ne vairāk kā %(n)s zīmes.") % {"n": limit})
+        add_error(errors, name, _("Ne vairāk kā %(n)s zīmes.") % {"n": limit})
     return value
 
 
 def _date(value: Any, name: str, errors: dict[str, list[str]]) -> dt.date | None:
     if value in (None, ""):
-        _add(errors, name, _("Obligāts lauks."))
+        add_error(errors, name, _("Obligāts lauks."))
         return None
     if isinstance(value, dt.datetime):
-        _add(errors, name, _("Datumam jābūt formā GGGG-MM-DD."))
+        add_error(errors, name, _("Datumam jābūt formā GGGG-MM-DD."))
         return None
     if isinstance(value, dt.date):
         return value
@@ -142,13 +128,13 @@ def _date(value: Any, name: str, errors: dict[str, list[str]]) -> dt.date | None
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    _add(errors, name, _("Datumam jābūt formā GGGG-MM-DD."))
+    add_error(errors, name, _("Datumam jābūt formā GGGG-MM-DD."))
     return None
 
 
 def _time(value: Any, name: str, errors: dict[str, list[str]]) -> dt.time | None:
     if value in (None, ""):
-        _add(errors, name, _("Obligāts lauks."))
+        add_error(errors, name, _("Obligāts lauks."))
         return None
     if isinstance(value, dt.time):
         return value.replace(second=0, microsecond=0, tzinfo=None)
@@ -159,7 +145,7 @@ def _time(value: Any, name: str, errors: dict[str, list[str]]) -> dt.time | None
             parsed = None
         if parsed is not None and parsed.tzinfo is None:
             return parsed.replace(second=0, microsecond=0)
-    _add(errors, name, _("Laikam jābūt formā SS:MM, piemēram, 09:30."))
+    add_error(errors, name, _("Laikam jābūt formā SS:MM, piemēram, 09:30."))
     return None
 
 
@@ -170,15 +156,15 @@ def _minutes(value: Any, name: str, errors: dict[str, list[str]]) -> int | None:
         "max": MAX_SESSION_MINUTES
     }
     if isinstance(value, bool) or not isinstance(value, int | str):
-        _add(errors, name, message)
+        add_error(errors, name, message)
         return None
     try:
         number = int(str(value).strip())
     except ValueError:
-        _add(errors, name, message)
+        add_error(errors, name, message)
         return None
     if not 1 <= number <= MAX_SESSION_MINUTES:
-        _add(errors, name, message)
+        add_error(errors, name, message)
         return None
     return number
 
@@ -194,10 +180,10 @@ def _decimal(value: Any, name: str, errors: dict[str, list[str]], *, high: Decim
             raise ValueError(value)
         number = parse_money(value) if isinstance(value, str) else Decimal(str(value))
     except (InvalidOperation, ValueError):
-        _add(errors, name, message % {"max": high})
+        add_error(errors, name, message % {"max": high})
         return None
     if not number.is_finite() or number != round_money(number) or not 0 < number <= high:
-        _add(errors, name, message % {"max": high})
+        add_error(errors, name, message % {"max": high})
         return None
     return number
 
@@ -206,7 +192,7 @@ def _choice(value: Any, name: str, errors: dict[str, list[str]], choices: Any, d
     if value in (None, ""):
         return default
     if value not in choices.values:
-        _add(
+        add_error(
             errors,
             name,
             _("Nederīga vērtība; atļautās: %(values)s.") % {"values": ", ".join(choices.values)},
@@ -231,13 +217,15 @@ def _audit(
 def _check_file(upload: Any, errors: dict[str, list[str]]) -> None:
     size = getattr(upload, "size", None)
     if size is None or size > MAX_EVIDENCE_BYTES:
-        _add(errors, "evidence_file", _("Datne nedrīkst būt lielāka par 5 MB."))
+        add_error(errors, "evidence_file", _("Datne nedrīkst būt lielāka par 5 MB."))
         return
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
     if not any(head.startswith(sig) for sig in EVIDENCE_SIGNATURES):
-        _add(errors, "evidence_file", _("Pievienojiet ekrānuzņēmumu PNG vai JPEG formātā vai PDF."))
+        add_error(
+            errors, "evidence_file", _("Pievienojiet ekrānuzņēmumu PNG vai JPEG formātā vai PDF.")
+        )
 
 
 # --- sessions --------------------------------------------------------------------------------
@@ -288,15 +276,19 @@ def _clean_session(
         if expected:
             minutes = int(expected)
         elif unit == ServiceUnit.HOUR and status == SessionStatus.HELD:
-            _add(errors, "duration_minutes", _("Norādiet nodarbības ilgumu minūtēs."))
+            add_error(errors, "duration_minutes", _("Norādiet nodarbības ilgumu minūtēs."))
     km = _decimal(value("km"), "km", errors, high=MAX_KM)
     ticket = _decimal(value("ticket_amount"), "ticket_amount", errors, high=MAX_TICKET)
     is_transport = service_type.category == ServiceCategory.TRANSPORT
     if (km is not None or ticket is not None) and not is_transport:
         field = "km" if km is not None else "ticket_amount"
-        _add(errors, field, _("Kilometrus vai biļetes summu norāda tikai transporta pakalpojumam."))
+        add_error(
+            errors, field, _("Kilometrus vai biļetes summu norāda tikai transporta pakalpojumam.")
+        )
     elif km is not None and ticket is not None:
-        _add(errors, "ticket_amount", _("Norādiet vai nu kilometrus, vai biļetes summu, ne abus."))
+        add_error(
+            errors, "ticket_amount", _("Norādiet vai nu kilometrus, vai biļetes summu, ne abus.")
+        )
     elif (
         is_transport
         and unit == ServiceUnit.KM
@@ -306,7 +298,7 @@ def _clean_session(
         and "km" not in errors
         and "ticket_amount" not in errors
     ):
-        _add(errors, "km", _("Norādiet nobraukto kilometru skaitu vai biļetes summu."))
+        add_error(errors, "km", _("Norādiet nobraukto kilometru skaitu vai biļetes summu."))
 
     # The recipient: the client, or the support-circle member the letter line names.
     recipient = None
@@ -315,7 +307,9 @@ def _clean_session(
         plan_line = selectors.plan_line_of(letter, line["key"])
         pk = recipient_value.pk if isinstance(recipient_value, models.Model) else recipient_value
         if plan_line is None or str(plan_line.recipient_id) != str(pk):
-            _add(errors, "recipient", _("Šis saņēmējs nav norādīts garantijas vēstules rindā."))
+            add_error(
+                errors, "recipient", _("Šis saņēmējs nav norādīts garantijas vēstules rindā.")
+            )
         else:
             recipient = plan_line.recipient
 
@@ -323,16 +317,16 @@ def _clean_session(
     signed_by = _choice(value("signed_by"), "signed_by", errors, Signer, "")
     signer_note = _text(value("signer_note"), "signer_note", errors, limit=1000)
     if status == SessionStatus.HELD and not signed_by and "signed_by" not in errors:
-        _add(errors, "signed_by", _("Norādiet, kas parakstīja apmeklējumu."))
+        add_error(errors, "signed_by", _("Norādiet, kas parakstīja apmeklējumu."))
     if signed_by == Signer.SOCIAL_WORKER:
         if not social_service:
-            _add(
+            add_error(
                 errors,
                 "signed_by",
                 _("Sociālā darbinieka parakstu reģistrē pats sociālais darbinieks."),
             )
         elif not signer_note:
-            _add(
+            add_error(
                 errors,
                 "signer_note",
                 _(
@@ -343,7 +337,7 @@ def _clean_session(
     if signed_by == Signer.REPRESENTATIVE and day is not None:
         representatives = Representative.objects.filter(client=client)
         if not any(r.is_valid_on(day) for r in representatives):
-            _add(
+            add_error(
                 errors,
                 "signed_by",
                 _("Klientam %(day)s nav reģistrēta aizbildņa vai likumiskā pārstāvja.")
@@ -362,7 +356,7 @@ def _clean_session(
         and not social_service
         and no_evidence_reason != session.no_evidence_reason
     ):
-        _add(
+        add_error(
             errors,
             "no_evidence_reason",
             _("Pamatojumu, kāpēc pierādījumu nav, ieraksta sociālais darbinieks."),
@@ -373,7 +367,7 @@ def _clean_session(
     goals = _text(value("goals_worked_on"), "goals_worked_on", errors, limit=5000)
     techniques = _text(value("techniques"), "techniques", errors, limit=5000)
     conclusion = _text(value("conclusion"), "conclusion", errors, limit=10000)
-    _raise_if(errors)
+    raise_if_errors(errors)
     if day is None or start_time is None:  # pragma: no cover - reported above
         raise ValidationFailed({"date": [_("Obligāts lauks.")]})
 
@@ -575,7 +569,7 @@ def session_record(
     *, actor: Any, letter: GuaranteeLetter, data: Mapping[str, Any], import_key: str | None = None
 ) -> Session:
     """Record one line of the attendance sheet under a letter line (`data["line_key"]`)."""
-    _unknown(data, SESSION_FIELDS)
+    refuse_unknown(data, SESSION_FIELDS)
     letter = _letter_for_write(actor, letter)
     if data.get("line_key") in (None, ""):
         raise ValidationFailed({"line_key": [_("Izvēlieties pakalpojumu no garantijas vēstules.")]})
@@ -631,7 +625,7 @@ def sessions_mark_invoiced(*, session_ids: list[int], invoiced: bool) -> int:
 @transaction.atomic
 def session_update(*, actor: Any, session: Session, data: Mapping[str, Any]) -> Session:
     """Correct a recorded session; the same rules apply again, the month is re-counted."""
-    _unknown(data, SESSION_FIELDS)
+    refuse_unknown(data, SESSION_FIELDS)
     delivery_policy.require(actor, Action.CHANGE, session)
     session = _lock(session)
     if "line_key" in data and str(data["line_key"]) != str(session.line_key):
@@ -683,7 +677,7 @@ def session_accept_duration(*, actor: Any, session: Session, reason: str) -> Ses
     session = _lock(session)
     errors: dict[str, list[str]] = {}
     reason = _text(reason, "reason", errors, limit=1000, required=True)
-    _raise_if(errors)
+    raise_if_errors(errors)
     if not session.duration_pending:
         raise DomainError(
             _("Šīs nodarbības ilgums atbilst garantijas vēstulei vai jau ir akceptēts.")
@@ -713,7 +707,7 @@ def session_accept_no_evidence(*, actor: Any, session: Session, reason: str) -> 
     session = _lock(session)
     errors: dict[str, list[str]] = {}
     reason = _text(reason, "reason", errors, limit=1000, required=True)
-    _raise_if(errors)
+    raise_if_errors(errors)
     if not session.evidence_pending:
         raise DomainError(_("Šai nodarbībai pierādījumi nav vajadzīgi vai jau ir pievienoti."))
     session.no_evidence_reason = reason
@@ -753,17 +747,17 @@ def evidence_download_record(*, actor: Any, session: Session) -> None:
 def _percent(value: Any, errors: dict[str, list[str]]) -> Decimal | None:
     message = _("Daļai jābūt skaitlim no 0 līdz 100 ar ne vairāk kā diviem cipariem aiz komata.")
     if value in (None, ""):
-        _add(errors, "share_percent", _("Obligāts lauks."))
+        add_error(errors, "share_percent", _("Obligāts lauks."))
         return None
     try:
         if isinstance(value, float | bool):
             raise ValueError(value)
         number = parse_money(value) if isinstance(value, str) else Decimal(str(value))
     except (InvalidOperation, ValueError):
-        _add(errors, "share_percent", message)
+        add_error(errors, "share_percent", message)
         return None
     if not number.is_finite() or number != round_money(number) or not 0 <= number <= 100:
-        _add(errors, "share_percent", message)
+        add_error(errors, "share_percent", message)
         return None
     return round_money(number)
 
@@ -774,12 +768,12 @@ def no_show_rule_create(
 ) -> NoShowRule:
     """A new share for no-shows without notice from a date; the open rule before it ends the
     day before (rules are dated, never overwritten)."""
-    _unknown(data, ("share_percent", "valid_from"))
+    refuse_unknown(data, ("share_percent", "valid_from"))
     municipal_rule_policy.require(actor, Action.CREATE, municipality)
     errors: dict[str, list[str]] = {}
     share = _percent(data.get("share_percent"), errors)
     valid_from = _date(data.get("valid_from"), "valid_from", errors)
-    _raise_if(errors)
+    raise_if_errors(errors)
     if valid_from is None or share is None:  # pragma: no cover - reported above
         raise ValidationFailed({"valid_from": [_("Obligāts lauks.")]})
     rules = NoShowRule.objects.select_for_update().filter(municipality=municipality)
@@ -807,7 +801,7 @@ def no_show_rule_create(
 def emergency_declare(
     *, actor: Any, municipality: Municipality, data: Mapping[str, Any]
 ) -> EmergencySituation:
-    _unknown(data, ("start", "end", "reason"))
+    refuse_unknown(data, ("start", "end", "reason"))
     municipal_rule_policy.require(actor, Action.CREATE, municipality)
     errors: dict[str, list[str]] = {}
     start = _date(data.get("start"), "start", errors)
@@ -816,8 +810,8 @@ def emergency_declare(
         end = _date(data.get("end"), "end", errors)
     reason = _text(data.get("reason"), "reason", errors, limit=500, required=True)
     if start and end and end < start:
-        _add(errors, "end", _("Beigu datums nevar būt pirms sākuma datuma."))
-    _raise_if(errors)
+        add_error(errors, "end", _("Beigu datums nevar būt pirms sākuma datuma."))
+    raise_if_errors(errors)
     if start is None:  # pragma: no cover - reported above
         raise ValidationFailed({"start": [_("Obligāts lauks.")]})
     overlapping = EmergencySituation.objects.filter(municipality=municipality).filter(
@@ -849,10 +843,10 @@ def emergency_end(*, actor: Any, emergency: EmergencySituation, end: Any) -> Eme
     errors: dict[str, list[str]] = {}
     day = _date(end, "end", errors)
     if day is not None and day < emergency.start:
-        _add(errors, "end", _("Beigu datums nevar būt pirms sākuma datuma."))
+        add_error(errors, "end", _("Beigu datums nevar būt pirms sākuma datuma."))
     if emergency.end is not None and day is not None and day > emergency.end:
-        _add(errors, "end", _("Ārkārtas situācija jau beidzas agrāk."))
-    _raise_if(errors)
+        add_error(errors, "end", _("Ārkārtas situācija jau beidzas agrāk."))
+    raise_if_errors(errors)
     emergency.end = day
     emergency.ended_by = actor
     emergency.save(update_fields=["end", "ended_by", "updated_at"])

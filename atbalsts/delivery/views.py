@@ -22,7 +22,7 @@ from atbalsts.core.forms import apply_domain_error
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action, role_of
 from atbalsts.core.roles import Role
-from atbalsts.core.views import require
+from atbalsts.core.views import form_page, require
 from atbalsts.people import selectors as people_selectors
 from atbalsts.people.models import Client
 from atbalsts.plans.models import GuaranteeLetter
@@ -44,29 +44,6 @@ from .policies import delivery_policy, municipal_rule_policy
 
 def _is_provider(request: AuthedHttpRequest) -> bool:
     return role_of(request.user) == Role.PROVIDER
-
-
-def _form_page(
-    request: AuthedHttpRequest,
-    form: Any,
-    *,
-    template: str,
-    context: dict[str, Any],
-    save: Callable[[Any], Any],
-    success_message: str,
-    success_url: Callable[[Any], str],
-) -> HttpResponse:
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                obj = save(form)
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, success_message)
-                return redirect(success_url(obj))
-        return render(request, template, {**context, "form": form}, status=400)
-    return render(request, template, {**context, "form": form})
 
 
 # --- the provider's clients and a client's delivery page ------------------------------------
@@ -158,14 +135,13 @@ def session_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         social_service=social,
         initial={"date": timezone.localdate(), "signed_by": "client"},
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         template="delivery/session_form.html",
         context={"letter": letter, "client": selectors.letter_client(letter)},
-        save=lambda f: services.session_record(
-            actor=request.user, letter=letter, data=f.service_data()
-        ),
+        data=lambda f: f.service_data(),
+        save=lambda data: services.session_record(actor=request.user, letter=letter, data=data),
         success_message=_("Nodarbība reģistrēta."),
         success_url=lambda s: s.get_absolute_url(),
     )
@@ -233,14 +209,13 @@ def session_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         editing=True,
         initial=initial,
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         template="delivery/session_form.html",
         context={"letter": letter, "client": session.client, "session": session},
-        save=lambda f: services.session_update(
-            actor=request.user, session=session, data=f.service_data()
-        ),
+        data=lambda f: f.service_data(),
+        save=lambda data: services.session_update(actor=request.user, session=session, data=data),
         success_message=_("Nodarbība saglabāta."),
         success_url=lambda s: s.get_absolute_url(),
     )
@@ -402,13 +377,13 @@ def emergency_list(request: AuthedHttpRequest) -> HttpResponse:
 def emergency_declare(request: AuthedHttpRequest) -> HttpResponse:
     municipality = _municipality(request)
     require(municipal_rule_policy.can(request.user, Action.CREATE, municipality))
-    return _form_page(
+    return form_page(
         request,
         EmergencyForm(request.POST or None),
         template="delivery/simple_form.html",
         context={"title": _("Izsludināt ārkārtas situāciju"), "back": "delivery:emergency_list"},
-        save=lambda f: services.emergency_declare(
-            actor=request.user, municipality=municipality, data=f.cleaned_data
+        save=lambda data: services.emergency_declare(
+            actor=request.user, municipality=municipality, data=data
         ),
         success_message=_("Ārkārtas situācija izsludināta."),
         success_url=lambda _obj: reverse("delivery:emergency_list"),
@@ -451,13 +426,13 @@ def no_show_rules(request: AuthedHttpRequest) -> HttpResponse:
     )
     if request.method == "POST":
         require(can_set)
-    return _form_page(
+    return form_page(
         request,
         NoShowRuleForm(request.POST or None),
         template="delivery/no_show_rules.html",
         context={"rules": selectors.no_show_rule_list(user=request.user), "can_set": can_set},
-        save=lambda f: services.no_show_rule_create(
-            actor=request.user, municipality=_municipality(request), data=f.cleaned_data
+        save=lambda data: services.no_show_rule_create(
+            actor=request.user, municipality=_municipality(request), data=data
         ),
         success_message=_("Neierašanās noteikums saglabāts."),
         success_url=lambda _obj: reverse("delivery:no_show_rules"),

@@ -15,7 +15,12 @@ from atbalsts.core.audit import AuditEventType, audit_record, diff, masked, snap
 from atbalsts.core.errors import DomainError, ValidationFailed
 from atbalsts.core.policies import Action
 from atbalsts.core.roles import Role
-from atbalsts.core.validation import add_error, add_model_field_errors, assign_fields
+from atbalsts.core.validation import (
+    add_error,
+    add_model_field_errors,
+    assign_fields,
+    raise_if_errors,
+)
 
 from .models import (
     CaseAssignment,
@@ -148,8 +153,7 @@ def _validate_client(client: Client) -> None:
         and client.disability_valid_until < client.date_of_birth
     ):
         add_error(errors, "disability_valid_until", _("Datums nevar būt pirms dzimšanas datuma."))
-    if errors:
-        raise ValidationFailed(errors)
+    raise_if_errors(errors)
 
 
 def _validate_dates(
@@ -240,8 +244,7 @@ def _validate_representative(rep: Representative) -> None:
     add_model_field_errors(rep, errors, exclude=["client", "personal_code"])
     _check_personal_code(rep, errors, required=False)
     _validate_dates(rep.valid_from, rep.valid_to, errors, "valid_to")
-    if errors:
-        raise ValidationFailed(errors)
+    raise_if_errors(errors)
 
 
 def _audit_child(actor: Any, event: AuditEventType, obj: Any, extra: dict[str, Any]) -> None:
@@ -310,8 +313,7 @@ def representative_delete(*, actor: Any, representative: Representative) -> None
 def _validate_circle(member: SupportCircleMember) -> None:
     errors: dict[str, list[str]] = {}
     add_model_field_errors(member, errors, exclude=["client"])
-    if errors:
-        raise ValidationFailed(errors)
+    raise_if_errors(errors)
 
 
 @transaction.atomic
@@ -392,8 +394,7 @@ def consent_give(*, actor: Any, client: Client, data: Mapping[str, Any]) -> Cons
             )
     if consent.given_on and consent.given_on > timezone.localdate():
         add_error(errors, "given_on", _("Piekrišanas datums nevar būt nākotnē."))
-    if errors:
-        raise ValidationFailed(errors)
+    raise_if_errors(errors)
     consent.save()
     _audit_child(
         actor,
@@ -439,8 +440,7 @@ def _validate_referral(referral: Referral) -> None:
     _check_personal_code(referral, errors, required=False)
     if referral.referred_on and referral.referred_on > timezone.localdate():
         add_error(errors, "referred_on", _("Nosūtījuma datums nevar būt nākotnē."))
-    if errors:
-        raise ValidationFailed(errors)
+    raise_if_errors(errors)
 
 
 @transaction.atomic

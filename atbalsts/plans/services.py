@@ -20,9 +20,11 @@ from atbalsts.catalog.models import Provider, ServiceType, Tariff
 from atbalsts.catalog.selectors import PriceSource, price_on
 from atbalsts.catalog.services import provider_choice_check
 from atbalsts.core.audit import AuditEventType, audit_record, diff, snapshot
+from atbalsts.core.dates import recorded_at
 from atbalsts.core.errors import Conflict, DomainError, ValidationFailed
 from atbalsts.core.money import MONEY_MAX_DIGITS, parse_money, round_money
 from atbalsts.core.policies import Action
+from atbalsts.core.validation import add_error, raise_if_errors, refuse_unknown
 from atbalsts.people.models import (
     Client,
     LegalCapacity,
@@ -116,44 +118,29 @@ LINE_AUDIT_FIELDS = (
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _add(errors: dict[str, list[str]], name: str, message: Any) -> None:
-    errors.setdefault(name, []).append(str(message))
-
-
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationFailed(errors)
-
-
-def _unknown(data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise ValidationFailed({name: [_("Nezināms lauks.")] for name in sorted(unknown)})
-
-
 def _text(
     value: Any, name: str, errors: dict[str, list[str]], *, limit: int, required: bool
 ) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        _add(errors, name, _("Jābūt tekstam."))
+        add_error(errors, name, _("Jābūt tekstam."))
         return ""
     value = value.strip()
     if required and not value:
-        _add(errors, name, _("Obligāts lauks."))
+        add_error(errors, name, _("Obligāts lauks."))
     if len(value) > limit:
-        _add(errors, name, _("Ne vairāk kā %(n)s zīmes.") % {"n": limit})
+        add_error(errors, name, _("Ne vairāk kā %(n)s zīmes.") % {"n": limit})
     return value
 
 
 def _date(value: Any, name: str, errors: dict[str, list[str]], *, required: bool = True) -> Any:
     if value in (None, ""):
         if required:
-            _add(errors, name, _("Obligāts lauks."))
+            add_error(errors, name, _("Obligāts lauks."))
         return None
     if isinstance(value, dt.datetime):
-        _add(errors, name, _("Datumam jābūt formā GGGG-MM-DD."))
+        add_error(errors, name, _("Datumam jābūt formā GGGG-MM-DD."))
         return None
     if isinstance(value, dt.date):
         return value
@@ -162,7 +149,7 @@ def _date(value: Any, name: str, errors: dict[str, list[str]], *, required: bool
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    _add(errors, name, _("Datumam jābūt formā GGGG-MM-DD."))
+    add_error(errors, name, _("Datumam jābūt formā GGGG-MM-DD."))
     return None
 
 
@@ -171,18 +158,18 @@ def _int(
 ) -> int | None:
     if value in (None, ""):
         if required:
-            _add(errors, name, _("Obligāts lauks."))
+            add_error(errors, name, _("Obligāts lauks."))
         return None
     if isinstance(value, bool) or not isinstance(value, int | str):
-        _add(errors, name, _("Jābūt veselam skaitlim."))
+        add_error(errors, name, _("Jābūt veselam skaitlim."))
         return None
     try:
         number = int(value)
     except ValueError:
-        _add(errors, name, _("Jābūt veselam skaitlim."))
+        add_error(errors, name, _("Jābūt veselam skaitlim."))
         return None
     if not low <= number <= high:
-        _add(errors, name, _("Jābūt no %(low)s līdz %(high)s.") % {"low": low, "high": high})
+        add_error(errors, name, _("Jābūt no %(low)s līdz %(high)s.") % {"low": low, "high": high})
         return None
     return number
 
@@ -192,10 +179,10 @@ def _choice(
 ) -> str:
     if value in (None, ""):
         if required:
-            _add(errors, name, _("Obligāts lauks."))
+            add_error(errors, name, _("Obligāts lauks."))
         return ""
     if value not in choices.values:
-        _add(errors, name, _("Nederīga vērtība."))
+        add_error(errors, name, _("Nederīga vērtība."))
         return ""
     return str(value)
 
@@ -208,12 +195,12 @@ def _instance(
         return None
     pk = value.pk if isinstance(value, models.Model) else value
     if isinstance(pk, bool) or not isinstance(pk, int | str):
-        _add(errors, name, _("Nederīga vērtība."))
+        add_error(errors, name, _("Nederīga vērtība."))
         return None
     try:
         return model._default_manager.get(pk=pk, **lookup)
     except (model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
-        _add(errors, name, _("Nav atrasts."))
+        add_error(errors, name, _("Nav atrasts."))
         return None
 
 
@@ -262,9 +249,9 @@ def _audit(
 def _validate_period(start: Any, end: Any, errors: dict[str, list[str]]) -> None:
     if start and end:
         if end < start:
-            _add(errors, "end", _("Beigu datums nevar būt pirms sākuma datuma."))
+            add_error(errors, "end", _("Beigu datums nevar būt pirms sākuma datuma."))
         elif months_between(start, end) > MAX_PLAN_MONTHS:
-            _add(
+            add_error(
                 errors,
                 "end",
                 _("Plāns nevar būt garāks par %(n)s mēnešiem.") % {"n": MAX_PLAN_MONTHS},
@@ -286,7 +273,7 @@ def plan_create(
     end = _date(end, "end", errors)
     notes = _text(notes, "notes", errors, limit=5000, required=False)
     _validate_period(start, end, errors)
-    _raise_if(errors)
+    raise_if_errors(errors)
     open_versions = PlanVersion.objects.filter(plan__client=client).exclude(
         status__in=[PlanStatus.CLOSED, PlanStatus.SUPERSEDED]
     )
@@ -313,14 +300,14 @@ def version_update(
     """Change a draft's period or notes; its lines must stay inside the period."""
     plan_policy.require(actor, Action.CHANGE, version)
     version = _lock_draft(version, revision)
-    _unknown(data, VERSION_FIELDS)
+    refuse_unknown(data, VERSION_FIELDS)
     errors: dict[str, list[str]] = {}
     before = snapshot(version, VERSION_FIELDS)
     start = _date(data.get("start", version.start), "start", errors)
     end = _date(data.get("end", version.end), "end", errors)
     notes = _text(data.get("notes", version.notes), "notes", errors, limit=5000, required=False)
     _validate_period(start, end, errors)
-    _raise_if(errors)
+    raise_if_errors(errors)
     outside = version.lines.filter(models.Q(start__lt=start) | models.Q(end__gt=end))
     if outside.exists():
         raise DomainError(
@@ -338,16 +325,16 @@ def version_update(
 
 
 def _clean_goal(version: PlanVersion, goal: Goal, data: Mapping[str, Any]) -> None:
-    _unknown(data, GOAL_FIELDS)
+    refuse_unknown(data, GOAL_FIELDS)
     errors: dict[str, list[str]] = {}
     client = version.plan.client
     goal.term = _choice(data.get("term", goal.term), "term", errors, GoalTerm, required=True)
     domain = data.get("domain", goal.domain)
     allowed = [d.value for d in domains_for(client.target_group)]
     if domain in (None, ""):
-        _add(errors, "domain", _("Obligāts lauks."))
+        add_error(errors, "domain", _("Obligāts lauks."))
     elif domain not in allowed:
-        _add(errors, "domain", _("Šī dzīves joma neattiecas uz klienta mērķa grupu."))
+        add_error(errors, "domain", _("Šī dzīves joma neattiecas uz klienta mērķa grupu."))
     else:
         goal.domain = domain
     decision = _choice(
@@ -358,7 +345,7 @@ def _clean_goal(version: PlanVersion, goal: Goal, data: Mapping[str, Any]) -> No
         required=False,
     )
     if decision and client.target_group == TargetGroup.CHILD_FT:
-        _add(
+        add_error(
             errors,
             "decision_domain",
             _("Lēmumu pieņemšanas jomas attiecas tikai uz pieaugušajiem."),
@@ -376,7 +363,7 @@ def _clean_goal(version: PlanVersion, goal: Goal, data: Mapping[str, Any]) -> No
         data.get("position", goal.position), "position", errors, low=1, high=999, required=False
     )
     goal.position = position or goal.position or 1
-    _raise_if(errors)
+    raise_if_errors(errors)
 
 
 @transaction.atomic
@@ -437,10 +424,10 @@ def goal_remove(*, actor: Any, goal: Goal, revision: Any) -> None:
 
 def _quantity(value: Any, errors: dict[str, list[str]]) -> Decimal | None:
     if value in (None, ""):
-        _add(errors, "quantity", _("Obligāts lauks."))
+        add_error(errors, "quantity", _("Obligāts lauks."))
         return None
     if isinstance(value, float | bool):
-        _add(
+        add_error(
             errors,
             "quantity",
             _("Daudzumam jābūt skaitlim ar ne vairāk kā diviem cipariem aiz komata."),
@@ -449,25 +436,25 @@ def _quantity(value: Any, errors: dict[str, list[str]]) -> Decimal | None:
     try:
         quantity = parse_money(value) if isinstance(value, str) else Decimal(str(value))
     except (InvalidOperation, ValueError):
-        _add(
+        add_error(
             errors,
             "quantity",
             _("Daudzumam jābūt skaitlim ar ne vairāk kā diviem cipariem aiz komata."),
         )
         return None
     if not quantity.is_finite() or quantity != round_money(quantity):
-        _add(
+        add_error(
             errors,
             "quantity",
             _("Daudzumam jābūt skaitlim ar ne vairāk kā diviem cipariem aiz komata."),
         )
         return None
     if quantity <= 0:
-        _add(errors, "quantity", _("Daudzumam mēnesī jābūt lielākam par nulli."))
+        add_error(errors, "quantity", _("Daudzumam mēnesī jābūt lielākam par nulli."))
         return None
     ceiling = max_monthly_quantity()
     if quantity > ceiling:
-        _add(
+        add_error(
             errors,
             "quantity",
             _("Daudzums %(q)s mēnesī ir neticami liels; augstākais pieļaujamais ir %(max)s.")
@@ -479,7 +466,7 @@ def _quantity(value: Any, errors: dict[str, list[str]]) -> Decimal | None:
 
 def _clean_line(version: PlanVersion, line: PlanLine, data: Mapping[str, Any]) -> None:
     """Shape and dates of a line; the money rules follow in `_price_line`."""
-    _unknown(data, LINE_FIELDS)
+    refuse_unknown(data, LINE_FIELDS)
     errors: dict[str, list[str]] = {}
     client = version.plan.client
 
@@ -490,10 +477,10 @@ def _clean_line(version: PlanVersion, line: PlanLine, data: Mapping[str, Any]) -
 
     service_type = _instance(ServiceType, value("service_type"), "service_type", errors)
     if service_type is None and "service_type" not in errors:
-        _add(errors, "service_type", _("Obligāts lauks."))
+        add_error(errors, "service_type", _("Obligāts lauks."))
     provider = _instance(Provider, value("provider"), "provider", errors)
     if provider is None and "provider" not in errors:
-        _add(errors, "provider", _("Obligāts lauks."))
+        add_error(errors, "provider", _("Obligāts lauks."))
     quantity = _quantity(value("quantity"), errors)
     start = _date(value("start"), "start", errors)
     # A new end without months re-counts the months from the dates.
@@ -501,7 +488,7 @@ def _clean_line(version: PlanVersion, line: PlanLine, data: Mapping[str, Any]) -
     months = _int(raw_months, "months", errors, low=1, high=MAX_PLAN_MONTHS, required=False)
     end = _date(data.get("end"), "end", errors, required=False) if "end" in data else None
     if months is None and end is None and "months" not in errors:
-        _add(errors, "months", _("Norādiet mēnešu skaitu vai beigu datumu."))
+        add_error(errors, "months", _("Norādiet mēnešu skaitu vai beigu datumu."))
     minutes = _int(
         value("session_minutes"),
         "session_minutes",
@@ -522,19 +509,19 @@ def _clean_line(version: PlanVersion, line: PlanLine, data: Mapping[str, Any]) -
         value("decision_domain"), "decision_domain", errors, DecisionDomain, required=False
     )
     if decision and client.target_group == TargetGroup.CHILD_FT:
-        _add(
+        add_error(
             errors,
             "decision_domain",
             _("Lēmumu pieņemšanas jomas attiecas tikai uz pieaugušajiem."),
         )
     reason = _text(value("override_reason"), "override_reason", errors, limit=500, required=False)
     if start and end and end < start:
-        _add(errors, "end", _("Beigu datums nevar būt pirms sākuma datuma."))
-    _raise_if(errors)
+        add_error(errors, "end", _("Beigu datums nevar būt pirms sākuma datuma."))
+    raise_if_errors(errors)
     if end is not None:
         counted = months_between(start, end)
         if (months is not None and counted != months) or whole_months_end(start, counted) != end:
-            _add(
+            add_error(
                 errors,
                 "end",
                 _(
@@ -552,7 +539,7 @@ def _clean_line(version: PlanVersion, line: PlanLine, data: Mapping[str, Any]) -
         raise ValidationFailed({"months": [_("Norādiet mēnešu skaitu vai beigu datumu.")]})
     end = whole_months_end(start, months)
     if start < version.start or end > version.end:
-        _add(
+        add_error(
             errors,
             "start" if start < version.start else "months",
             _("Rindai (%(start)s–%(end)s) jābūt plāna periodā %(pstart)s–%(pend)s.")
@@ -564,13 +551,13 @@ def _clean_line(version: PlanVersion, line: PlanLine, data: Mapping[str, Any]) -
             },
         )
     if service_type is not None and client.target_group not in service_type.target_groups:
-        _add(
+        add_error(
             errors,
             "service_type",
             _("Pakalpojums „%(service)s” nav paredzēts mērķa grupai «%(group)s».")
             % {"service": service_type.name_lv, "group": TargetGroup(client.target_group).label},
         )
-    _raise_if(errors)
+    raise_if_errors(errors)
     line.service_type = service_type
     line.provider = provider
     line.quantity = quantity  # type: ignore[assignment]
@@ -748,7 +735,7 @@ def overrun_approve(
     errors: dict[str, list[str]] = {}
     amount: Decimal | None = None
     if isinstance(allowance, float | bool) or allowance in (None, ""):
-        _add(
+        add_error(
             errors,
             "allowance",
             _("Summai jābūt skaitlim ar ne vairāk kā diviem cipariem aiz komata."),
@@ -759,24 +746,24 @@ def overrun_approve(
                 parse_money(allowance) if isinstance(allowance, str) else Decimal(str(allowance))
             )
         except (InvalidOperation, ValueError):
-            _add(
+            add_error(
                 errors,
                 "allowance",
                 _("Summai jābūt skaitlim ar ne vairāk kā diviem cipariem aiz komata."),
             )
         else:
             if not amount.is_finite() or amount != round_money(amount) or amount < 0:
-                _add(
+                add_error(
                     errors,
                     "allowance",
                     _("Summai jābūt nenegatīvai, ar ne vairāk kā diviem cipariem aiz komata."),
                 )
                 amount = None
             elif amount > Decimal("100000.00"):
-                _add(errors, "allowance", _("Summa ir pārāk liela."))
+                add_error(errors, "allowance", _("Summa ir pārāk liela."))
                 amount = None
     reason = _text(reason, "reason", errors, limit=1000, required=bool(amount))
-    _raise_if(errors)
+    raise_if_errors(errors)
     if amount is None:  # pragma: no cover - reported above
         raise ValidationFailed({"allowance": [_("Obligāts lauks.")]})
     version.overrun_allowance = amount
@@ -813,7 +800,7 @@ def _check_signer(
         Representative, representative, "signed_by_representative", errors, client=client
     )
     if signer is not None and signed_on and not signer.is_valid_on(signed_on):
-        _add(
+        add_error(
             errors,
             "signed_by_representative",
             _("Pārstāvja pilnvaras %(day)s nav spēkā.") % {"day": dmy(signed_on)},
@@ -826,7 +813,7 @@ def _check_signer(
             or client.legal_capacity in (LegalCapacity.MINOR, LegalCapacity.LIMITED)
         )
     ):
-        _add(
+        add_error(
             errors,
             "signed_by_representative",
             _("Klienta vārdā plānu paraksta vecāks, aizbildnis vai likumiskais pārstāvis."),
@@ -843,19 +830,21 @@ def version_agree(
     signed_on: Any,
     sign_method: Any,
     signed_by_representative: Any = None,
+    on: dt.date | None = None,
 ) -> PlanVersion:
     """Record that the person (or their representative) agreed to and signed the draft; issue
-    the guarantee letters."""
+    the guarantee letters. `on` is the day the agreement is recorded (default now; an import
+    of history names a past day, not before the signature)."""
     plan_policy.require(actor, Action.CHANGE, version)
     version = _lock_draft(version, revision)
     client = version.plan.client
     errors: dict[str, list[str]] = {}
     signed_on = _date(signed_on, "signed_on", errors)
     if signed_on and signed_on > timezone.localdate():
-        _add(errors, "signed_on", _("Parakstīšanas datums nevar būt nākotnē."))
+        add_error(errors, "signed_on", _("Parakstīšanas datums nevar būt nākotnē."))
     method = _choice(sign_method, "sign_method", errors, SignMethod, required=True)
     signer = _check_signer(client, signed_by_representative, signed_on, errors)
-    _raise_if(errors)
+    raise_if_errors(errors)
     if not version.goals.exists():
         raise DomainError(_("Plānā nav neviena mērķa; pievienojiet mērķus."), field="goals")
     if not version.lines.exists():
@@ -867,7 +856,7 @@ def version_agree(
     version.signed_on = signed_on
     version.sign_method = method
     version.signed_by_representative = signer
-    version.agreed_at = timezone.now()
+    version.agreed_at = recorded_at(on, field="agreed_on", not_before=signed_on)
     version.agreed_by = actor
     version.revision += 1
     version.save()
@@ -882,13 +871,14 @@ def version_agree(
             "signed_by_representative": signer.pk if signer else None,
         },
     )
-    letters_issue(actor=actor, version=version)
+    letters_issue(actor=actor, version=version, on=on)
     return version
 
 
 @transaction.atomic
-def version_activate(*, actor: Any, version: PlanVersion) -> PlanVersion:
-    """Put an agreed version in force; the version it replaces is superseded."""
+def version_activate(*, actor: Any, version: PlanVersion, on: dt.date | None = None) -> PlanVersion:
+    """Put an agreed version in force; the version it replaces is superseded. `on`: the day
+    it is recorded (default now; not before the agreement)."""
     plan_policy.require(actor, Action.CHANGE, version)
     version = (
         PlanVersion.objects.select_for_update()
@@ -912,7 +902,7 @@ def version_activate(*, actor: Any, version: PlanVersion) -> PlanVersion:
         old.save(update_fields=["status", "updated_at"])
         _audit(actor, AuditEventType.PLAN_SUPERSEDED, old, client, {"by": version.pk})
     version.status = PlanStatus.ACTIVE
-    version.activated_at = timezone.now()
+    version.activated_at = recorded_at(on, field="activated_on", not_before=version.agreed_at)
     version.save(update_fields=["status", "activated_at", "updated_at"])
     _audit(actor, AuditEventType.PLAN_ACTIVATED, version, client, {"number": version.number})
     return version
@@ -928,7 +918,7 @@ def version_close(*, actor: Any, version: PlanVersion, reason: str) -> PlanVersi
         raise PlanWrongStatus(_("Slēgt var tikai spēkā esošu plānu."))
     errors: dict[str, list[str]] = {}
     reason = _text(reason, "reason", errors, limit=500, required=True)
-    _raise_if(errors)
+    raise_if_errors(errors)
     version.status = PlanStatus.CLOSED
     version.closed_at = timezone.now()
     version.close_reason = reason
@@ -1015,19 +1005,19 @@ def version_extend(
         from_day = next((d for d in starts if d >= today), starts[-1] if starts else None)
     else:
         from_day = _date(from_date, "from_date", errors)
-    _raise_if(errors)
+    raise_if_errors(errors)
     if new_end <= source.end:
-        _add(
+        add_error(
             errors,
             "end",
             _("Jaunajām beigām jābūt vēlākām par %(end)s.") % {"end": dmy(source.end)},
         )
     elif months_between(source.start, new_end) > MAX_PLAN_MONTHS:
-        _add(
+        add_error(
             errors, "end", _("Plāns nevar būt garāks par %(n)s mēnešiem.") % {"n": MAX_PLAN_MONTHS}
         )
     if from_day is None or from_day not in starts:
-        _add(
+        add_error(
             errors,
             "from_date",
             _(
@@ -1036,7 +1026,7 @@ def version_extend(
             )
             % {"start": dmy(add_months(source.start, 1)), "end": dmy(source.end)},
         )
-    _raise_if(errors)
+    raise_if_errors(errors)
     if from_day is None:  # pragma: no cover - reported above
         raise ValidationFailed({"from_date": [_("Obligāts lauks.")]})
     extension = extension_calculate(source, new_end=new_end, from_date=from_day)
@@ -1111,16 +1101,19 @@ def _contact(user: Any) -> dict[str, str]:
     }
 
 
-def letters_issue(*, actor: Any, version: PlanVersion) -> list[GuaranteeLetter]:
+def letters_issue(
+    *, actor: Any, version: PlanVersion, on: dt.date | None = None
+) -> list[GuaranteeLetter]:
     """One numbered letter per provider of an agreed version's guaranteed lines; letters of
     earlier versions of the plan are marked replaced. Called inside `version_agree`."""
     plan_policy.require(actor, Action.CHANGE, version)
     if version.status not in (PlanStatus.AGREED, PlanStatus.ACTIVE):
         raise PlanNotAgreed()
     client = version.plan.client
-    now = timezone.now()
-    year = timezone.localdate().year
-    worker = social_worker_of(client, timezone.localdate()) or actor
+    now = recorded_at(on, field="issued_on")
+    day = timezone.localdate(now)
+    year = day.year  # letters are numbered in the year they are issued
+    worker = social_worker_of(client, day) or actor
     by_provider: dict[int, list[PlanLine]] = {}
     for line in version_lines(version):
         if line.funding_source in GUARANTEED_SOURCES:
@@ -1197,7 +1190,7 @@ REVIEWABLE = frozenset({PlanStatus.ACTIVE, PlanStatus.SUPERSEDED, PlanStatus.CLO
 def _reviewed_on(value: Any, errors: dict[str, list[str]], name: str = "reviewed_on") -> Any:
     day = _date(value, name, errors)
     if day and day > timezone.localdate():
-        _add(errors, name, _("Pārskatīšanas datums nevar būt nākotnē."))
+        add_error(errors, name, _("Pārskatīšanas datums nevar būt nākotnē."))
         return None
     return day
 
@@ -1224,7 +1217,7 @@ def goal_outcome_record(
     goal.outcome = _choice(outcome, "outcome", errors, GoalOutcome, required=True)
     goal.outcome_reviewed_on = _reviewed_on(reviewed_on, errors)
     goal.outcome_note = _text(note, "note", errors, limit=2000, required=False)
-    _raise_if(errors)
+    raise_if_errors(errors)
     goal.outcome_recorded_by = actor
     goal.save(update_fields=[*OUTCOME_FIELDS, "outcome_recorded_by"])
     _audit(
@@ -1271,14 +1264,16 @@ def plan_review_record(
         ("widened_support_circle", widened_support_circle),
     ):
         if not isinstance(value, bool):
-            _add(errors, name, _("Jābūt jā vai nē."))
+            add_error(errors, name, _("Jābūt jā vai nē."))
         flags[name] = bool(value)
     note = _text(note, "note", errors, limit=5000, required=False)
     goals = {str(g.pk): g for g in version.goals.all()}
     for goal_id in outcomes or {}:
         if str(goal_id) not in goals:
-            _add(errors, "outcomes", _("Mērķis %(id)s nav šajā plāna versijā.") % {"id": goal_id})
-    _raise_if(errors)
+            add_error(
+                errors, "outcomes", _("Mērķis %(id)s nav šajā plāna versijā.") % {"id": goal_id}
+            )
+    raise_if_errors(errors)
     review = PlanReview.objects.create(
         plan=plan, version=version, reviewed_on=day, note=note, recorded_by=actor, **flags
     )

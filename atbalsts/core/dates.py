@@ -1,0 +1,41 @@
+"""The moment a step of a workflow is recorded: now, or a past working day an import names.
+
+Services that record a step (an agreement, an approval) take `on=`: None is now; a date is a
+step that happened then (importing history), checked not to lie in the future nor before the
+step it follows. It is stored at 12:00 local time, so the recorded day is that date anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .errors import ValidationFailed
+
+OFFICE_HOUR = dt.time(12, 0)
+
+
+def recorded_at(
+    on: object, *, field: str, not_before: dt.date | dt.datetime | None = None
+) -> dt.datetime:
+    """The time to record a step at. Raises ValidationFailed on `field` for something that is
+    not a date, a date in the future, or one before `not_before` (the earlier step)."""
+    if on is None:
+        return timezone.now()
+    if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
+        raise ValidationFailed({field: [_("Datumam jābūt formā GGGG-MM-DD.")]})
+    if on > timezone.localdate():
+        raise ValidationFailed({field: [_("Datums nevar būt nākotnē.")]})
+    if isinstance(not_before, dt.datetime):
+        not_before = timezone.localdate(not_before)
+    if not_before is not None and on < not_before:
+        raise ValidationFailed(
+            {
+                field: [
+                    _("Datums nevar būt pirms %(day)s.") % {"day": not_before.strftime("%d.%m.%Y")}
+                ]
+            }
+        )
+    return timezone.make_aware(dt.datetime.combine(on, OFFICE_HOUR))
