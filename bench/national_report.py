@@ -11,8 +11,9 @@ Creates the PostgreSQL database if it is missing, migrates it, generates the syn
 together and each alone; the three years), a one-municipality report (the largest one and
 Balvi), and the same figures by a plain SQL aggregate over the raw session table; checks that
 all agree to the cent; counts the queries of each report at both data sizes; and measures the
-peak memory of a fresh process that runs one report. The prototype roll-ups
-(atbalsts/demo/rollups.py) are measured the same way next to the MonthlySpend report.
+peak memory of a fresh process that runs one report. The product's report reads the roll-ups
+billing keeps (billing.ledger); the same report computed over the MonthlySpend ledger rows
+(as it was before the roll-ups) is measured next to it as a second cross-check.
 """
 
 from __future__ import annotations
@@ -135,11 +136,64 @@ def cases() -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
+def ledger_report(**arguments: Any) -> Any:
+    """The pilot report computed over the MonthlySpend ledger rows with COUNT(DISTINCT …): the
+    design the roll-ups replaced, kept here as a cross-check and for comparison."""
+    from django.db.models import BigIntegerField, Case, Count, F, Sum, Value, When
+
+    from atbalsts.reporting.selectors import (
+        ZERO,
+        MonthSpend,
+        PilotReport,
+        ServiceSpend,
+        SourceSpend,
+        months_in,
+        spend_rows,
+    )
+
+    rows = spend_rows(**arguments)
+    person = Case(
+        When(recipient_id=0, then=F("client_id")),
+        default=Value(0) - F("recipient_id"),
+        output_field=BigIntegerField(),
+    )
+    by_source = [
+        SourceSpend(r["funding_source"], "", r["amount"])
+        for r in rows.values("funding_source").annotate(amount=Sum("amount"))
+    ]
+    people = (
+        rows.values("client_id")
+        .annotate(months=Count("month", distinct=True))
+        .aggregate(clients=Count("client_id"), client_months=Sum("months"))
+    )
+    services = [
+        ServiceSpend(r["service_type_id"], "", "", r["persons"], r["amount"])
+        for r in rows.values("service_type_id").annotate(
+            amount=Sum("amount"), persons=Count(person, distinct=True)
+        )
+    ]
+    per_month = {
+        r["month"]: r["amount"] for r in rows.values("month").annotate(amount=Sum("amount"))
+    }
+    months = months_in(arguments["date_from"], arguments["date_to"])
+    return PilotReport(
+        municipalities=[],
+        target_group=arguments["target_group"],
+        date_from=arguments["date_from"],
+        date_to=arguments["date_to"],
+        total=sum((s.amount for s in by_source), ZERO),
+        by_source=by_source,
+        clients=people["clients"] or 0,
+        client_months=people["client_months"] or 0,
+        services=services,
+        monthly=[MonthSpend(m, per_month.get(m, ZERO)) for m in months],
+    )
+
+
 def engines() -> dict[str, Callable[..., Any]]:
-    from atbalsts.demo import rollups
     from atbalsts.reporting.selectors import pilot_report
 
-    return {"MonthlySpend": pilot_report, "roll-ups": rollups.pilot_report}
+    return {"report": pilot_report, "ledger": ledger_report}
 
 
 def run_report(engine: str, arguments: dict[str, Any]) -> Any:
@@ -280,9 +334,9 @@ def vacuum() -> None:
     would pay for writing them. Vacuum first, as autovacuum would have done on a live server."""
     from django.db import connection
 
-    from atbalsts.demo import rollups
+    from atbalsts.billing.models import ClientMonths, MonthlySpend, ServiceMonths, SpendSummary
 
-    tables = ["billing_monthlyspend", *rollups.TABLES]
+    tables = [m._meta.db_table for m in (MonthlySpend, SpendSummary, ServiceMonths, ClientMonths)]
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
 
@@ -323,10 +377,10 @@ def main() -> None:
     setup_django(url)
     from django.db import connection
 
-    from atbalsts.demo import rollups
+    from atbalsts.billing import ledger
 
     began = time.perf_counter()
-    rollups.rebuild()
+    ledger.rebuild()
     print(f"Roll-ups rebuilt from MonthlySpend in {time.perf_counter() - began:.1f} s")
     vacuum()
     with connection.cursor() as cursor:
@@ -334,8 +388,9 @@ def main() -> None:
             "SELECT (SELECT COUNT(*) FROM people_client), (SELECT COUNT(*) FROM delivery_session),"
             " (SELECT COUNT(*) FROM billing_monthlyspend), (SELECT COUNT(*) FROM billing_invoice),"
             " (SELECT COUNT(*) FROM billing_invoiceline),"
-            " (SELECT COUNT(*) FROM rollup_spend), (SELECT COUNT(*) FROM rollup_person_year),"
-            " (SELECT COUNT(*) FROM rollup_client_year),"
+            " (SELECT COUNT(*) FROM billing_spendsummary),"
+            " (SELECT COUNT(*) FROM billing_servicemonths),"
+            " (SELECT COUNT(*) FROM billing_clientmonths),"
             " pg_size_pretty(pg_database_size(current_database())), version()"
         )
         sizes = cursor.fetchone()
@@ -400,13 +455,12 @@ def main() -> None:
             f"{'yes' if agree else 'NO':>6} {total:16,.2f} {clients:8d}"
         )
 
-    baseline, _peak = peak_memory(url, "MonthlySpend", 0)
+    baseline, _peak = peak_memory(url, "report", 0)
     print(f"\nA fresh process after django.setup() and connecting: {baseline:.0f} MB peak RSS")
 
     # The same reports on a country a hundred times smaller: the query counts must not change.
     connection.close()
     connection.settings_dict["NAME"] = urlparse(small_url).path.lstrip("/")
-    rollups.rebuild()
     vacuum()
     print(f"\nQuery counts at two data sizes ({small[0]} / {args.clients} clients):")
     for index, (_label, arguments) in enumerate(cases()):

@@ -224,9 +224,11 @@ class InvoicedSession(models.Model):
 class MonthlySpend(models.Model):
     """Money approved for payment per client, recipient, service, source and month.
 
-    Written only by invoice approval, in the same transaction, so it always equals the sum of
-    the approved invoice lines; the budget ledger and the national reports read it.
-    `recipient_id` is 0 for the client themself, else the support-circle member's id.
+    Written only by invoice approval (through `billing.ledger.add_spend`, which keeps the
+    report roll-ups below in step), in the same transaction, so it always equals the sum of
+    the approved invoice lines; the budget ledger reads it. `recipient_id` is 0 for the client
+    themself, else the support-circle member's id. The municipality is the invoice's: a client
+    who moves within a month has a row under each.
     """
 
     municipality = models.ForeignKey(
@@ -256,7 +258,14 @@ class MonthlySpend(models.Model):
         ordering = ["client", "month", "service_type"]
         constraints = [
             models.UniqueConstraint(
-                fields=["client", "recipient_id", "service_type", "funding_source", "month"],
+                fields=[
+                    "client",
+                    "recipient_id",
+                    "service_type",
+                    "funding_source",
+                    "month",
+                    "municipality",
+                ],
                 name="monthlyspend_unique",
             )
         ]
@@ -266,3 +275,102 @@ class MonthlySpend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.month:%m.%Y}: {self.amount}"
+
+
+# --- report roll-ups (docs/performance.md) ------------------------------------------------------
+#
+# Three small summaries of MonthlySpend, written next to it by `billing.ledger.add_spend` in the
+# same transaction, so that the pilot report adds up thousands of rows instead of millions
+# whatever the data size. A person's or client's months are a 12-bit mask per calendar year
+# (bit 0 = January): "received in the period" is `months & mask <> 0`, "in how many months" is
+# the number of set bits. Only rows with money on them are counted, as in the report.
+
+
+class _RollupRow(models.Model):
+    """What every roll-up row is kept under: the municipality and the target group."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("pašvaldība"), on_delete=models.PROTECT, related_name="+"
+    )
+    target_group = models.CharField(_("mērķa grupa"), max_length=20, choices=TargetGroup.choices)
+
+    class Meta:
+        abstract = True
+
+
+class SpendSummary(_RollupRow):
+    """Money, units and sessions per municipality × target group × service × source × month."""
+
+    service_type = models.ForeignKey(
+        ServiceType, verbose_name=_("pakalpojums"), on_delete=models.PROTECT, related_name="+"
+    )
+    funding_source = models.CharField(
+        _("finansējuma avots"), max_length=20, choices=FundingSource.choices
+    )
+    month = models.DateField(_("mēnesis"))
+    amount = models.DecimalField(
+        _("summa"), max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, default=0
+    )
+    units = models.DecimalField(_("vienības"), max_digits=14, decimal_places=2, default=0)
+    sessions = models.PositiveIntegerField(_("nodarbības"), default=0)
+
+    class Meta:
+        verbose_name = _("izlietojuma kopsavilkums")
+        verbose_name_plural = _("izlietojuma kopsavilkumi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "target_group", "service_type", "funding_source", "month"],
+                name="spendsummary_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.service_type_id} {self.month:%m.%Y}: {self.amount}"
+
+
+class ServiceMonths(_RollupRow):
+    """The months of a year in which one person received one service (a 12-bit mask).
+    `person` is the client's id, or minus the support-circle member's id."""
+
+    service_type = models.ForeignKey(
+        ServiceType, verbose_name=_("pakalpojums"), on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.BigIntegerField(_("persona"))
+    year = models.PositiveSmallIntegerField(_("gads"))
+    months = models.PositiveIntegerField(_("mēneši"), default=0)
+
+    class Meta:
+        verbose_name = _("pakalpojuma mēneši")
+        verbose_name_plural = _("pakalpojuma mēneši")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "target_group", "service_type", "person", "year"],
+                name="servicemonths_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.service_type_id} {self.year}: {self.months:012b}"
+
+
+class ClientMonths(_RollupRow):
+    """The months of a year in which a client (or their circle) received any service."""
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("klients"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("gads"))
+    months = models.PositiveIntegerField(_("mēneši"), default=0)
+
+    class Meta:
+        verbose_name = _("klienta mēneši")
+        verbose_name_plural = _("klienta mēneši")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "target_group", "client", "year"],
+                name="clientmonths_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.year}: {self.months:012b}"

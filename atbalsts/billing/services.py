@@ -5,7 +5,8 @@ different person) approves payment, records it as paid, or rejects; and the acco
 
 Approval locks the affected clients' budget periods in a fixed order and re-checks the
 remaining budget inside the lock, so two approvals racing for the last euros cannot both pass;
-it adds the approved money to MonthlySpend in the same transaction."""
+it adds the approved money to MonthlySpend and the report roll-ups (billing.ledger) in the
+same transaction."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,14 +26,16 @@ from django.utils.translation import gettext_lazy
 from atbalsts.assessment.models import BudgetPeriod
 from atbalsts.catalog.models import Provider, ProviderKind
 from atbalsts.core.audit import AuditEventType, audit_record
-from atbalsts.core.errors import ValidationFailed
+from atbalsts.core.dates import recorded_at
 from atbalsts.core.money import format_money, parse_money, round_money
+from atbalsts.core.validation import add_error, raise_if_errors
 from atbalsts.delivery import selectors as delivery_selectors
 from atbalsts.delivery import services as delivery_services
 from atbalsts.delivery.models import Session
 from atbalsts.people.models import Municipality
 from atbalsts.plans.models import FundingSource, GuaranteeLetter
 
+from . import ledger
 from .errors import (
     BudgetOverspent,
     InvoiceHasDifferences,
@@ -48,7 +50,6 @@ from .models import (
     InvoiceLine,
     InvoiceSource,
     InvoiceStatus,
-    MonthlySpend,
 )
 from .policies import BillingAction, billing_policy
 from .selectors import (
@@ -72,23 +73,14 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # --- input helpers ---------------------------------------------------------------------------
 
 
-def _add(errors: dict[str, list[str]], name: str, message: Any) -> None:
-    errors.setdefault(name, []).append(str(message))
-
-
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationFailed(errors)
-
-
 def _text(
     value: Any, name: str, errors: dict[str, list[str]], *, limit: int, required: bool = True
 ) -> str:
     text = value.strip() if isinstance(value, str) else ("" if value is None else str(value))
     if required and not text:
-        _add(errors, name, _("Obligāts lauks."))
+        add_error(errors, name, _("Obligāts lauks."))
     elif len(text) > limit:
-        _add(errors, name, _("Ne vairāk kā %(n)s zīmes.") % {"n": limit})
+        add_error(errors, name, _("Ne vairāk kā %(n)s zīmes.") % {"n": limit})
     return text
 
 
@@ -109,10 +101,10 @@ def _month(value: Any, errors: dict[str, list[str]]) -> dt.date:
     try:
         month = parse_month(value)
     except (ValueError, TypeError):
-        _add(errors, "month", _("Mēnesim jābūt formā GGGG-MM."))
+        add_error(errors, "month", _("Mēnesim jābūt formā GGGG-MM."))
         return month_start(timezone.localdate())
     if month > month_start(timezone.localdate()):
-        _add(errors, "month", _("Par mēnesi, kas vēl nav sācies, rēķinu iesniegt nevar."))
+        add_error(errors, "month", _("Par mēnesi, kas vēl nav sācies, rēķinu iesniegt nevar."))
     return month
 
 
@@ -121,7 +113,7 @@ def _decimal(
 ) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            _add(errors, name, _("Obligāts lauks."))
+            add_error(errors, name, _("Obligāts lauks."))
         return None
     if isinstance(value, float):
         value = str(value)
@@ -133,13 +125,13 @@ def _decimal(
         else:
             number = Decimal(str(value).strip().replace(",", "."))
     except (ValueError, InvalidOperation):
-        _add(errors, name, _("Jābūt skaitlim, piemēram, 12,50."))
+        add_error(errors, name, _("Jābūt skaitlim, piemēram, 12,50."))
         return None
     if not number.is_finite() or number < 0 or number > MAX_QUANTITY:
-        _add(errors, name, _("Jābūt skaitlim no 0 līdz %(max)s.") % {"max": MAX_QUANTITY})
+        add_error(errors, name, _("Jābūt skaitlim no 0 līdz %(max)s.") % {"max": MAX_QUANTITY})
         return None
     if number != number.quantize(Decimal("0.01")):
-        _add(errors, name, _("Ne vairāk kā divas zīmes aiz komata."))
+        add_error(errors, name, _("Ne vairāk kā divas zīmes aiz komata."))
         return None
     return number
 
@@ -409,7 +401,7 @@ def invoice_submit(
     errors: dict[str, list[str]] = {}
     number = _text(number, "number", errors, limit=NUMBER_MAX)
     first = _month(month, errors)
-    _raise_if(errors)
+    raise_if_errors(errors)
     _check_month_free(provider, municipality, first)
     sessions = list(
         delivery_selectors.sessions_for_invoice(
@@ -474,7 +466,7 @@ def _paper_line(
     prefix = f"lines.{index}"
     unknown = set(data) - {"letter", "line_key", "quantity", "unit_price", "amount"}
     for name in sorted(unknown):
-        _add(errors, f"{prefix}.{name}", _("Nezināms lauks."))
+        add_error(errors, f"{prefix}.{name}", _("Nezināms lauks."))
     letter = data.get("letter")
     if not isinstance(letter, GuaranteeLetter):
         letter = GuaranteeLetter.objects.filter(pk=letter).first() if letter else None
@@ -483,7 +475,7 @@ def _paper_line(
         or letter.provider_id != provider.pk
         or letter.municipality_id != municipality.pk
     ):
-        _add(
+        add_error(
             errors,
             f"{prefix}.letter",
             _("Izvēlieties šī sniedzēja garantijas vēstuli šajā pašvaldībā."),
@@ -495,13 +487,13 @@ def _paper_line(
         key = None
     found = _letter_line(letter, key) if key else None
     if found is None:
-        _add(errors, f"{prefix}.line_key", _("Garantijas vēstulē nav šādas rindas."))
+        add_error(errors, f"{prefix}.line_key", _("Garantijas vēstulē nav šādas rindas."))
         return None
     quantity = _decimal(data.get("quantity"), f"{prefix}.quantity", errors, money=False)
     price = _decimal(data.get("unit_price"), f"{prefix}.unit_price", errors, money=True)
     amount = _decimal(data.get("amount"), f"{prefix}.amount", errors, money=True, required=False)
     if quantity is not None and quantity == 0:
-        _add(errors, f"{prefix}.quantity", _("Daudzumam jābūt lielākam par nulli."))
+        add_error(errors, f"{prefix}.quantity", _("Daudzumam jābūt lielākam par nulli."))
     if quantity is None or price is None:
         return None
     plan_line = delivery_selectors.plan_line_of(letter, key)
@@ -525,18 +517,22 @@ def invoice_enter_paper(
     month: Any,
     number: Any,
     lines: Sequence[Mapping[str, Any]],
+    on: dt.date | None = None,
 ) -> Invoice:
     """A paper invoice typed in by a social worker: each line names a letter line, the
     quantity, the unit price and (optionally) the amount; the recorded sessions of that
-    letter line in the month are attached and everything is reconciled the same way."""
+    letter line in the month are attached and everything is reconciled the same way.
+    `on`: the day it was received (default now; an import of history names a past day, not
+    before the invoice's month)."""
     billing_policy.require(actor, BillingAction.ENTER_PAPER, municipality)
     errors: dict[str, list[str]] = {}
     number = _text(number, "number", errors, limit=NUMBER_MAX)
     first = _month(month, errors)
     if not lines:
-        _add(errors, "lines", _("Ievadiet vismaz vienu rēķina rindu."))
+        add_error(errors, "lines", _("Ievadiet vismaz vienu rēķina rindu."))
     cleaned = [_paper_line(i, data, provider, municipality, errors) for i, data in enumerate(lines)]
-    _raise_if(errors)
+    raise_if_errors(errors)
+    submitted_at = recorded_at(on, field="submitted_on", not_before=first)
     _check_month_free(provider, municipality, first)
     invoice = _create_invoice(
         municipality=municipality,
@@ -546,7 +542,7 @@ def invoice_enter_paper(
         source=InvoiceSource.PAPER,
         status=InvoiceStatus.SUBMITTED,
         entered_by=actor,
-        submitted_at=timezone.now(),
+        submitted_at=submitted_at,
     )
     available = list(
         delivery_selectors.sessions_for_invoice(
@@ -622,8 +618,9 @@ def invoice_recheck(*, actor: Any, invoice: Invoice) -> Invoice:
 
 
 @transaction.atomic
-def invoice_confirm(*, actor: Any, invoice: Invoice) -> Invoice:
-    """The social worker confirms the content: only an invoice without differences."""
+def invoice_confirm(*, actor: Any, invoice: Invoice, on: dt.date | None = None) -> Invoice:
+    """The social worker confirms the content: only an invoice without differences. `on`: the
+    day it is recorded (default now; not before the invoice was submitted)."""
     billing_policy.require(actor, BillingAction.CONFIRM, invoice)
     invoice = _locked(invoice)
     if invoice.status != InvoiceStatus.SUBMITTED:
@@ -633,49 +630,36 @@ def invoice_confirm(*, actor: Any, invoice: Invoice) -> Invoice:
         )
     if _reconcile(invoice):
         raise InvoiceHasDifferences(_differences_text(invoice))
+    confirmed_at = recorded_at(on, field="confirmed_on", not_before=invoice.submitted_at)
     invoice.status = InvoiceStatus.CONFIRMED
     invoice.confirmed_by = actor
-    invoice.confirmed_at = timezone.now()
+    invoice.confirmed_at = confirmed_at
     invoice.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
     _audit(actor, AuditEventType.BILLING_INVOICE_CONFIRMED, invoice)
     return invoice
 
 
 def _add_spend(invoice: Invoice, line: InvoiceLine) -> None:
-    """Add an approved line to MonthlySpend: update the row, or insert it; if a concurrent
-    approval inserted it first, the insert fails on the unique key and the update repeats."""
-    key = {
-        "client_id": line.client_id,
-        "recipient_id": line.recipient_id or 0,
-        "service_type_id": line.service_type_id,
-        "funding_source": line.funding_source,
-        "month": invoice.month,
-    }
-    change = {
-        "amount": F("amount") + line.amount,
-        "units": F("units") + line.quantity,
-        "sessions": F("sessions") + line.sessions,
-    }
-    if MonthlySpend.objects.filter(**key).update(**change):
-        return
-    try:
-        with transaction.atomic():
-            MonthlySpend.objects.create(
-                municipality_id=invoice.municipality_id,
-                target_group=line.client.target_group,
-                amount=line.amount,
-                units=line.quantity,
-                sessions=line.sessions,
-                **key,
-            )
-    except IntegrityError:
-        MonthlySpend.objects.filter(**key).update(**change)
+    """Add an approved line to the ledger and the report roll-ups (billing.ledger)."""
+    ledger.add_spend(
+        municipality_id=invoice.municipality_id,
+        target_group=line.client.target_group,
+        client_id=line.client_id,
+        recipient_id=line.recipient_id or 0,
+        service_type_id=line.service_type_id,
+        funding_source=line.funding_source,
+        month=invoice.month,
+        amount=line.amount,
+        units=line.quantity,
+        sessions=line.sessions,
+    )
 
 
 @transaction.atomic
-def invoice_approve(*, actor: Any, invoice: Invoice) -> Invoice:
+def invoice_approve(*, actor: Any, invoice: Invoice, on: dt.date | None = None) -> Invoice:
     """The accountant approves payment: never the person who confirmed the content, and never
-    beyond the client's individual budget (checked under the budget periods' row locks)."""
+    beyond the client's individual budget (checked under the budget periods' row locks).
+    `on`: the day it is recorded (default now; not before the content was confirmed)."""
     billing_policy.require(actor, BillingAction.APPROVE, invoice)
     invoice = _locked(invoice)
     if invoice.status != InvoiceStatus.CONFIRMED:
@@ -685,6 +669,7 @@ def invoice_approve(*, actor: Any, invoice: Invoice) -> Invoice:
         )
     if invoice.confirmed_by_id == actor.pk:
         raise SamePerson()
+    approved_at = recorded_at(on, field="approved_on", not_before=invoice.confirmed_at)
     lines = list(invoice.lines.select_related("client").order_by("position", "id"))
     client_ids = sorted({line.client_id for line in lines})
     # Lock every affected client's budget periods, always in client order, so that two
@@ -702,7 +687,7 @@ def invoice_approve(*, actor: Any, invoice: Invoice) -> Invoice:
         _add_spend(invoice, line)
     invoice.status = InvoiceStatus.APPROVED
     invoice.approved_by = actor
-    invoice.approved_at = timezone.now()
+    invoice.approved_at = approved_at
     invoice.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     _audit(actor, AuditEventType.BILLING_INVOICE_APPROVED, invoice)
     return invoice
@@ -721,7 +706,7 @@ def invoice_reject(*, actor: Any, invoice: Invoice, reason: Any) -> Invoice:
         )
     errors: dict[str, list[str]] = {}
     reason = _text(reason, "reason", errors, limit=REASON_MAX)
-    _raise_if(errors)
+    raise_if_errors(errors)
     freed = list(
         InvoicedSession.objects.filter(line__invoice=invoice).values_list("session_id", flat=True)
     )
@@ -757,13 +742,15 @@ def invoice_pay(*, actor: Any, invoice: Invoice, paid_on: Any, payment_reference
         try:
             day = dt.date.fromisoformat(str(paid_on or "").strip())
         except ValueError:
-            _add(errors, "paid_on", _("Datumam jābūt formā GGGG-MM-DD."))
+            add_error(errors, "paid_on", _("Datumam jābūt formā GGGG-MM-DD."))
     if day is not None:
         if day > timezone.localdate():
-            _add(errors, "paid_on", _("Apmaksas datums nevar būt nākotnē."))
+            add_error(errors, "paid_on", _("Apmaksas datums nevar būt nākotnē."))
         elif invoice.approved_at and day < timezone.localdate(invoice.approved_at):
-            _add(errors, "paid_on", _("Apmaksas datums nevar būt pirms apmaksas apstiprināšanas."))
-    _raise_if(errors)
+            add_error(
+                errors, "paid_on", _("Apmaksas datums nevar būt pirms apmaksas apstiprināšanas.")
+            )
+    raise_if_errors(errors)
     invoice.status = InvoiceStatus.PAID
     invoice.paid_on = day
     invoice.payment_reference = reference
@@ -858,8 +845,8 @@ def invoice_export(
     errors: dict[str, list[str]] = {}
     first = _month(month, errors)
     if fmt not in ("csv", "xlsx"):
-        _add(errors, "format", _("Formāts var būt csv vai xlsx."))
-    _raise_if(errors)
+        add_error(errors, "format", _("Formāts var būt csv vai xlsx."))
+    raise_if_errors(errors)
     rows = export_rows(municipality=municipality, month=first)
     header = [str(c) for c in EXPORT_COLUMNS]
     if fmt == "csv":

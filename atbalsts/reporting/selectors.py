@@ -3,8 +3,9 @@ evaluation (outcomes at review, the budget actually needed per band), the pseudo
 extract for research, and the head of social service's caseload.
 
 The pilot report is computed in the database with a fixed number of queries whatever the data
-size: four aggregates over `billing.MonthlySpend` (by funding source; clients and their months;
-the services table; month by month). Python only arranges the aggregated rows. The evaluation
+size: three aggregates over the roll-ups billing keeps next to the ledger (money per service,
+source and month; people per service; clients and their months — docs/performance.md).
+Python only arranges the aggregated rows. The evaluation
 adds two queries for the outcomes and two for the budget needed; the extract streams one.
 """
 
@@ -16,15 +17,35 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import BigIntegerField, Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db import models
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.utils import timezone
 
 from atbalsts.assessment.dates import add_months
 from atbalsts.assessment.models import IndicativeBudget, LifeDomain, domains_for
 from atbalsts.assessment.selectors import reassessments_due
-from atbalsts.billing.models import MonthlySpend
+from atbalsts.billing.ledger import month_bit
+from atbalsts.billing.models import ClientMonths, MonthlySpend, ServiceMonths, SpendSummary
 from atbalsts.core.money import round_money
 from atbalsts.core.policies import Action, municipality_scope
-from atbalsts.people.models import CaseAssignment, Municipality, TargetGroup
+from atbalsts.people.models import (
+    CaseAssignment,
+    Consent,
+    ConsentPurpose,
+    Municipality,
+    TargetGroup,
+)
 from atbalsts.people.pseudonyms import client_pseudonym
 from atbalsts.plans.models import FundingSource, Goal, GoalOutcome, PlanReview, PlanStatus
 
@@ -144,15 +165,6 @@ def _sum(value: Decimal | None) -> Decimal:
     return round_money(value or 0)
 
 
-def _recipient() -> Case:
-    """One number per person: the client's id, or minus the support-circle member's id."""
-    return Case(
-        When(recipient_id=0, then=F("client_id")),
-        default=Value(0) - F("recipient_id"),
-        output_field=BigIntegerField(),
-    )
-
-
 def spend_rows(
     *,
     user: Any,
@@ -187,6 +199,43 @@ def _named(user: Any, municipalities: Sequence[Municipality] | None) -> list[Mun
     return []
 
 
+def _rollup(
+    user: Any,
+    model: type[models.Model],
+    municipalities: Sequence[Municipality] | None,
+    target_group: str | None,
+) -> QuerySet[Any]:
+    qs = report_policy.visible(user, model._default_manager.all())
+    if municipalities:
+        qs = qs.filter(municipality_id__in=[m.pk for m in municipalities])
+    if target_group:
+        qs = qs.filter(target_group=target_group)
+    return qs.order_by()
+
+
+def period_masks(date_from: dt.date, date_to: dt.date) -> dict[int, int]:
+    """The calendar months a period touches, as year → 12-bit mask (bit 0 = January)."""
+    masks: dict[int, int] = {}
+    for month in months_in(date_from, date_to):
+        masks[month.year] = masks.get(month.year, 0) | month_bit(month)
+    return masks
+
+
+def _in_period(masks: dict[int, int]) -> Case:
+    """A row's months that fall in the period: its mask AND the period's mask for its year."""
+    return Case(
+        *(When(year=year, then=F("months").bitand(mask)) for year, mask in masks.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _months_counted(masks: dict[int, int]) -> Any:
+    """Per group of rows of one client and year: the number of months set in any of them
+    (a bitwise OR, then its bits counted — portable as one MAX per bit)."""
+    return sum((Max(F("in_period").bitrightshift(bit).bitand(1)) for bit in range(12)), Value(0))
+
+
 def pilot_report(
     *,
     user: Any,
@@ -195,60 +244,80 @@ def pilot_report(
     date_from: dt.date,
     date_to: dt.date,
 ) -> PilotReport:
-    """The pilot report: four aggregate queries whatever the data size (plus one to name a
-    municipal user's municipality if it is not loaded yet). `municipalities=None` is everything
-    the user may see: the own municipality, or the whole country for national roles. Raises
-    NotPermitted for a municipality outside the user's scope."""
-    rows = spend_rows(
-        user=user,
-        municipalities=municipalities,
-        target_group=target_group,
-        date_from=date_from,
-        date_to=date_to,
-    )
+    """The pilot report from the roll-ups billing keeps next to the ledger (billing.ledger):
+    three aggregate queries whatever the data size (plus one to name a municipal user's
+    municipality if it is not loaded yet). `municipalities=None` is everything the user may
+    see: the own municipality, or the whole country for national roles. Raises NotPermitted
+    for a municipality outside the user's scope."""
+    report_policy.require_municipalities(user, municipalities)
+    masks = period_masks(date_from, date_to)
     labels = dict(FundingSource.choices)
     order = {value: i for i, value in enumerate(FundingSource.values)}
-    by_source = sorted(
-        (
-            SourceSpend(
-                r["funding_source"], str(labels.get(r["funding_source"], "")), _sum(r["amount"])
-            )
-            for r in rows.values("funding_source").annotate(amount=Sum("amount"))
-        ),
-        key=lambda s: order.get(s.funding_source, len(order)),
+    by_source: dict[str, Decimal] = {}
+    by_service: dict[int, Decimal] = {}
+    names: dict[int, tuple[str, str]] = {}
+    per_month: dict[dt.date, Decimal] = {}
+    money = (
+        _rollup(user, SpendSummary, municipalities, target_group)
+        .filter(month__gte=month_start(date_from), month__lte=date_to)
+        .exclude(amount=0)
+        .values(
+            "funding_source",
+            "service_type_id",
+            "service_type__code",
+            "service_type__name_lv",
+            "month",
+        )
+        .annotate(total=Sum("amount"))
     )
-    people = (
-        rows.values("client_id")
-        .annotate(months=Count("month", distinct=True))
-        .aggregate(clients=Count("client_id"), client_months=Sum("months"))
+    for row in money:
+        amount = _sum(row["total"])
+        service_id = row["service_type_id"]
+        names[service_id] = (row["service_type__code"], row["service_type__name_lv"])
+        by_source[row["funding_source"]] = by_source.get(row["funding_source"], ZERO) + amount
+        by_service[service_id] = by_service.get(service_id, ZERO) + amount
+        per_month[row["month"]] = per_month.get(row["month"], ZERO) + amount
+    persons: dict[int, int] = {}
+    people: dict[str, Any] = {}
+    if masks:
+        persons = dict(
+            _rollup(user, ServiceMonths, municipalities, target_group)
+            .filter(year__in=masks)
+            .annotate(in_period=_in_period(masks))
+            .exclude(in_period=0)
+            .values("service_type_id")
+            .annotate(persons=Count("person", distinct=True))
+            .values_list("service_type_id", "persons")
+        )
+        people = (
+            _rollup(user, ClientMonths, municipalities, target_group)
+            .filter(year__in=masks)
+            .annotate(in_period=_in_period(masks))
+            .exclude(in_period=0)
+            .values("client_id", "year")
+            .annotate(months=_months_counted(masks))
+            .aggregate(clients=Count("client_id", distinct=True), client_months=Sum("months"))
+        )
+    sources = sorted(
+        (SourceSpend(s, str(labels.get(s, "")), a) for s, a in by_source.items()),
+        key=lambda s: order.get(s.funding_source, len(order)),
     )
     services = sorted(
         (
-            ServiceSpend(
-                r["service_type_id"],
-                r["service_type__code"],
-                r["service_type__name_lv"],
-                r["persons"],
-                _sum(r["amount"]),
-            )
-            for r in rows.values(
-                "service_type_id", "service_type__code", "service_type__name_lv"
-            ).annotate(amount=Sum("amount"), persons=Count(_recipient(), distinct=True))
+            ServiceSpend(pk, names[pk][0], names[pk][1], persons.get(pk, 0), amount)
+            for pk, amount in by_service.items()
         ),
         key=lambda s: (-s.persons, -s.amount, latvian_sort_key(s.name)),
     )
-    per_month = {
-        r["month"]: _sum(r["amount"]) for r in rows.values("month").annotate(amount=Sum("amount"))
-    }
     return PilotReport(
         municipalities=_named(user, municipalities),
         target_group=target_group or None,
         date_from=date_from,
         date_to=date_to,
-        total=sum((s.amount for s in by_source), ZERO),
-        by_source=by_source,
-        clients=people["clients"] or 0,
-        client_months=people["client_months"] or 0,
+        total=sum((s.amount for s in sources), ZERO),
+        by_source=sources,
+        clients=people.get("clients") or 0,
+        client_months=people.get("client_months") or 0,
         services=services,
         monthly=[MonthSpend(m, per_month.get(m, ZERO)) for m in months_in(date_from, date_to)],
     )
@@ -482,6 +551,54 @@ EXTRACT_HEADER = (
 )
 
 
+def _consenting(day: dt.date) -> QuerySet[Any]:
+    """Clients whose consent to the use of their data in pseudonymised evaluation is in force
+    on `day` (given by then and not revoked)."""
+    return Consent.objects.filter(
+        purpose=ConsentPurpose.PSEUDONYMISED_EVALUATION,
+        given_on__lte=day,
+        revoked_on__isnull=True,
+    ).values("client_id")
+
+
+@dataclass(frozen=True)
+class ExtractCoverage:
+    clients: int  # clients with approved spend in the period
+    consenting: int  # of them, those whose data the extract may hold
+
+    @property
+    def left_out(self) -> int:
+        return self.clients - self.consenting
+
+
+def extract_coverage(
+    *,
+    user: Any,
+    municipalities: Sequence[Municipality] | None,
+    target_group: str | None,
+    date_from: dt.date,
+    date_to: dt.date,
+    day: dt.date,
+) -> ExtractCoverage:
+    """How many of the report's clients the research extract will hold: one query over the
+    client roll-up, whatever the data size."""
+    report_policy.require_municipalities(user, municipalities)
+    masks = period_masks(date_from, date_to)
+    if not masks:
+        return ExtractCoverage(0, 0)
+    counts = (
+        _rollup(user, ClientMonths, municipalities, target_group)
+        .filter(year__in=masks)
+        .annotate(in_period=_in_period(masks))
+        .exclude(in_period=0)
+        .aggregate(
+            clients=Count("client_id", distinct=True),
+            consenting=Count("client_id", distinct=True, filter=Q(client_id__in=_consenting(day))),
+        )
+    )
+    return ExtractCoverage(counts["clients"] or 0, counts["consenting"] or 0)
+
+
 def research_extract(
     *,
     user: Any,
@@ -489,18 +606,20 @@ def research_extract(
     target_group: str | None,
     date_from: dt.date,
     date_to: dt.date,
+    day: dt.date | None = None,
 ) -> Iterator[tuple[str, ...]]:
     """One row per client × month × service × funding source with the money spent, and the
     client only as a stable pseudonym (HMAC under a key the municipality keeps): no name,
-    personal code, address nor free text. Streams the ledger with `iterator()`, so memory does
-    not grow with the rows; the bands are read first (one row per budget, not per row)."""
+    personal code, address nor free text. Only clients whose consent to pseudonymised
+    evaluation is in force today (`day`) are in it. Streams the ledger with `iterator()`, so
+    memory does not grow with the rows; the bands are read first (one row per budget)."""
     rows = spend_rows(
         user=user,
         municipalities=municipalities,
         target_group=target_group,
         date_from=date_from,
         date_to=date_to,
-    )
+    ).filter(client_id__in=_consenting(day or timezone.localdate()))
     budgets = report_policy.scoped(
         user,
         IndicativeBudget.objects.filter(

@@ -107,6 +107,9 @@ def pilot_report(request: AuthedHttpRequest) -> HttpResponse:
     report = _pilot_report(request, form)
     context.update(exports.report_context(report))
     context["query"] = request.GET.urlencode()
+    context["extract_coverage"] = selectors.extract_coverage(
+        user=request.user, day=timezone.localdate(), **form.report_params()
+    )
     return render(request, "reporting/pilot_report.html", context)
 
 

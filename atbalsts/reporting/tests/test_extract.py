@@ -20,12 +20,13 @@ from atbalsts.assessment.tests.factories import make_assessment
 from atbalsts.core.audit import AuditEventType
 from atbalsts.core.models import AuditEvent
 from atbalsts.core.roles import Role
-from atbalsts.people.models import Municipality
+from atbalsts.people import services as people_services
+from atbalsts.people.models import Consent, ConsentPurpose, Municipality
 from atbalsts.people.pseudonyms import client_pseudonym
 from atbalsts.people.tests.factories import make_client
 from atbalsts.plans.models import FundingSource
 from atbalsts.plans.tests.factories import make_budget, make_rule
-from atbalsts.reporting.selectors import EXTRACT_HEADER, research_extract
+from atbalsts.reporting.selectors import EXTRACT_HEADER, extract_coverage, research_extract
 
 from .conftest import FEB, JAN, MAR
 from .factories import make_spend, service
@@ -50,7 +51,9 @@ def streamed(response: Any) -> bytes:
 
 
 @pytest.fixture
-def data(new_child: Any, parent_of: Any, tukums_head: Any, tukums: Municipality) -> dict[str, Any]:
+def data(
+    new_child: Any, parent_of: Any, head: Any, tukums_head: Any, tukums: Municipality
+) -> dict[str, Any]:
     a = new_child(first_name="Ērika", last_name="Ūdre", address="Brīvības iela 1, Balvi")
     b = new_child(disability_group="child")
     gim, psy = service(GIMENES), service("Psihologa konsultācija")
@@ -70,7 +73,17 @@ def data(new_child: Any, parent_of: Any, tukums_head: Any, tukums: Municipality)
         actor=tukums_head, municipality=tukums, child=True, start_date=dt.date(2019, 11, 1)
     )
     make_spend(client=t, service_type=gim, month=JAN, amount="1.00")
+    for client, actor in ((a, head), (b, head), (t, tukums_head)):
+        consent(actor, client, dt.date(2019, 11, 1))
     return {"a": a, "b": b, "t": t, "gim": gim, "psy": psy}
+
+
+def consent(actor: Any, client: Any, given_on: dt.date) -> Consent:
+    return people_services.consent_give(
+        actor=actor,
+        client=client,
+        data={"purpose": ConsentPurpose.PSEUDONYMISED_EVALUATION, "given_on": given_on},
+    )
 
 
 def test_one_row_per_client_month_service_and_source(data: Any, head: Any) -> None:
@@ -123,6 +136,7 @@ def test_the_band_in_force_that_month(social_worker: Any, head: Any, balvi: Muni
     client = make_client(actor=social_worker, municipality=balvi)
     make_assessment(actor=social_worker, client=client)
     make_budget(actor=social_worker, client=client, start=dt.date(2026, 2, 1), months=2)
+    consent(social_worker, client, dt.date(2026, 1, 5))
     for month in (1, 2, 3, 4):
         make_spend(
             client=client,
@@ -210,6 +224,7 @@ def test_generated_names_never_reach_the_extract(
         start_date=dt.date(2019, 11, 1),
     )
     make_spend(client=person, service_type=service(GIMENES), month=JAN, amount="1.00")
+    consent(head, person, dt.date(2019, 11, 1))
     rows = research_extract(
         user=head,
         municipalities=None,
@@ -335,3 +350,56 @@ def test_memory_stays_flat_the_rows_are_read_with_an_iterator(
     with django_assert_num_queries(1):  # the ledger, in one streamed query
         assert next(rows) == EXTRACT_HEADER
         assert len(list(rows)) == 4
+
+
+# --- consent: only clients whose consent to pseudonymised evaluation is in force --------------
+
+
+def test_only_clients_whose_consent_is_in_force_today(data: Any, head: Any, new_child: Any) -> None:
+    a, b = data["a"], data["b"]
+    never = new_child()  # spend, but no consent
+    make_spend(client=never, service_type=data["gim"], month=JAN, amount="9.00")
+    later = new_child()  # a consent dated after the day of the extract
+    make_spend(client=later, service_type=data["gim"], month=JAN, amount="8.00")
+    consent(head, later, dt.date(2026, 6, 2))
+    revoked = people_services.consent_revoke(
+        actor=head,
+        consent=Consent.objects.get(client=b),
+        revoked_on=dt.date(2026, 6, 1),
+        reason="Atsauca vecāki",
+    )
+    assert revoked.revoked_on == dt.date(2026, 6, 1)
+    period = {
+        "municipalities": None,
+        "target_group": None,
+        "date_from": dt.date(2020, 1, 1),
+        "date_to": dt.date(2020, 3, 31),
+    }
+    rows = list(research_extract(user=head, day=dt.date(2026, 6, 1), **period))[1:]
+    assert {r[0] for r in rows} == {client_pseudonym(a.pk)}
+    coverage = extract_coverage(user=head, day=dt.date(2026, 6, 1), **period)
+    assert (coverage.clients, coverage.consenting, coverage.left_out) == (4, 1, 3)
+    on_the_later_day = list(research_extract(user=head, day=dt.date(2026, 6, 2), **period))[1:]
+    assert {r[0] for r in on_the_later_day} == {client_pseudonym(a.pk), client_pseudonym(later.pk)}
+
+
+def test_the_report_page_says_how_many_clients_the_extract_holds(
+    data: Any, head: Any, new_child: Any, client: Any
+) -> None:
+    make_spend(client=new_child(), service_type=data["gim"], month=FEB, amount="3.00")
+    client.force_login(head)
+    response = client.get(reverse("reporting:pilot_report"), {**PARAMS, "group": "child_ft"})
+    assert response.status_code == 200
+    assert "2 no 3 šī pārskata klientiem" in response.content.decode()
+
+
+def test_an_empty_period_has_no_clients_to_extract(head: Any) -> None:
+    coverage = extract_coverage(
+        user=head,
+        municipalities=None,
+        target_group=None,
+        date_from=dt.date(2030, 1, 1),
+        date_to=dt.date(2030, 1, 31),
+        day=dt.date(2030, 2, 1),
+    )
+    assert (coverage.clients, coverage.consenting) == (0, 0)

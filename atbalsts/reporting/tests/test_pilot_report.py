@@ -302,11 +302,11 @@ def test_fixed_number_of_queries(
             make_spend(
                 client=child, service_type=psy, month=FEB, amount="5.00", recipient=parent_of(child)
             )
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         r = report(head)
     assert r.clients == clients
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         national = report(analyst)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         chosen = report(analyst, municipalities=[balvi])
     assert national.clients == chosen.clients == clients
