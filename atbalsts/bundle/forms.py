@@ -26,8 +26,10 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> Any:
         single = super().clean
-        if isinstance(data, list | tuple):
+        if isinstance(data, list | tuple) and data:
             return [single(item, initial) for item in data]
+        if isinstance(data, list | tuple):  # nothing chosen: "required", like a single file
+            data = None
         return [single(data, initial)]
 
 

@@ -80,7 +80,22 @@ DATABASES = {
         default=f"sqlite:///{VAR_DIR / 'atbalsts.sqlite3'}", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead log: other requests keep reading (signing in, the import page's progress)
+    # while a long transaction such as a bundle import writes; without it they wait for the
+    # lock and fail with "database is locked" after five seconds.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A file cache under var/, shared by every worker process: the bundle import page keeps the
+# progress of a running import here, where the page's polling requests can read it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "cache",
+        "TIMEOUT": 2 * 60 * 60,
+    }
+}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
