@@ -20,6 +20,7 @@ from atbalsts.catalog.models import LocationKind, ProviderKind, RegisterKind
 from atbalsts.core.money import CENT, parse_money
 from atbalsts.delivery.models import SessionMode, SessionStatus, Signer
 from atbalsts.people.models import (
+    CircleRelation,
     ClientStatus,
     DisabilityGroup,
     LegalCapacity,
@@ -175,6 +176,45 @@ def codes(value: Any) -> str:
     return ";".join(c.strip() for c in text(value).split(";") if c.strip())
 
 
+def texts(value: Any) -> list[str]:
+    """Texts separated by '|' (an assessment's goals): a goal may well contain a ';'."""
+    return [t.strip() for t in text(value).split("|") if t.strip()]
+
+
+def scores(value: Any) -> dict[str, int] | None:
+    """Support-need intensity per life domain: 'home_living=2; employment=3'."""
+    raw = text(value)
+    if raw == "":
+        return None
+    result: dict[str, int] = {}
+    for part in raw.split(";"):
+        if not part.strip():
+            continue
+        domain, sep, intensity = part.partition("=")
+        domain, intensity = domain.strip(), intensity.strip()
+        if not sep or not domain or not intensity.isdigit() or len(intensity) > 1:
+            raise CellError(
+                _("Vērtējumiem jābūt formā „joma=intensitāte; …”, piemēram, employment=2.")
+            )
+        if domain in result:
+            raise CellError(_("Joma „%(domain)s” ir divreiz.") % {"domain": domain[:40]})
+        result[domain] = int(intensity)
+    return result or None
+
+
+def conclusions(value: Any) -> list[dict[str, str]]:
+    """Specialists' conclusions: 'psychologist: text | physiotherapist: text'."""
+    result = []
+    for part in texts(value):
+        role, sep, body = part.partition(":")
+        if not sep or not body.strip():
+            raise CellError(
+                _("Atzinumiem jābūt formā „speciālists: teksts | …”, piemēram, psychologist: …")
+            )
+        result.append({"role": role.strip(), "text": body.strip()})
+    return result
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -265,6 +305,32 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         _c("phone"),
         _c("email"),
     ),
+    "support_circle": (
+        CLIENT_KEY,
+        _c("first_name", required=True),
+        _c("relation", choice(CircleRelation), required=True),
+        _c("last_name"),
+        _c("phone"),
+        _c("notes"),
+    ),
+    "assessments": (
+        CLIENT_KEY,
+        _c("assessed_on", date, required=True),
+        _c("scores", scores, required=True),
+        _c("goals", texts, required=True),
+        _c("conclusions", conclusions),
+        _c("anamnesis"),
+        _c("family_description"),
+        _c("completed_on", date),
+    ),
+    "budgets": (
+        CLIENT_KEY,
+        _c("start", date, required=True),
+        _c("months", integer, required=True),
+        _c("assessed_on", date),
+        _c("band"),
+        _c("monthly_amount", money),
+    ),
     "plans": (
         CLIENT_KEY,
         _c("plan_ref", required=True),
@@ -274,6 +340,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         _c("signed_on", date),
         _c("sign_method", choice(SignMethod)),
         _c("signer"),
+        _c("agreed_on", date),
         _c("notes"),
     ),
     "goals": (
@@ -299,6 +366,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         _c("goal_ref"),
         _c("priority", integer),
         _c("override_reason"),
+        _c("recipient"),
     ),
     "sessions": (
         CLIENT_KEY,
@@ -317,12 +385,16 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         _c("evidence_protocol"),
         _c("goals_worked_on"),
         _c("techniques"),
+        _c("recipient"),
     ),
     "invoices": (
         _c("provider_registration_number", required=True),
         _c("month", month, required=True),
         _c("number", required=True),
         _c("status", choice(InvoiceState)),
+        _c("submitted_on", date),
+        _c("confirmed_on", date),
+        _c("approved_on", date),
         _c("paid_on", date),
         _c("payment_reference"),
     ),
@@ -334,5 +406,6 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         _c("quantity", money, required=True),
         _c("unit_price", money, required=True),
         _c("amount", money),
+        _c("recipient"),
     ),
 }

@@ -4,11 +4,13 @@ service — nothing is written and the report lists every problem (sheet, row, c
 
 Importing the same bundle again changes nothing:
 - register rows (providers and their registrations, locations, tariffs; clients;
-  representatives) are matched on their natural keys and updated through the services when
-  they differ — a service writes (and audits) only what actually changed;
+  representatives; support-circle members) are matched on their natural keys and updated
+  through the services when they differ — a service writes (and audits) only what actually
+  changed;
 - history rows are remembered by their natural keys with a checksum of what was imported:
-  plans with their goals and lines by (client, plan_ref); sessions by (provider, client,
-  date, start time, service); invoices with their lines by (provider, municipality, month).
+  assessments by (client, day); budget periods with their budgets by (client, start); plans
+  with their goals and lines by (client, plan_ref); sessions by (provider, client, date,
+  start time, service); invoices with their lines by (provider, municipality, month).
   The same rows again are skipped; changed ones are refused — history is corrected in the
   system, where every version and every step of the workflow is kept.
 """
@@ -27,6 +29,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from atbalsts.assessment import services as assessment_services
+from atbalsts.assessment.models import AssessmentStatus, NeedsAssessment
 from atbalsts.billing import services as billing_services
 from atbalsts.billing.models import Invoice
 from atbalsts.catalog import exchange
@@ -36,7 +40,13 @@ from atbalsts.core.errors import DomainError, ValidationFailed
 from atbalsts.core.policies import Action
 from atbalsts.delivery import services as delivery_services
 from atbalsts.people import services as people_services
-from atbalsts.people.models import Client, Municipality, Representative
+from atbalsts.people.models import (
+    Client,
+    Municipality,
+    Representative,
+    SupportCircleMember,
+    TargetGroup,
+)
 from atbalsts.people.personal_code import InvalidPersonalCode, parse_personal_code
 from atbalsts.plans import services as plan_services
 from atbalsts.plans.models import GuaranteeLetter, LetterStatus, PlanVersion
@@ -55,11 +65,36 @@ ORDER = (
     "tariffs",
     "clients",
     "representatives",
+    "support_circle",
+    "assessments",
+    "budgets",
     "plans",
     "sessions",
     "invoices",
 )
 CATALOG_SHEETS = ("providers", "registrations", "locations", "tariffs")
+# The natural key of a history row (remembered in ImportedKey with the row's checksum).
+HISTORY_KEYS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "assessments": lambda v: f"{v['client_personal_code']}|{v['assessed_on'].isoformat()}",
+    "budgets": lambda v: f"{v['client_personal_code']}|{v['start'].isoformat()}",
+    "sessions": lambda v: "|".join(
+        str(v[c])
+        for c in (
+            "provider_registration_number",
+            "client_personal_code",
+            "date",
+            "start_time",
+            "service_type",
+        )
+    ),
+    "invoices": lambda v: f"{v['provider_registration_number']}|{v['month'].isoformat()}",
+}
+# A service's field → the sheet's column, where their names differ.
+SERVICE_COLUMNS: dict[str, dict[str, str]] = {
+    "assessments": {"common_goals": "goals", "own_goals": "goals"},
+    "budgets": {"assessment": "assessed_on", "end": "months"},
+    "sessions": {"line_key": "service_type"},
+}
 Progress = Callable[[int, int], None]
 
 
@@ -128,7 +163,7 @@ def _parse_row(sheet: Sheet, number: int, raw: dict[str, Any]) -> tuple[Row, lis
         except CellError as exc:
             problems.append(RowError(sheet.name, number, column.name, exc.message))
             continue
-        if column.required and value in (None, ""):
+        if column.required and value in (None, "", []):
             problems.append(RowError(sheet.name, number, column.name, str(_("Obligāts lauks."))))
             continue
         values[column.name] = value
@@ -197,7 +232,17 @@ def _check_references(rows: dict[str, list[Row]], index: _Index) -> list[RowErro
                 code = row.values.get(column)
                 if code and not Municipality.objects.filter(code=code).exists():
                     bad(row, column, _("Nezināma pašvaldība „%(code)s”.") % {"code": code})
-    for sheet in ("representatives", "plans", "goals", "plan_lines", "sessions", "invoice_lines"):
+    for sheet in (
+        "representatives",
+        "support_circle",
+        "assessments",
+        "budgets",
+        "plans",
+        "goals",
+        "plan_lines",
+        "sessions",
+        "invoice_lines",
+    ):
         for row in rows.get(sheet, []):
             raw = row.values.get("client_personal_code")
             if not raw:
@@ -281,15 +326,25 @@ def _check_references(rows: dict[str, list[Row]], index: _Index) -> list[RowErro
     problems += _duplicates(rows, "invoices", ("provider_registration_number", "month"))
     problems += _duplicates(rows, "plans", ("client_personal_code", "plan_ref"))
     problems += _duplicates(rows, "goals", ("client_personal_code", "plan_ref", "goal_ref"))
+    problems += _duplicates(rows, "assessments", ("client_personal_code", "assessed_on"))
+    problems += _duplicates(rows, "budgets", ("client_personal_code", "start"))
+    problems += _duplicates(
+        rows,
+        "support_circle",
+        ("client_personal_code", "last_name", "first_name"),
+        optional=("last_name",),
+    )
     return problems
 
 
-def _duplicates(rows: dict[str, list[Row]], sheet: str, key: tuple[str, ...]) -> list[RowError]:
+def _duplicates(
+    rows: dict[str, list[Row]], sheet: str, key: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> list[RowError]:
     seen: dict[tuple[Any, ...], int] = {}
     problems = []
     for row in rows.get(sheet, []):
         values = tuple(row.values.get(k) for k in key)
-        if not all(values):
+        if not all(v for k, v in zip(key, values, strict=True) if k not in optional):
             continue
         if values in seen:
             problems.append(
@@ -328,6 +383,7 @@ _REP_FIELDS = (
     "kind", "first_name", "last_name", "valid_from", "personal_code", "authority", "valid_to",
     "phone", "email",
 )  # fmt: skip
+_CIRCLE_FIELDS = ("first_name", "last_name", "relation", "phone", "notes")
 
 
 class _Writer:
@@ -338,18 +394,69 @@ class _Writer:
         self.approver = approver
         self.municipality = municipality
         self.report = report
-        self.lookups = exchange._Lookups()
+        self.lookups = exchange.Lookups()
         self.catalog_result = exchange.ImportResult()
+        self._clients: dict[str, Client] = {}
+        self._providers: dict[str, Provider | None] = {}
+        self._types: dict[str, ServiceType] = {}
+        self._letters: dict[tuple[int, int], list[GuaranteeLetter]] = {}
+        self._members: dict[int, list[SupportCircleMember]] = {}
+        # sheet → key → checksum of the bundle's history rows imported before (`preload`)
+        self._keys: dict[str, dict[str, str]] = {}
+        self._new_keys: list[ImportedKey] = []
+
+    # what rows refer to, read once per import
+    def client_of(self, code: str) -> Client:
+        if code not in self._clients:
+            self._clients[code] = Client.objects.select_related("municipality").get(
+                personal_code=code
+            )
+        return self._clients[code]
+
+    def provider_of(self, number: str) -> Provider | None:
+        if number not in self._providers:
+            self._providers[number] = _provider(number, self.municipality)
+        return self._providers[number]
+
+    def service_type_of(self, code: str) -> ServiceType:
+        if code not in self._types:
+            self._types[code] = ServiceType.objects.get(code=code)
+        return self._types[code]
+
+    def letters_of(self, provider: Provider | None, client: Client) -> list[GuaranteeLetter]:
+        """The letters in force (read once: the plans, which issue letters, come first)."""
+        if provider is None:
+            return []
+        key = (provider.pk, client.pk)
+        if key not in self._letters:
+            self._letters[key] = _issued_letters(provider, client)
+        return self._letters[key]
+
+    def member_of(self, client: Client, name: str, column: str = "recipient") -> int | None:
+        """The id of the client's support-circle member called `name` (None for no name)."""
+        if not name.strip():
+            return None
+        if client.pk not in self._members:
+            self._members[client.pk] = list(SupportCircleMember.objects.filter(client=client))
+        for member in self._members[client.pk]:
+            if str(member).lower() == " ".join(name.split()).lower():
+                return member.pk
+        raise _fail(
+            column,
+            _("Klientam nav atbalsta loka dalībnieka „%(name)s” (lapa „support_circle”).")
+            % {"name": name[:80]},
+        )
 
     # catalogue sheets: the catalogue exchange's own row import (same columns, same rules)
     def catalog_row(self, row: Row, header: list[str]) -> list[RowError]:
-        problems = exchange._import_row(
+        problems = exchange.import_row(
             self.actor, row.sheet, header, row.number, row.raw, self.lookups, self.catalog_result
         )
         return [RowError(p.sheet, p.row, p.field, p.message) for p in problems]
 
     def client(self, row: Row) -> str:
         data = _data(row, _CLIENT_FIELDS, skip_empty=_CLIENT_CHOICES)
+        self._clients.pop(row.values["personal_code"], None)
         existing = Client.objects.filter(personal_code=row.values["personal_code"]).first()
         if existing is None:
             people_services.client_create(
@@ -365,7 +472,7 @@ class _Writer:
         return "updated" if after.updated_at != before else "unchanged"
 
     def representative(self, row: Row) -> str:
-        client = Client.objects.get(personal_code=row.values["client_personal_code"])
+        client = self.client_of(row.values["client_personal_code"])
         data = _data(row, _REP_FIELDS)
         existing = Representative.objects.filter(
             client=client,
@@ -382,6 +489,103 @@ class _Writer:
             actor=self.actor, representative=existing, data=data
         )
         return "updated" if after.updated_at != before else "unchanged"
+
+    def circle_member(self, row: Row) -> str:
+        client = self.client_of(row.values["client_personal_code"])
+        self._members.pop(client.pk, None)
+        data = _data(row, _CIRCLE_FIELDS)
+        existing = SupportCircleMember.objects.filter(
+            client=client,
+            first_name=data["first_name"],
+            last_name=data.get("last_name", ""),
+        ).first()
+        if existing is None:
+            people_services.circle_member_create(actor=self.actor, client=client, data=data)
+            return "created"
+        before = existing.updated_at
+        after = people_services.circle_member_update(actor=self.actor, member=existing, data=data)
+        return "updated" if after.updated_at != before else "unchanged"
+
+    def assessment(self, row: Row) -> str:
+        """A completed needs assessment: what a budget is computed from."""
+        values = row.values
+        code, day = values["client_personal_code"], values["assessed_on"]
+        key = HISTORY_KEYS["assessments"](values)
+        checksum = _checksum([values])
+        if self._known("assessments", key, checksum, row, "assessed_on"):
+            return "unchanged"
+        client = self.client_of(code)
+        goals = "common_goals" if client.target_group == TargetGroup.CHILD_FT else "own_goals"
+        data: dict[str, Any] = {
+            "assessed_on": day,
+            "scores": values["scores"],
+            goals: values["goals"],
+        }
+        for column in ("conclusions", "anamnesis", "family_description"):
+            if values.get(column) not in (None, "", []):
+                data[column] = values[column]
+        assessment = assessment_services.assessment_create(
+            actor=self.actor, client=client, data=data
+        )
+        assessment_services.assessment_complete(
+            actor=self.actor, assessment=assessment, on=values.get("completed_on")
+        )
+        self._remember("assessments", key, checksum, assessment.pk)
+        return "created"
+
+    def budget(self, row: Row) -> str:
+        """A budget period and its indicative budget, computed from an imported (or earlier)
+        completed assessment by the allocation rule in force; `band` and `monthly_amount`,
+        if given, must be what the rule gives."""
+        values = row.values
+        code, start = values["client_personal_code"], values["start"]
+        key = HISTORY_KEYS["budgets"](values)
+        checksum = _checksum([values])
+        if self._known("budgets", key, checksum, row, "start"):
+            return "unchanged"
+        client = self.client_of(code)
+        completed = NeedsAssessment.objects.filter(
+            client=client, status=AssessmentStatus.COMPLETED
+        ).order_by("-assessed_on", "-id")
+        if values.get("assessed_on"):
+            assessment = completed.filter(assessed_on=values["assessed_on"]).first()
+        else:
+            assessment = completed.filter(assessed_on__lte=start).first()
+        if assessment is None:
+            raise _fail(
+                "assessed_on",
+                _(
+                    "Klientam nav pabeigta vajadzību izvērtējuma %(when)s; pievienojiet to lapā "
+                    "„assessments”."
+                )
+                % {
+                    "when": values["assessed_on"].strftime("%d.%m.%Y")
+                    if values.get("assessed_on")
+                    else _("līdz perioda sākumam")
+                },
+            )
+        period = assessment_services.budget_period_create(
+            actor=self.actor, client=client, start=start, months=values["months"]
+        )
+        budget = assessment_services.budget_compute(
+            actor=self.actor, period=period, assessment=assessment
+        )
+        band = values.get("band")
+        if band and band != budget.band_code:
+            raise _fail(
+                "band",
+                _("Pēc izvērtējuma budžeta grupa ir „%(computed)s”, nevis „%(given)s”.")
+                % {"computed": budget.band_code, "given": band[:20]},
+            )
+        amount = values.get("monthly_amount")
+        if amount is not None and amount != budget.monthly_amount:
+            raise _fail(
+                "monthly_amount",
+                _("Pēc izvērtējuma budžets ir %(computed)s € mēnesī, nevis %(given)s €.")
+                % {"computed": budget.monthly_amount, "given": amount},
+            )
+        self._remember("budgets", key, checksum, period.pk)
+        return "created"
 
     # plans: the plan row, its goals and lines, then agreement and activation
     def plan(self, row: Row, goals: list[Row], lines: list[Row]) -> list[RowError]:
@@ -412,7 +616,8 @@ class _Writer:
             self.report.count("goals", "unchanged", len(goals))
             self.report.count("plan_lines", "unchanged", len(lines))
             return []
-        client = Client.objects.get(personal_code=code)
+        client = self.client_of(code)
+        self._letters.clear()
         problems: list[RowError] = []
         try:
             version = plan_services.plan_create(
@@ -457,8 +662,14 @@ class _Writer:
 
     def _line(self, version: PlanVersion, line: Row, goal_ids: dict[str, int]) -> list[RowError]:
         values = line.values
-        provider = _provider(values["provider_registration_number"], self.municipality)
-        service_type = ServiceType.objects.get(code=values["service_type"])
+        provider = self.provider_of(values["provider_registration_number"])
+        service_type = self.service_type_of(values["service_type"])
+        try:
+            recipient = self.member_of(version.plan.client, values.get("recipient", ""))
+        except _RowFailed as exc:
+            return [
+                RowError(line.sheet, line.number, c, m) for c, ms in exc.errors.items() for m in ms
+            ]
         data: dict[str, Any] = {
             "service_type": service_type.pk,
             "provider": provider.pk if provider else None,
@@ -472,6 +683,8 @@ class _Writer:
                 data[column] = values[column]
         if values.get("goal_ref"):
             data["goal"] = goal_ids.get(values["goal_ref"])
+        if recipient is not None:
+            data["recipient"] = recipient
         try:
             with transaction.atomic():
                 version.refresh_from_db()
@@ -508,9 +721,12 @@ class _Writer:
                     signed_on=row.values.get("signed_on"),
                     sign_method=row.values.get("sign_method"),
                     signed_by_representative=signer.pk if signer else None,
+                    on=row.values.get("agreed_on"),
                 )
                 if activate:
-                    plan_services.version_activate(actor=self.actor, version=version)
+                    plan_services.version_activate(
+                        actor=self.actor, version=version, on=row.values.get("agreed_on")
+                    )
         except DomainError as exc:
             return _service_errors(
                 row,
@@ -520,6 +736,8 @@ class _Writer:
                     "lines": "status",
                     "goals": "status",
                     "__all__": "status",
+                    "activated_on": "agreed_on",
+                    "issued_on": "agreed_on",
                 },
             )
         return []
@@ -527,12 +745,17 @@ class _Writer:
     # history that must not change: remembered by natural key and checksum
     def _known(self, sheet: str, key: str, checksum: str, row: Row, column: str) -> bool:
         """True if the row was imported before, identical; raises if it differs."""
-        known = ImportedKey.objects.filter(
-            municipality=self.municipality, sheet=sheet, key=key
-        ).first()
+        if sheet in self._keys:
+            known = self._keys[sheet].get(key)
+        else:
+            known = (
+                ImportedKey.objects.filter(municipality=self.municipality, sheet=sheet, key=key)
+                .values_list("checksum", flat=True)
+                .first()
+            )
         if known is None:
             return False
-        if known.checksum != checksum:
+        if known != checksum:
             raise _fail(
                 column,
                 _(
@@ -542,34 +765,55 @@ class _Writer:
             )
         return True
 
+    def preload(self, rows: dict[str, list[Row]]) -> None:
+        """Read the earlier imports of this bundle's history rows at once (in batches), not
+        one query per row."""
+        for sheet, key_of in HISTORY_KEYS.items():
+            keys = [key_of(row.values) for row in rows.get(sheet, [])]
+            found: dict[str, str] = {}
+            for i in range(0, len(keys), 500):
+                found.update(
+                    ImportedKey.objects.filter(
+                        municipality=self.municipality, sheet=sheet, key__in=keys[i : i + 500]
+                    ).values_list("key", "checksum")
+                )
+            self._keys[sheet] = found
+
     def _remember(self, sheet: str, key: str, checksum: str, object_id: int) -> None:
-        ImportedKey.objects.create(
-            municipality=self.municipality,
-            sheet=sheet,
-            key=key,
-            object_id=object_id,
-            checksum=checksum,
+        """Written together at the end (any failed row rolls the whole import back)."""
+        self._keys.setdefault(sheet, {})[key] = checksum
+        self._new_keys.append(
+            ImportedKey(
+                municipality=self.municipality,
+                sheet=sheet,
+                key=key,
+                object_id=object_id,
+                checksum=checksum,
+            )
         )
+
+    def flush(self) -> None:
+        ImportedKey.objects.bulk_create(self._new_keys, batch_size=500)
+        self._new_keys = []
 
     def session(self, row: Row) -> str:
         values = row.values
-        key = "|".join(
-            str(values[c])
-            for c in (
-                "provider_registration_number",
-                "client_personal_code",
-                "date",
-                "start_time",
-                "service_type",
-            )
-        )
+        key = HISTORY_KEYS["sessions"](values)
         checksum = _checksum([values])
         if self._known("sessions", key, checksum, row, "date"):
             return "unchanged"
-        client = Client.objects.get(personal_code=values["client_personal_code"])
-        provider = _provider(values["provider_registration_number"], self.municipality)
-        service_type = ServiceType.objects.get(code=values["service_type"])
-        letter, line = _letter_line(provider, client, service_type, values["date"])
+        client = self.client_of(values["client_personal_code"])
+        provider = self.provider_of(values["provider_registration_number"])
+        service_type = self.service_type_of(values["service_type"])
+        recipient = self.member_of(client, values.get("recipient", ""))
+        letter, line = _letter_line(
+            provider,
+            client,
+            service_type,
+            values["date"],
+            recipient=values.get("recipient", ""),
+            letters=self.letters_of(provider, client),
+        )
         if letter is None or line is None:
             raise _fail(
                 "service_type",
@@ -587,6 +831,8 @@ class _Writer:
                 % {"price": price, "letter": line.get("unit_price") or "—"},
             )
         data: dict[str, Any] = {"line_key": line["key"]}
+        if recipient is not None:
+            data["recipient"] = recipient
         for column in (
             "date", "start_time", "duration_minutes", "status", "mode", "signed_by",
             "signer_note", "km", "ticket_amount", "evidence_protocol", "goals_worked_on",
@@ -603,7 +849,7 @@ class _Writer:
 
     def invoice(self, row: Row, lines: list[Row]) -> list[RowError]:
         values = row.values
-        key = f"{values['provider_registration_number']}|{values['month'].isoformat()}"
+        key = HISTORY_KEYS["invoices"](values)
         checksum = _checksum([r.values for r in (row, *lines)])
         try:
             if self._known("invoices", key, checksum, row, "month"):
@@ -614,16 +860,22 @@ class _Writer:
             return [
                 RowError(row.sheet, row.number, c, m) for c, ms in exc.errors.items() for m in ms
             ]
-        provider = _provider(values["provider_registration_number"], self.municipality)
+        provider = self.provider_of(values["provider_registration_number"])
         if provider is None:  # pragma: no cover - refused by the reference checks
             raise _fail("provider_registration_number", _("Nezināms sniedzējs."))
         problems: list[RowError] = []
         items: list[dict[str, Any]] = []
         for line in lines:
-            client = Client.objects.get(personal_code=line.values["client_personal_code"])
-            service_type = ServiceType.objects.get(code=line.values["service_type"])
+            client = self.client_of(line.values["client_personal_code"])
+            service_type = self.service_type_of(line.values["service_type"])
             letter, found = _letter_line(
-                provider, client, service_type, values["month"], month=True
+                provider,
+                client,
+                service_type,
+                values["month"],
+                month=True,
+                recipient=line.values.get("recipient", ""),
+                letters=self.letters_of(provider, client),
             )
             if letter is None or found is None:
                 problems.append(
@@ -661,6 +913,7 @@ class _Writer:
                 month=values["month"],
                 number=values["number"],
                 lines=items,
+                on=values.get("submitted_on"),
             )
         except DomainError as exc:
             return _invoice_errors(row, lines, exc)
@@ -692,9 +945,13 @@ class _Writer:
             ]
         try:
             if InvoiceState.CONFIRMED in wanted:
-                invoice = billing_services.invoice_confirm(actor=self.actor, invoice=invoice)
+                invoice = billing_services.invoice_confirm(
+                    actor=self.actor, invoice=invoice, on=row.values.get("confirmed_on")
+                )
             if InvoiceState.APPROVED in wanted:
-                invoice = billing_services.invoice_approve(actor=self.approver, invoice=invoice)
+                invoice = billing_services.invoice_approve(
+                    actor=self.approver, invoice=invoice, on=row.values.get("approved_on")
+                )
             if InvoiceState.PAID in wanted:
                 billing_services.invoice_pay(
                     actor=self.approver,
@@ -719,28 +976,39 @@ def _letter_line(
     day: Any,
     *,
     month: bool = False,
+    recipient: str = "",
+    letters: Sequence[GuaranteeLetter] | None = None,
 ) -> tuple[GuaranteeLetter | None, dict[str, Any] | None]:
-    """The issued letter to `provider` for the client, and its line for the service, in force
-    on `day` (or, with month=True, at some time in the month starting on `day`)."""
+    """The issued letter to `provider` for the client, and its line for the service (for the
+    support-circle member named `recipient`, or the client), in force on `day` (or, with
+    month=True, at some time in the month starting on `day`)."""
     if provider is None:
         return None, None
     last = day
     if month:
         last = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    letters = GuaranteeLetter.objects.filter(
-        provider=provider,
-        version__plan__client=client,
-        status=LetterStatus.ISSUED,
-        period_start__lte=last,
-        period_end__gte=day,
-    ).order_by("-issued_at")
+    if letters is None:
+        letters = _issued_letters(provider, client)
     for letter in letters:
+        if letter.period_start > last or letter.period_end < day:
+            continue
         for line in letter.lines:
             if line.get("service_type_id") != service_type.pk:
+                continue
+            if (line.get("recipient") or "").lower() != " ".join(recipient.split()).lower():
                 continue
             if line["start"] <= last.isoformat() and line["end"] >= day.isoformat():
                 return letter, dict(line)
     return None, None
+
+
+def _issued_letters(provider: Provider, client: Client) -> list[GuaranteeLetter]:
+    """The letters in force for the client to the provider, the latest first."""
+    return list(
+        GuaranteeLetter.objects.filter(
+            provider=provider, version__plan__client=client, status=LetterStatus.ISSUED
+        ).order_by("-issued_at", "-id")
+    )
 
 
 def _invoice_errors(row: Row, lines: list[Row], exc: DomainError) -> list[RowError]:
@@ -760,7 +1028,7 @@ def _invoice_errors(row: Row, lines: list[Row], exc: DomainError) -> list[RowErr
             )
             result += [RowError(target.sheet, target.number, column, m) for m in messages]
         else:
-            column = name if name in ("month", "number") else "—"
+            column = name if name in ("month", "number", "submitted_on") else "—"
             result += [RowError(row.sheet, row.number, column, m) for m in messages]
     return result
 
@@ -789,12 +1057,23 @@ def _service_errors(row: Row, exc: DomainError, columns: Mapping[str, str]) -> l
     for name, messages in exc.field_errors.items():
         column = columns.get(name, name)
         if column not in known:
+            head = name.split(".")[0]
+            column = columns.get(head, head)
+        if column not in known:
             column = "—"
         result += [RowError(row.sheet, row.number, column, m) for m in messages]
     return result
 
 
 # --- the import --------------------------------------------------------------------------------
+
+
+def bundle_checksum(files: Sequence[tuple[str, bytes]]) -> str:
+    """What an ImportRun records of the files: their names and contents, hashed."""
+    digest = hashlib.sha256()
+    for name, content in files:
+        digest.update(name.encode() + b"\0" + content)
+    return digest.hexdigest()
 
 
 def bundle_import(
@@ -808,14 +1087,11 @@ def bundle_import(
     """Import a bundle for `municipality`. Raises BundleRejected with every problem; then
     nothing at all has been written (only the ImportRun that records the attempt)."""
     bundle_policy.require(actor, Action.CREATE, municipality)
-    digest = hashlib.sha256()
-    for name, content in files:
-        digest.update(name.encode() + b"\0" + content)
     run = ImportRun.objects.create(
         municipality=municipality,
         actor=actor,
         file_name=", ".join(name for name, _c in files)[:200],
-        checksum=digest.hexdigest(),
+        checksum=bundle_checksum(files),
         started=timezone.now(),
     )
     try:
@@ -867,6 +1143,7 @@ def _import(
 
     with transaction.atomic():
         writer = _Writer(actor, municipality, report, approver)
+        writer.preload(rows)
         for name in ORDER:
             for row in rows.get(name, []):
                 if name in CATALOG_SHEETS:
@@ -893,6 +1170,9 @@ def _import(
                 handler = {
                     "clients": writer.client,
                     "representatives": writer.representative,
+                    "support_circle": writer.circle_member,
+                    "assessments": writer.assessment,
+                    "budgets": writer.budget,
                     "sessions": writer.session,
                 }[name]
                 try:
@@ -905,7 +1185,7 @@ def _import(
                         for m in ms
                     ]
                 except (ValidationFailed, DomainError) as exc:
-                    problems += _service_errors(row, exc, {})
+                    problems += _service_errors(row, exc, SERVICE_COLUMNS.get(name, {}))
                 else:
                     report.count(name, outcome)
                 step()
@@ -918,6 +1198,7 @@ def _import(
                 report.count(sheet_name, table, n)
         if problems:
             raise BundleRejected(_sorted(problems))  # rolls back every row written above
+        writer.flush()
         report.in_sheet_order()
         audit_record(
             actor=actor,

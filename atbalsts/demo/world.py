@@ -6,7 +6,9 @@ one waiting for the accountant).
 
 Everything goes through the services, so every rule of the domain applies. Each step first
 looks for what it would make, so running it again changes nothing. Dates follow today
-(`timezone.localdate()`): sessions stop at the end of last month or at the end of the period.
+(`timezone.localdate()`): the budget periods began a few whole months ago and are still
+running today, so there is history (sessions, paid invoices) and the provider staff can record
+today's sessions; the generated sessions stop at the end of last month.
 """
 
 from __future__ import annotations
@@ -52,10 +54,14 @@ from atbalsts.plans.models import FundingSource, GoalTerm, GuaranteeLetter, Plan
 
 Log = Callable[[str], None]
 
-START = dt.date(2025, 9, 1)  # the first budget period of the demo clients
-TARIFFS_FROM = dt.date(2025, 1, 1)
+# The demo clients' budget periods begin on the first day of the month this many months
+# before today's month, and last CHILD_MONTHS / ADULT_MONTHS: today is always inside the
+# current period (a child's has at least two months to go, an adult's at least six).
+CHILD_HISTORY = 3
+ADULT_HISTORY = 6
 CHILD_MONTHS = 6
 ADULT_MONTHS = 12
+TARIFFS_FROM = dt.date(2025, 1, 1)  # or earlier, if the periods begin before it
 NO_SHOW_SHARE = "50.00"  # the head's rule: a no-show without notice pays half the price
 REGISTER_PREFIX: dict[str, str] = {
     RegisterKind.SOCIAL_SERVICE_PROVIDERS: "SP",
@@ -197,6 +203,18 @@ def _day(day: dt.date, today: dt.date) -> dt.date:
     return min(day, today)
 
 
+def period_start(target_group: str, today: dt.date) -> dt.date:
+    """The first day of the demo budget period of a client of `target_group`."""
+    child = target_group == TargetGroup.CHILD_FT
+    return add_months(today.replace(day=1), -(CHILD_HISTORY if child else ADULT_HISTORY))
+
+
+def tariffs_from(today: dt.date) -> dt.date:
+    """When the demo tariffs (and the no-show rule) begin: before every demo period."""
+    earliest = min(period_start(group, today) for group in TargetGroup.values)
+    return min(TARIFFS_FROM, earliest.replace(month=1))
+
+
 def ensure_providers(
     *, actor: Any, municipality: Municipality, today: dt.date, seed: int
 ) -> dict[str, Provider]:
@@ -262,7 +280,7 @@ def ensure_providers(
                     "unit_price": nice_price(service_type.default_unit_price or Decimal(0), rng),
                     "session_minutes": offer.minutes,
                     "remote_allowed": service_type.remote_allowed,
-                    "valid_from": TARIFFS_FROM,
+                    "valid_from": tariffs_from(today),
                 },
             )
         providers[spec.key] = provider
@@ -365,9 +383,11 @@ def _months(client: Client) -> int:
     return CHILD_MONTHS if client.target_group == TargetGroup.CHILD_FT else ADULT_MONTHS
 
 
-def _assess(*, worker: Any, client: Client, rng: random.Random, today: dt.date) -> Any:
+def _assess(
+    *, worker: Any, client: Client, rng: random.Random, start: dt.date, today: dt.date
+) -> Any:
     child = client.target_group == TargetGroup.CHILD_FT
-    assessed_on = _day(START - dt.timedelta(days=rng.randint(14, 35)), today)
+    assessed_on = _day(start - dt.timedelta(days=rng.randint(14, 35)), today)
     types = {t.code: t for t in ServiceType.objects.filter(code__in=[n.code for n in CHILD_NEEDS])}
     if child:
         goals = [*rng.sample(CHILD_GOALS[:2], rng.randint(1, 2)), CHILD_GOALS[2]]
@@ -452,11 +472,12 @@ def _plan(
     providers: dict[str, Provider],
     rng: random.Random,
     assessment: dict[str, Any],
+    start: dt.date,
     today: dt.date,
 ) -> tuple[PlanVersion, list[Need]]:
     months = _months(client)
     period = assessment_services.budget_period_create(
-        actor=worker, client=client, start=START, months=months
+        actor=worker, client=client, start=start, months=months
     )
     budget = assessment_services.budget_compute(actor=worker, period=period)
     prices = {}
@@ -465,7 +486,7 @@ def _plan(
             prices[(spec.key, tariff.service_type.code)] = tariff.unit_price
     needs = _choose_needs(client, budget.monthly_amount, prices, rng)
     version = plan_services.plan_create(
-        actor=worker, client=client, start=START, end=period_end(START, months)
+        actor=worker, client=client, start=start, end=period_end(start, months)
     )
     child = client.target_group == TargetGroup.CHILD_FT
     goals = []
@@ -505,7 +526,7 @@ def _plan(
                 "service_type": ServiceType.objects.get(code=need.code),
                 "provider": providers[need.provider],
                 "quantity": Decimal(need.quantity),
-                "start": START,
+                "start": start,
                 "months": months,
                 "funding_source": FundingSource.INDIVIDUAL_BUDGET,
                 "goal": next(
@@ -523,7 +544,7 @@ def _plan(
         actor=worker,
         version=version,
         revision=version.revision,
-        signed_on=_day(START - dt.timedelta(days=rng.randint(2, 8)), today),
+        signed_on=_day(start - dt.timedelta(days=rng.randint(2, 8)), today),
         sign_method=rng.choice(("paper", "in_person")),
         signed_by_representative=signer,
     )
@@ -624,14 +645,16 @@ def ensure_cases(
         if client.support_plans.exists():
             continue
         rng = random.Random(f"{seed}-{client.personal_code}")
+        start = period_start(client.target_group, today)
         with transaction.atomic():
-            assessment = _assess(worker=worker, client=client, rng=rng, today=today)
+            assessment = _assess(worker=worker, client=client, rng=rng, start=start, today=today)
             version, needs = _plan(
                 worker=worker,
                 client=client,
                 providers=providers,
                 rng=rng,
                 assessment=assessment,
+                start=start,
                 today=today,
             )
             by_code = {need.code: need for need in needs}
@@ -730,9 +753,12 @@ def ensure_invoices(
 
 
 @transaction.atomic
-def build(*, users: dict[str, Any], log: Log, seed: int = 2025) -> None:
-    """Providers in Balvi and Tukums; the whole cycle for about half of Balvi's clients."""
-    today = timezone.localdate()
+def build(
+    *, users: dict[str, Any], log: Log, seed: int = 2025, today: dt.date | None = None
+) -> None:
+    """Providers in Balvi and Tukums; the whole cycle for about half of Balvi's clients.
+    `today` (by default the local date) decides every date of the demo."""
+    today = today or timezone.localdate()
     head, admin = users["vaditaja"], users["admins"]
     for code, actor in (("balvi", head), ("tukums", admin)):
         municipality = Municipality.objects.get(code=code)
@@ -747,7 +773,7 @@ def build(*, users: dict[str, Any], log: Log, seed: int = 2025) -> None:
             delivery_services.no_show_rule_create(
                 actor=head,
                 municipality=municipality,
-                data={"share_percent": NO_SHOW_SHARE, "valid_from": TARIFFS_FROM},
+                data={"share_percent": NO_SHOW_SHARE, "valid_from": tariffs_from(today)},
             )
         worker = users["socdarbiniece"]
         ensure_cases(
