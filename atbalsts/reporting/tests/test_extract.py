@@ -312,6 +312,29 @@ def test_the_command_writes_the_file(data: Any, tmp_path: Any) -> None:
     assert event.actor_id is None and event.extra_data["via"] == "command"
 
 
+def test_the_command_shows_how_far_a_long_extract_is(
+    data: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    from atbalsts.reporting.management.commands.ib_extract import Command
+
+    monkeypatch.setattr(Command, "progress_every", 2)
+    target = tmp_path / "x.csv"
+    err = io.StringIO()
+    call_command(
+        "ib_extract",
+        "--municipality",
+        "balvi",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2020-03-31",
+        "--output",
+        str(target),
+        stderr=err,
+    )
+    assert err.getvalue() == f"\r2 rindas…\r4 rindas…\n{target}: 4 rindas\n"
+
+
 def test_the_command_refuses_bad_input(data: Any, tmp_path: Any, head: Any) -> None:
     target = tmp_path / "x.csv"
     with pytest.raises(CommandError) as exc:

@@ -23,6 +23,8 @@ from atbalsts.reporting.policies import SYSTEM_READER, report_policy
 
 class Command(BaseCommand):
     help = "Pseidonimizēts izvilkums pētniecībai: pašvaldība(s), periods → CSV fails."
+    # A national extract runs to a million rows or more: say how far it is every so many.
+    progress_every = 10_000
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -72,5 +74,11 @@ class Command(BaseCommand):
         with output.open("wb") as f:
             for chunk in exports.extract_csv_chunks(rows):
                 f.write(chunk)
-                count += chunk.endswith(b"\n")
+                if chunk.endswith(b"\n"):
+                    count += 1
+                    if count and count % self.progress_every == 0:
+                        self.stderr.write(f"\r{count} rindas…", ending="")
+                        self.stderr.flush()
+        if count >= self.progress_every:
+            self.stderr.write("")
         self.stderr.write(f"{output}: {max(count, 0)} rindas")
