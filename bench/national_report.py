@@ -1,4 +1,4 @@
-"""National-scale benchmark of the pilot report (issue 6, docs/performance.md). Not a test.
+"""National-scale benchmark of the pilot report (docs/performance.md). Not a test.
 
     .venv/bin/python bench/national_report.py                      # 40 000 clients, 10 M sessions
     .venv/bin/python bench/national_report.py --clients 4000 --sessions 1000000 \

@@ -107,7 +107,7 @@ def test_published_tables_and_headline_figures(
 ) -> None:
     table = published(file)
     build_ledger(head, balvi, table, child=child, start=start, months=months)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         report = pilot_report(
             user=head,
             municipalities=[balvi],
