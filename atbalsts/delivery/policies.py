@@ -1,7 +1,7 @@
 """Who may see and do what with sessions, no-show rules and emergency situations.
 
 - Provider staff see and record only their own organisation's sessions, for clients whose
-  letter to that organisation is in force (see `selectors.provider_letters`).
+  letter to that organisation is in force (see `selectors.letters_for_recording`).
 - Social workers and the head of the client's municipality (and administrators) see every
   session of the municipality's clients, may record them (paper attendance sheets) and alone
   confirm the exceptions: a duration that differs from the letter, a remote session without

@@ -7,7 +7,8 @@
   the easy-to-read summary, which is built from the goals.
 - Auditors of the municipality (or of all, without one) read everything, change nothing.
 - Ministry analysts see no individual plans (they get aggregates elsewhere); provider staff
-  see nothing here yet (issue 5 shows them their own letters).
+  see nothing here: the delivery pages show them the clients and services of their own
+  organisation's letters (delivery.policies, `delivery.selectors.letters_for_recording`).
 """
 
 from __future__ import annotations
