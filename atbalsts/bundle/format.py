@@ -22,6 +22,7 @@ from atbalsts.delivery.models import SessionMode, SessionStatus, Signer
 from atbalsts.people.models import (
     CircleRelation,
     ClientStatus,
+    ConsentPurpose,
     DisabilityGroup,
     LegalCapacity,
     RepresentativeKind,
@@ -311,6 +312,16 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         _c("relation", choice(CircleRelation), required=True),
         _c("last_name"),
         _c("phone"),
+        _c("notes"),
+    ),
+    "consents": (
+        CLIENT_KEY,
+        _c("purpose", choice(ConsentPurpose), required=True),
+        _c("given_on", date, required=True),
+        _c("recipient"),
+        _c("given_by"),
+        _c("revoked_on", date),
+        _c("revoke_reason"),
         _c("notes"),
     ),
     "assessments": (

@@ -42,6 +42,7 @@ from atbalsts.delivery import services as delivery_services
 from atbalsts.people import services as people_services
 from atbalsts.people.models import (
     Client,
+    Consent,
     Municipality,
     Representative,
     SupportCircleMember,
@@ -66,6 +67,7 @@ ORDER = (
     "clients",
     "representatives",
     "support_circle",
+    "consents",
     "assessments",
     "budgets",
     "plans",
@@ -94,6 +96,7 @@ SERVICE_COLUMNS: dict[str, dict[str, str]] = {
     "assessments": {"common_goals": "goals", "own_goals": "goals"},
     "budgets": {"assessment": "assessed_on", "end": "months"},
     "sessions": {"line_key": "service_type"},
+    "consents": {"given_by_representative": "given_by"},
 }
 Progress = Callable[[int, int], None]
 
@@ -235,6 +238,7 @@ def _check_references(rows: dict[str, list[Row]], index: _Index) -> list[RowErro
     for sheet in (
         "representatives",
         "support_circle",
+        "consents",
         "assessments",
         "budgets",
         "plans",
@@ -505,6 +509,59 @@ class _Writer:
         before = existing.updated_at
         after = people_services.circle_member_update(actor=self.actor, member=existing, data=data)
         return "updated" if after.updated_at != before else "unchanged"
+
+    def consent(self, row: Row) -> str:
+        """A consent record, matched on client + purpose + recipient + the day it was given.
+        A record is not edited by importing it again; a revocation date it did not have yet
+        revokes it."""
+        values = row.values
+        client = self.client_of(values["client_personal_code"])
+        recipient = values.get("recipient") or ""
+        existing = Consent.objects.filter(
+            client=client,
+            purpose=values["purpose"],
+            recipient=recipient,
+            given_on=values["given_on"],
+        ).first()
+        outcome = "unchanged"
+        if existing is None:
+            existing = people_services.consent_give(
+                actor=self.actor,
+                client=client,
+                data={
+                    "purpose": values["purpose"],
+                    "recipient": recipient,
+                    "given_by_representative": self._representative(client, values),
+                    "given_on": values["given_on"],
+                    "notes": values.get("notes") or "",
+                },
+            )
+            outcome = "created"
+        revoked_on = values.get("revoked_on")
+        if revoked_on and existing.revoked_on is None:
+            people_services.consent_revoke(
+                actor=self.actor,
+                consent=existing,
+                revoked_on=revoked_on,
+                reason=values.get("revoke_reason") or "",
+            )
+            outcome = "updated" if outcome == "unchanged" else outcome
+        return outcome
+
+    @staticmethod
+    def _representative(client: Client, values: Mapping[str, Any]) -> Representative | None:
+        """The representative named in `given_by` ("Vārds Uzvārds"); None: the client."""
+        name = " ".join((values.get("given_by") or "").split())
+        if not name:
+            return None
+        for rep in client.representatives.all():
+            if f"{rep.first_name} {rep.last_name}" == name:
+                return rep
+        raise _fail(
+            "given_by",
+            _("Klientam nav pārstāvja „%(name)s” (lapa „representatives” vai sistēmā).")
+            % {"name": name},
+        )
 
     def assessment(self, row: Row) -> str:
         """A completed needs assessment: what a budget is computed from."""
@@ -1171,6 +1228,7 @@ def _import(
                     "clients": writer.client,
                     "representatives": writer.representative,
                     "support_circle": writer.circle_member,
+                    "consents": writer.consent,
                     "assessments": writer.assessment,
                     "budgets": writer.budget,
                     "sessions": writer.session,

@@ -48,6 +48,7 @@ DATA = Path(__file__).resolve().parents[1] / "reporting" / "data"
 SEED = 2019
 MUNICIPALITY = "balvi"
 PILOT_START = dt.date(2019, 11, 1)
+SELECTED_ON = dt.date(2019, 10, 1)  # the selection of the pilots' participants
 TARIFFS_FROM = dt.date(2019, 1, 1)
 STATE_ASSISTANT = "Valsts apmaksātais asistents pašvaldībā"
 # Public holidays in Latvia during the pilots (with Easter 2020 and the moved 4 May).
@@ -746,6 +747,15 @@ class _Builder:
                      f"2{rng.randint(0, 9999999):07d}")  # fmt: skip
         self.add("support_circle", person.code, person.parent_first, "parent", person.parent_last,
                  "", "")  # fmt: skip
+        # every participant agreed, when selected, to the pilot's pseudonymised evaluation: a
+        # child through the parent, an adult under guardianship through the guardian
+        given_by = (
+            f"{person.parent_first} {person.parent_last}"
+            if child or person.legal_capacity == "limited"
+            else ""
+        )
+        self.add("consents", person.code, "pseudonymised_evaluation", _dmy(SELECTED_ON),
+                 given_by)  # fmt: skip
         assessments = [dt.date(2019, 10, 8)]
         if child:
             assessments.append(dt.date(2020, 4, 7))
@@ -873,6 +883,7 @@ HEADERS: dict[str, list[str]] = {
                         "authority", "phone"],
     "support_circle": ["client_personal_code", "first_name", "relation", "last_name", "phone",
                        "notes"],
+    "consents": ["client_personal_code", "purpose", "given_on", "given_by"],
     "assessments": ["client_personal_code", "assessed_on", "scores", "goals", "conclusions",
                     "anamnesis", "family_description", "completed_on"],
     "budgets": ["client_personal_code", "start", "months", "assessed_on", "band",

@@ -182,8 +182,8 @@ def test_unreadable_files_and_unknown_sheets(head):
             0,
             "—",
             "Nezināma lapa „klienti”; atļautās: providers, registrations, locations, tariffs, "
-            "clients, representatives, support_circle, assessments, budgets, plans, goals, "
-            "plan_lines, sessions, invoices, invoice_lines.",
+            "clients, representatives, support_circle, consents, assessments, budgets, plans, "
+            "goals, plan_lines, sessions, invoices, invoice_lines.",
         ),
     ]
     assert rejected(head, []) == [("—", 0, "—", "Nav pievienots neviens fails.")]

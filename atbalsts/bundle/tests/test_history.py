@@ -23,7 +23,7 @@ from atbalsts.bundle.models import ImportedKey
 from atbalsts.bundle.services import bundle_import
 from atbalsts.core.models import AuditEvent
 from atbalsts.delivery.models import Session
-from atbalsts.people.models import SupportCircleMember
+from atbalsts.people.models import Consent, ConsentPurpose, SupportCircleMember
 from atbalsts.plans.models import FundingSource, GuaranteeLetter, PlanLine, PlanVersion
 
 from .conftest import counts, edit, example
@@ -47,6 +47,28 @@ def history() -> dict[str, list[list[str]]]:
     sheets["support_circle"] = [
         ["client_personal_code", "first_name", "relation", "last_name", "phone"],
         [CHILD, "Ilze", "parent", "Kalna", "+371 26000003"],
+    ]
+    sheets["consents"] = [
+        [
+            "client_personal_code",
+            "purpose",
+            "given_on",
+            "given_by",
+            "recipient",
+            "revoked_on",
+            "revoke_reason",
+        ],
+        [CHILD, "pseudonymised_evaluation", "01.12.2025", "Ilze Kalna", "", "", ""],
+        [
+            ADULT,
+            "pseudonymised_evaluation",
+            "01.12.2025",
+            "",
+            "",
+            "15.01.2026",
+            "Nevēlas, lai dati tiek izmantoti pētījumos.",
+        ],
+        [ADULT, "share_with_provider", "01.12.2025", "", "SIA Atbalsta punkts", "", ""],
     ]
     sheets["assessments"] = [
         ["client_personal_code", "assessed_on", "scores", "goals", "conclusions", "anamnesis",
@@ -109,6 +131,7 @@ def test_a_history_imports_with_its_own_days(head, accountant):
     report = run(head, accountant, history())
 
     assert report.counts["support_circle"]["created"] == 1
+    assert report.counts["consents"]["created"] == 3
     assert report.counts["assessments"]["created"] == 2
     assert report.counts["budgets"]["created"] == 2
     # the assessments are completed on their days; the budgets computed by the rule
@@ -150,15 +173,17 @@ def test_the_same_history_again_changes_nothing_and_a_changed_one_is_refused(hea
     before = counts()
     before["budgets"] = BudgetPeriod.objects.count()
     before["members"] = SupportCircleMember.objects.count()
+    before["consents"] = Consent.objects.count()
 
     report = run(head, accountant, history())
 
     after = counts()
     after["budgets"] = BudgetPeriod.objects.count()
     after["members"] = SupportCircleMember.objects.count()
+    after["consents"] = Consent.objects.count()
     assert after.pop("AuditEvent") == before.pop("AuditEvent") + 1  # only BUNDLE_IMPORTED
     assert after == before
-    for sheet in ("support_circle", "assessments", "budgets"):
+    for sheet in ("support_circle", "consents", "assessments", "budgets"):
         assert report.counts[sheet]["created"] == report.counts[sheet]["updated"] == 0
     assert ImportedKey.objects.filter(sheet="assessments").count() == 2
 
@@ -173,6 +198,33 @@ def test_the_same_history_again_changes_nothing_and_a_changed_one_is_refused(hea
     assert report.counts["support_circle"]["updated"] == 1
     assert SupportCircleMember.objects.get().phone == "+371 29999999"
     assert AuditEvent.objects.filter(event_type="circle_member.changed").count() == 1
+
+
+def test_consents_are_imported_as_records_and_a_later_revocation_revokes(head, accountant):
+    run(head, accountant, history())
+    child = Consent.objects.get(client__personal_code=CHILD)
+    assert child.purpose == ConsentPurpose.PSEUDONYMISED_EVALUATION
+    assert child.given_by_representative.first_name == "Ilze"
+    assert child.given_on == dt.date(2025, 12, 1) and child.revoked_on is None
+    adult = Consent.objects.get(
+        client__personal_code=ADULT, purpose=ConsentPurpose.PSEUDONYMISED_EVALUATION
+    )
+    assert adult.given_by_representative is None  # the adult agreed themself
+    assert (adult.revoked_on, adult.revoke_reason) == (
+        dt.date(2026, 1, 15),
+        "Nevēlas, lai dati tiek izmantoti pētījumos.",
+    )
+    shared = Consent.objects.get(purpose=ConsentPurpose.SHARE_WITH_PROVIDER)
+    assert shared.recipient == "SIA Atbalsta punkts"
+    assert AuditEvent.objects.filter(event_type="consent.given").count() == 3
+    assert AuditEvent.objects.filter(event_type="consent.revoked").count() == 1
+
+    # the child's consent revoked in the spreadsheet afterwards: importing again revokes it
+    later = edit("consents", 1, "revoked_on", "20.01.2026", history())
+    report = run(head, accountant, later)
+    assert report.counts["consents"] == {"created": 0, "updated": 1, "unchanged": 2}
+    child.refresh_from_db()
+    assert child.revoked_on == dt.date(2026, 1, 20)
 
 
 BAD = [
@@ -197,6 +249,14 @@ BAD = [
     ("budgets", 1, "monthly_amount", "735", ("budgets", 2, "monthly_amount"), "560.00 €"),
     ("budgets", 1, "months", "0", ("budgets", 2, "months"), "no 1 līdz 36"),
     ("budgets", 1, "months", "x", ("budgets", 2, "months"), "veselam pozitīvam"),
+    ("consents", 1, "given_by", "Anna Kalna", ("consents", 2, "given_by"),
+     "nav pārstāvja „Anna Kalna”"),
+    ("consents", 1, "purpose", "research", ("consents", 2, "purpose"), "atļautās:"),
+    ("consents", 2, "revoked_on", "30.11.2025", ("consents", 3, "revoked_on"),
+     "agrāk, nekā piekrišana dota"),
+    ("consents", 1, "given_on", "01.12.2099", ("consents", 2, "given_on"), "nākotnē"),
+    ("consents", 1, "client_personal_code", "010101-20028",
+     ("consents", 2, "client_personal_code"), "Nezināms klients"),
     ("support_circle", 1, "relation", "mother", ("support_circle", 2, "relation"),
      "atļautās: parent"),
     ("support_circle", 1, "client_personal_code", "010101-20028",

@@ -23,7 +23,7 @@ from atbalsts.demo import balvi as pilot
 from atbalsts.people.models import Client, SupportCircleMember, TargetGroup
 from atbalsts.people.personal_code import parse_personal_code
 from atbalsts.plans.models import FundingSource, GuaranteeLetter, PlanLine, PlanStatus
-from atbalsts.reporting.selectors import pilot_report
+from atbalsts.reporting.selectors import extract_coverage, pilot_report
 
 pytestmark = pytest.mark.django_db
 
@@ -151,6 +151,16 @@ def test_the_pilot_report_reproduces_balvis_published_tables(head, make_user, ba
         assert report.average_months == Decimal(months)
         assert report.clients == 10
         assert report.client_months == 10 * months
+        # every participant consented to the evaluation, so the research extract holds them all
+        coverage = extract_coverage(
+            user=head,
+            municipalities=[balvi],
+            target_group=group,
+            date_from=pilot.PILOT_START,
+            date_to=end,
+            day=dt.date(2021, 6, 1),
+        )
+        assert (coverage.clients, coverage.consenting) == (10, 10)
         # every funding source is counted; the state-paid assistant is the state's
         state = next(s for s in report.services if s.name == pilot.STATE_ASSISTANT)
         assert {s.funding_source for s in report.by_source} >= {
