@@ -290,9 +290,8 @@ def test_the_api_streams_the_same_csv(client: Any, head: Any, data: Any) -> None
     assert api.status_code == 200 and streamed(api) == page
 
 
-def test_the_command_writes_the_file(data: Any, tmp_path: Any) -> None:
-    target = tmp_path / "x.csv"
-    err = io.StringIO()
+def balvi_extract(target: Any, err: io.StringIO) -> None:
+    """`manage.py ib_extract` for Balvi, January to March 2020, into `target`."""
     call_command(
         "ib_extract",
         "--municipality",
@@ -305,6 +304,12 @@ def test_the_command_writes_the_file(data: Any, tmp_path: Any) -> None:
         str(target),
         stderr=err,
     )
+
+
+def test_the_command_writes_the_file(data: Any, tmp_path: Any) -> None:
+    target = tmp_path / "x.csv"
+    err = io.StringIO()
+    balvi_extract(target, err)
     rows = rows_of(target.read_bytes())
     assert ",".join(rows[0]) == HEADER and len(rows) == 5
     assert err.getvalue().strip() == f"{target}: 4 rindas"
@@ -320,18 +325,7 @@ def test_the_command_shows_how_far_a_long_extract_is(
     monkeypatch.setattr(Command, "progress_every", 2)
     target = tmp_path / "x.csv"
     err = io.StringIO()
-    call_command(
-        "ib_extract",
-        "--municipality",
-        "balvi",
-        "--from",
-        "2020-01-01",
-        "--to",
-        "2020-03-31",
-        "--output",
-        str(target),
-        stderr=err,
-    )
+    balvi_extract(target, err)
     assert err.getvalue() == f"\r2 rindas…\r4 rindas…\n{target}: 4 rindas\n"
 
 
