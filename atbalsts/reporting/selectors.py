@@ -565,12 +565,12 @@ EXTRACT_HEADER = (
 
 def _consenting(day: dt.date) -> QuerySet[Any]:
     """Clients whose consent to the use of their data in pseudonymised evaluation is in force
-    on `day` (given by then and not revoked)."""
-    return Consent.objects.filter(
-        purpose=ConsentPurpose.PSEUDONYMISED_EVALUATION,
-        given_on__lte=day,
-        revoked_on__isnull=True,
-    ).values("client_id")
+    on `day` (given by then and not revoked by then)."""
+    return (
+        Consent.objects.filter(purpose=ConsentPurpose.PSEUDONYMISED_EVALUATION, given_on__lte=day)
+        .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
+        .values("client_id")
+    )
 
 
 @dataclass(frozen=True)

@@ -400,6 +400,25 @@ def test_only_clients_whose_consent_is_in_force_today(data: Any, head: Any, new_
     assert {r[0] for r in on_the_later_day} == {client_pseudonym(a.pk), client_pseudonym(later.pk)}
 
 
+def test_a_consent_revoked_later_was_in_force_before(data: Any, head: Any) -> None:
+    people_services.consent_revoke(
+        actor=head,
+        consent=Consent.objects.get(client=data["b"]),
+        revoked_on=dt.date(2026, 6, 1),
+        reason="Atsauca vecāki",
+    )
+    period = {
+        "municipalities": None,
+        "target_group": None,
+        "date_from": dt.date(2020, 1, 1),
+        "date_to": dt.date(2020, 3, 31),
+    }
+    day_before = list(research_extract(user=head, day=dt.date(2026, 5, 31), **period))[1:]
+    assert client_pseudonym(data["b"].pk) in {r[0] for r in day_before}
+    on_the_day = list(research_extract(user=head, day=dt.date(2026, 6, 1), **period))[1:]
+    assert client_pseudonym(data["b"].pk) not in {r[0] for r in on_the_day}
+
+
 def test_the_report_page_says_how_many_clients_the_extract_holds(
     data: Any, head: Any, new_child: Any, client: Any
 ) -> None:
