@@ -17,7 +17,6 @@ Importing the same bundle again changes nothing:
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
@@ -36,8 +35,10 @@ from atbalsts.billing.models import Invoice
 from atbalsts.catalog import exchange
 from atbalsts.catalog.models import Provider, ServiceType
 from atbalsts.core.audit import AuditEventType, audit_record
+from atbalsts.core.dates import dmy
 from atbalsts.core.errors import DomainError, ValidationFailed
 from atbalsts.core.policies import Action
+from atbalsts.delivery import selectors as delivery_selectors
 from atbalsts.delivery import services as delivery_services
 from atbalsts.people import services as people_services
 from atbalsts.people.models import (
@@ -443,7 +444,7 @@ class _Writer:
         if client.pk not in self._members:
             self._members[client.pk] = list(SupportCircleMember.objects.filter(client=client))
         for member in self._members[client.pk]:
-            if str(member).lower() == " ".join(name.split()).lower():
+            if _same_name(str(member), name):
                 return member.pk
         raise _fail(
             column,
@@ -555,7 +556,7 @@ class _Writer:
         if not name:
             return None
         for rep in client.representatives.all():
-            if f"{rep.first_name} {rep.last_name}" == name:
+            if _same_name(str(rep), name):
                 return rep
         raise _fail(
             "given_by",
@@ -616,7 +617,7 @@ class _Writer:
                     "„assessments”."
                 )
                 % {
-                    "when": values["assessed_on"].strftime("%d.%m.%Y")
+                    "when": dmy(values["assessed_on"])
                     if values.get("assessed_on")
                     else _("līdz perioda sākumam")
                 },
@@ -878,7 +879,7 @@ class _Writer:
                     "Klientam %(day)s nav šī sniedzēja garantijas vēstules pakalpojumam "
                     "„%(service)s”: plānam ar šo pakalpojumu jābūt saskaņotam."
                 )
-                % {"day": values["date"].strftime("%d.%m.%Y"), "service": service_type.name_lv},
+                % {"day": dmy(values["date"]), "service": service_type.name_lv},
             )
         price = values.get("unit_price")
         if price is not None and str(price) != str(line.get("unit_price")):
@@ -1041,9 +1042,7 @@ def _letter_line(
     month=True, at some time in the month starting on `day`)."""
     if provider is None:
         return None, None
-    last = day
-    if month:
-        last = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    last = delivery_selectors.month_end(day) if month else day
     if letters is None:
         letters = _issued_letters(provider, client)
     for letter in letters:
@@ -1052,11 +1051,16 @@ def _letter_line(
         for line in letter.lines:
             if line.get("service_type_id") != service_type.pk:
                 continue
-            if (line.get("recipient") or "").lower() != " ".join(recipient.split()).lower():
+            if not _same_name(line.get("recipient") or "", recipient):
                 continue
             if line["start"] <= last.isoformat() and line["end"] >= day.isoformat():
                 return letter, dict(line)
     return None, None
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Whether two written names ("Vārds Uzvārds") are the same person's: spaces and case aside."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def _issued_letters(provider: Provider, client: Client) -> list[GuaranteeLetter]:

@@ -17,6 +17,11 @@ from .errors import ValidationFailed
 OFFICE_HOUR = dt.time(12, 0)
 
 
+def dmy(day: dt.date | None) -> str:
+    """A date as Latvians write it in a message: 22.11.2026 ('' for none)."""
+    return day.strftime("%d.%m.%Y") if day else ""
+
+
 def recorded_at(
     on: object, *, field: str, not_before: dt.date | dt.datetime | None = None
 ) -> dt.datetime:
@@ -32,10 +37,6 @@ def recorded_at(
         not_before = timezone.localdate(not_before)
     if not_before is not None and on < not_before:
         raise ValidationFailed(
-            {
-                field: [
-                    _("Datums nevar būt pirms %(day)s.") % {"day": not_before.strftime("%d.%m.%Y")}
-                ]
-            }
+            {field: [_("Datums nevar būt pirms %(day)s.") % {"day": dmy(not_before)}]}
         )
     return timezone.make_aware(dt.datetime.combine(on, OFFICE_HOUR))

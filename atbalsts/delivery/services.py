@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from atbalsts.catalog.models import ServiceCategory, ServiceType, ServiceUnit
 from atbalsts.core.audit import AuditEventType, audit_record
+from atbalsts.core.dates import dmy
 from atbalsts.core.errors import DomainError, NotPermitted, ValidationFailed
 from atbalsts.core.money import parse_money, round_money
 from atbalsts.core.policies import Action
@@ -89,10 +90,6 @@ AUDITED_FIELDS = (
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _dmy(day: dt.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else ""
 
 
 def _text(
@@ -341,7 +338,7 @@ def _clean_session(
                 errors,
                 "signed_by",
                 _("Klientam %(day)s nav reģistrēta aizbildņa vai likumiskā pārstāvja.")
-                % {"day": _dmy(day)},
+                % {"day": dmy(day)},
             )
 
     evidence_protocol = _text(value("evidence_protocol"), "evidence_protocol", errors, limit=5000)
@@ -380,7 +377,7 @@ def _clean_session(
                 "Datums %(day)s ir ārpus garantijas vēstules %(number)s perioda šim "
                 "pakalpojumam (%(start)s–%(end)s)."
             )
-            % {"day": _dmy(day), "number": letter.number, "start": _dmy(start), "end": _dmy(end)},
+            % {"day": dmy(day), "number": letter.number, "start": dmy(start), "end": dmy(end)},
             field="date",
         )
     if day > timezone.localdate() and status != SessionStatus.CANCELLED:
@@ -395,7 +392,7 @@ def _clean_session(
                 "Pakalpojumu „%(service)s” attālināti sniegt nevar, un %(day)s pašvaldībā "
                 "nav izsludināta ārkārtas situācija."
             )
-            % {"service": service_type.name_lv, "day": _dmy(day)},
+            % {"service": service_type.name_lv, "day": dmy(day)},
             field="mode",
         )
 
@@ -504,7 +501,7 @@ def _check_duplicate(session: Session) -> None:
             _("Nodarbība „%(service)s” %(day)s plkst. %(time)s šim saņēmējam jau ir reģistrēta.")
             % {
                 "service": session.service_type.name_lv,
-                "day": _dmy(session.date),
+                "day": dmy(session.date),
                 "time": session.start_time.strftime("%H:%M") if session.start_time else "",
             },
             field="start_time",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from atbalsts.assessment.models import BudgetPeriod
 from atbalsts.assessment.selectors import budget_current
 from atbalsts.catalog.models import ServiceUnit
+from atbalsts.core.dates import dmy
 from atbalsts.core.money import format_money, round_money
 from atbalsts.core.policies import role_of
 from atbalsts.core.roles import Role
@@ -59,10 +60,6 @@ def max_monthly_quantity() -> Decimal:
     return Decimal(
         str(getattr(settings, "PLAN_MAX_MONTHLY_QUANTITY", DEFAULT_MAX_MONTHLY_QUANTITY))
     )
-
-
-def dmy(day: dt.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else ""
 
 
 # --- plans, versions, letters ------------------------------------------------------------------

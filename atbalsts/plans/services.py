@@ -20,7 +20,7 @@ from atbalsts.catalog.models import Provider, ServiceType, Tariff
 from atbalsts.catalog.selectors import PriceSource, price_on
 from atbalsts.catalog.services import provider_choice_check
 from atbalsts.core.audit import AuditEventType, audit_record, diff, snapshot
-from atbalsts.core.dates import recorded_at
+from atbalsts.core.dates import dmy, recorded_at
 from atbalsts.core.errors import Conflict, DomainError, ValidationFailed
 from atbalsts.core.money import MONEY_MAX_DIGITS, parse_money, round_money
 from atbalsts.core.policies import Action
@@ -65,7 +65,6 @@ from .policies import plan_policy
 from .selectors import (
     PeriodFit,
     budget_problem_text,
-    dmy,
     extension_calculate,
     max_monthly_quantity,
     social_worker_of,
