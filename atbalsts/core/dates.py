@@ -7,6 +7,7 @@ step it follows. It is stored at 12:00 local time, so the recorded day is that d
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 from django.utils import timezone
@@ -20,6 +21,47 @@ OFFICE_HOUR = dt.time(12, 0)
 def dmy(day: dt.date | None) -> str:
     """A date as Latvians write it in a message: 22.11.2026 ('' for none)."""
     return day.strftime("%d.%m.%Y") if day else ""
+
+
+def my(month: dt.date) -> str:
+    """A month as Latvians write it in a message: 11.2026."""
+    return month.strftime("%m.%Y")
+
+
+def iso_month(month: dt.date) -> str:
+    """A month as files and the API write it: 2026-11."""
+    return month.strftime("%Y-%m")
+
+
+def hm(moment: dt.time | None) -> str:
+    """A time of day: 09:30 ('' for none)."""
+    return moment.strftime("%H:%M") if moment else ""
+
+
+def span(start: dt.date, end: dt.date | None) -> str:
+    """A period in a message: 01.01.2026–30.06.2026, or 01.01.2026–… while it has no end."""
+    return f"{dmy(start)}–{dmy(end) if end else '…'}"
+
+
+def month_start(day: dt.date) -> dt.date:
+    """The first day of the day's month."""
+    return day.replace(day=1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    """The last day of the day's month."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def parse_day(text: str) -> dt.date:
+    """A date written GGGG-MM-DD or DD.MM.GGGG (as people type it); ValueError otherwise."""
+    text = text.strip()
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date
+        except ValueError:
+            continue
+    raise ValueError(text)
 
 
 def recorded_at(

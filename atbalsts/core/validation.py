@@ -1,6 +1,8 @@
 """Small helpers services use to collect field errors before raising ValidationFailed."""
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -8,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .errors import ValidationFailed
+from .money import parse_money
 
 
 def refuse_unknown(data: Mapping[str, Any], allowed: Iterable[str]) -> None:
@@ -47,3 +50,168 @@ def add_model_field_errors(
         for name, messages in exc.message_dict.items():
             for message in messages:
                 add_error(errors, name, message)
+
+
+# --- field parsers ---------------------------------------------------------------------------
+# Services take payloads from forms, the API and imports; these read one field each, add a
+# Latvian error on `name` to `errors` when the value is wrong, and return None (or "") then.
+
+DATE_FORMAT_MESSAGE = _("Datumam jābūt formā GGGG-MM-DD.")
+
+
+def text_field(
+    value: Any,
+    name: str,
+    errors: dict[str, list[str]],
+    *,
+    limit: int,
+    required: bool = False,
+    coerce: bool = False,
+) -> str:
+    """Stripped text of at most `limit` characters. A non-text value is refused, or written as
+    text with `coerce` (a number cell of a spreadsheet); a NUL character is always refused."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        if not coerce:
+            add_error(errors, name, _("Jābūt tekstam."))
+            return ""
+        value = str(value)
+    text: str = value.strip()
+    if "\x00" in text:
+        add_error(errors, name, _("Teksts satur neatļautu rakstzīmi."))
+        return ""
+    if required and not text:
+        add_error(errors, name, _("Obligāts lauks."))
+    elif len(text) > limit:
+        add_error(errors, name, _("Ne vairāk kā %(n)s zīmes.") % {"n": limit})
+    return text
+
+
+def date_field(
+    value: Any, name: str, errors: dict[str, list[str]], *, required: bool = True
+) -> dt.date | None:
+    """A date given as itself or as GGGG-MM-DD text; a datetime is refused."""
+    if value in (None, ""):
+        if required:
+            add_error(errors, name, _("Obligāts lauks."))
+        return None
+    if isinstance(value, dt.datetime):
+        add_error(errors, name, DATE_FORMAT_MESSAGE)
+        return None
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    add_error(errors, name, DATE_FORMAT_MESSAGE)
+    return None
+
+
+def int_field(
+    value: Any,
+    name: str,
+    errors: dict[str, list[str]],
+    *,
+    low: int,
+    high: int,
+    required: bool = False,
+    message: str | None = None,
+) -> int | None:
+    """A whole number from `low` to `high`, given as a number or as text. `message` replaces
+    the default messages for a field that explains its range in one sentence."""
+    if value in (None, ""):
+        if required:
+            add_error(errors, name, _("Obligāts lauks."))
+        return None
+    number: int | None = None
+    if not isinstance(value, bool) and isinstance(value, int | str):
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            number = None
+    if number is None:
+        add_error(errors, name, message or _("Jābūt veselam skaitlim."))
+        return None
+    if not low <= number <= high:
+        add_error(
+            errors,
+            name,
+            message or _("Jābūt no %(low)s līdz %(high)s.") % {"low": low, "high": high},
+        )
+        return None
+    return number
+
+
+def choice_field(
+    value: Any,
+    name: str,
+    errors: dict[str, list[str]],
+    choices: type[models.TextChoices],
+    *,
+    default: str = "",
+    required: bool = False,
+    list_values: bool = False,
+) -> str:
+    """One of the choices' values; empty gives `default` (an error if `required`).
+    `list_values` names the allowed values in the error (for API and import callers)."""
+    if value in (None, ""):
+        if required:
+            add_error(errors, name, _("Obligāts lauks."))
+        return default
+    if value not in choices.values:
+        if list_values:
+            add_error(
+                errors,
+                name,
+                _("Nederīga vērtība; atļautās: %(values)s.")
+                % {"values": ", ".join(choices.values)},
+            )
+        else:
+            add_error(errors, name, _("Nederīga vērtība."))
+        return default
+    return str(value)
+
+
+def decimal_field(
+    value: Any,
+    name: str,
+    errors: dict[str, list[str]],
+    *,
+    high: Decimal,
+    positive: bool = False,
+    money: bool = True,
+    required: bool = False,
+    message: str | None = None,
+) -> Decimal | None:
+    """A number with at most two decimals from 0 (above 0 if `positive`) to `high`, given as
+    a Decimal, an int or text (a money text may be written 1 234,50). A float is read by its
+    shortest repr, as a spreadsheet cell shows it. `message` replaces the default messages."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            add_error(errors, name, _("Obligāts lauks."))
+        return None
+    try:
+        if isinstance(value, bool):
+            raise ValueError(value)
+        if isinstance(value, Decimal | int):
+            number = Decimal(value)
+        elif isinstance(value, float):
+            number = Decimal(repr(value))
+        elif money:
+            number = parse_money(str(value))
+        else:
+            number = Decimal(str(value).strip().replace(",", "."))
+    except (ValueError, InvalidOperation):
+        add_error(errors, name, message or _("Jābūt skaitlim, piemēram, 12,50."))
+        return None
+    in_range = number > 0 if positive else number >= 0
+    if not number.is_finite() or not in_range or number > high:
+        add_error(errors, name, message or _("Jābūt skaitlim no 0 līdz %(max)s.") % {"max": high})
+        return None
+    if number != number.quantize(Decimal("0.01")):
+        add_error(errors, name, message or _("Ne vairāk kā divas zīmes aiz komata."))
+        return None
+    return number
