@@ -10,8 +10,8 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from pydantic import ConfigDict
 
+from atbalsts.api.schemas import StrictSchema
 from atbalsts.assessment import selectors, services
 from atbalsts.assessment.models import (
     AllocationRule,
@@ -30,10 +30,6 @@ from atbalsts.people import selectors as people_selectors
 router = Router(tags=["assessment"])
 
 Goal = Annotated[str, Field(max_length=500)]
-
-
-class StrictSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ConclusionIn(StrictSchema):

@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from pydantic import ConfigDict
 
+from atbalsts.api.schemas import StrictSchema
 from atbalsts.billing import selectors, services
 from atbalsts.billing.models import Invoice, InvoiceStatus
 from atbalsts.billing.policies import BillingAction, billing_policy
@@ -27,10 +27,6 @@ from atbalsts.people.models import Municipality
 router = Router(tags=["billing"])
 MAX_PAGE = 200
 BUDGET_CODES = frozenset({"budget_exceeded", "no_budget_period", "no_budget"})
-
-
-class StrictSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class SubmitIn(StrictSchema):

@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from pydantic import ConfigDict
 
+from atbalsts.api.schemas import StrictSchema
 from atbalsts.catalog import selectors, services
 from atbalsts.catalog.models import (
     LocationKind,
@@ -36,10 +36,6 @@ from atbalsts.people.models import Municipality
 router = Router(tags=["catalog"])
 MAX_PAGE = 200
 Money = Decimal
-
-
-class StrictSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 # --- schemas -----------------------------------------------------------------------------------

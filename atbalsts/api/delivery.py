@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
-from pydantic import ConfigDict
 
+from atbalsts.api.schemas import StrictSchema
 from atbalsts.catalog.policies import own_provider_id
 from atbalsts.core.errors import NotPermitted, ValidationFailed
 from atbalsts.core.policies import Action, role_of
@@ -33,10 +33,6 @@ from atbalsts.plans.models import GuaranteeLetter
 
 router = Router(tags=["delivery"])
 MAX_PAGE = 500
-
-
-class StrictSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class SessionIn(StrictSchema):

@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from pydantic import ConfigDict
 
+from atbalsts.api.schemas import StrictSchema
 from atbalsts.core.errors import NotPermitted, ValidationFailed
 from atbalsts.core.policies import Action
 from atbalsts.people import selectors, services
@@ -29,10 +29,6 @@ from atbalsts.people.pseudonyms import client_pseudonym
 
 router = Router(tags=["people"])
 MAX_PAGE = 200
-
-
-class StrictSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ClientIn(StrictSchema):

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
-from pydantic import ConfigDict
 
+from atbalsts.api.schemas import StrictSchema
 from atbalsts.assessment.models import LifeDomain
 from atbalsts.core.policies import Action
 from atbalsts.people import selectors as people_selectors
@@ -30,10 +30,6 @@ from atbalsts.plans.models import (
 from atbalsts.plans.policies import plan_policy
 
 router = Router(tags=["plans"])
-
-
-class StrictSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class PlanIn(StrictSchema):
