@@ -10,9 +10,7 @@ same transaction."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import uuid
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
@@ -21,10 +19,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from atbalsts.assessment.models import BudgetPeriod
-from atbalsts.catalog.models import Provider, ProviderKind
+from atbalsts.catalog.models import Provider
 from atbalsts.core.audit import AuditEventType, audit_record
 from atbalsts.core.dates import recorded_at
 from atbalsts.core.money import format_money, parse_money, round_money
@@ -35,8 +32,8 @@ from atbalsts.delivery.models import Session
 from atbalsts.people.models import Municipality
 from atbalsts.plans.models import FundingSource, GuaranteeLetter
 
-from . import ledger
-from .errors import (
+from .. import ledger
+from ..errors import (
     BudgetOverspent,
     InvoiceHasDifferences,
     InvoiceWrongStatus,
@@ -44,31 +41,51 @@ from .errors import (
     NothingToInvoice,
     SamePerson,
 )
-from .models import (
+from ..models import (
     Invoice,
     InvoicedSession,
     InvoiceLine,
     InvoiceSource,
     InvoiceStatus,
 )
-from .policies import BillingAction, billing_policy
-from .selectors import (
+from ..policies import BillingAction, billing_policy
+from ..selectors import (
     ZERO,
     budget_spent_by_period,
     client_periods,
     month_end,
-    month_start,
     period_label,
     period_limit,
     period_of,
 )
+from .exports import EXPORT_COLUMNS, XLSX_TYPE, export_rows, invoice_export
+from .inputs import (
+    MAX_QUANTITY,
+    NUMBER_MAX,
+    REASON_MAX,
+    REFERENCE_MAX,
+    month_field,
+    parse_month,
+)
 
-NUMBER_MAX = 50
-REASON_MAX = 1000
-REFERENCE_MAX = 100
-MAX_QUANTITY = Decimal("99999999.99")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
+__all__ = [
+    "EXPORT_COLUMNS",
+    "MAX_QUANTITY",
+    "NUMBER_MAX",
+    "REASON_MAX",
+    "REFERENCE_MAX",
+    "XLSX_TYPE",
+    "export_rows",
+    "invoice_approve",
+    "invoice_confirm",
+    "invoice_enter_paper",
+    "invoice_export",
+    "invoice_pay",
+    "invoice_recheck",
+    "invoice_reject",
+    "invoice_submit",
+    "parse_month",
+]
 
 # --- input helpers ---------------------------------------------------------------------------
 
@@ -82,30 +99,6 @@ def _text(
     elif len(text) > limit:
         add_error(errors, name, _("Ne vairāk kā %(n)s zīmes.") % {"n": limit})
     return text
-
-
-def parse_month(value: Any) -> dt.date:
-    """A month as a date, 'GGGG-MM' or 'GGGG-MM-DD'; always its first day. ValueError else."""
-    if isinstance(value, dt.datetime):
-        raise ValueError(value)
-    if isinstance(value, dt.date):
-        return value.replace(day=1)
-    text = str(value or "").strip()
-    if len(text) == 7:
-        text += "-01"
-    return dt.date.fromisoformat(text).replace(day=1)
-
-
-def _month(value: Any, errors: dict[str, list[str]]) -> dt.date:
-    """The month's first day; on bad input an error is added (and today's month returned)."""
-    try:
-        month = parse_month(value)
-    except (ValueError, TypeError):
-        add_error(errors, "month", _("Mēnesim jābūt formā GGGG-MM."))
-        return month_start(timezone.localdate())
-    if month > month_start(timezone.localdate()):
-        add_error(errors, "month", _("Par mēnesi, kas vēl nav sācies, rēķinu iesniegt nevar."))
-    return month
 
 
 def _decimal(
@@ -400,7 +393,7 @@ def invoice_submit(
     billing_policy.require(actor, BillingAction.SUBMIT, provider)
     errors: dict[str, list[str]] = {}
     number = _text(number, "number", errors, limit=NUMBER_MAX)
-    first = _month(month, errors)
+    first = month_field(month, errors)
     raise_if_errors(errors)
     _check_month_free(provider, municipality, first)
     sessions = list(
@@ -527,7 +520,7 @@ def invoice_enter_paper(
     billing_policy.require(actor, BillingAction.ENTER_PAPER, municipality)
     errors: dict[str, list[str]] = {}
     number = _text(number, "number", errors, limit=NUMBER_MAX)
-    first = _month(month, errors)
+    first = month_field(month, errors)
     if not lines:
         add_error(errors, "lines", _("Ievadiet vismaz vienu rēķina rindu."))
     cleaned = [_paper_line(i, data, provider, municipality, errors) for i, data in enumerate(lines)]
@@ -766,120 +759,3 @@ def invoice_pay(*, actor: Any, invoice: Invoice, paid_on: Any, payment_reference
         payment_reference=reference,
     )
     return invoice
-
-
-# --- the accounting export -------------------------------------------------------------------
-
-EXPORT_COLUMNS = (
-    gettext_lazy("Rēķina numurs"),
-    gettext_lazy("Sniedzējs"),
-    gettext_lazy("Reģistrācijas numurs"),
-    gettext_lazy("IBAN"),
-    gettext_lazy("Mēnesis"),
-    gettext_lazy("Klients"),
-    gettext_lazy("Pakalpojums"),
-    gettext_lazy("Daudzums"),
-    gettext_lazy("Vienības cena"),
-    gettext_lazy("Summa"),
-    gettext_lazy("Finansējuma avots"),
-    gettext_lazy("Apmaksa apstiprināta"),
-    gettext_lazy("Statuss"),
-    gettext_lazy("Apmaksāts"),
-    gettext_lazy("Maksājuma uzdevums"),
-)
-
-
-def export_rows(*, municipality: Municipality, month: dt.date) -> list[list[Any]]:
-    """One row per line of the approved and paid invoices of the month. The client is named
-    (accounting must know whom it paid for) but the personal code never leaves; a natural
-    person's registration number is their personal code, so it is left out too."""
-    lines = (
-        InvoiceLine.objects.filter(
-            invoice__municipality=municipality,
-            invoice__month=month_start(month),
-            invoice__status__in=(InvoiceStatus.APPROVED, InvoiceStatus.PAID),
-        )
-        .select_related("invoice", "invoice__provider", "client", "service_type")
-        .order_by("invoice__provider__name", "invoice__number", "position", "id")
-    )
-    rows = []
-    for line in lines:
-        invoice, provider = line.invoice, line.invoice.provider
-        approved = timezone.localdate(invoice.approved_at) if invoice.approved_at else None
-        rows.append(
-            [
-                invoice.number,
-                provider.name,
-                provider.registration_number if provider.kind == ProviderKind.LEGAL else "",
-                provider.iban,
-                invoice.month.strftime("%Y-%m"),
-                line.client.full_name,
-                line.service_type.name_lv,
-                line.quantity,
-                line.unit_price,
-                line.amount,
-                str(line.get_funding_source_display()),
-                approved,
-                str(invoice.get_status_display()),
-                invoice.paid_on,
-                invoice.payment_reference,
-            ]
-        )
-    return rows
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    return "" if value is None else str(value)
-
-
-def invoice_export(
-    *, actor: Any, municipality: Municipality, month: Any, fmt: str
-) -> tuple[bytes, str]:
-    """The month's approved and paid invoices for accounting, as CSV (UTF-8 with a BOM, so
-    Excel shows Latvian letters) or XLSX; returns the content and its MIME type. Audited."""
-    billing_policy.require(actor, BillingAction.EXPORT, municipality)
-    errors: dict[str, list[str]] = {}
-    first = _month(month, errors)
-    if fmt not in ("csv", "xlsx"):
-        add_error(errors, "format", _("Formāts var būt csv vai xlsx."))
-    raise_if_errors(errors)
-    rows = export_rows(municipality=municipality, month=first)
-    header = [str(c) for c in EXPORT_COLUMNS]
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([_cell(v) for v in row])
-        content, mime = ("\ufeff" + out.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"
-    else:
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = first.strftime("%Y-%m")
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(row)
-        for row_cells in sheet.iter_rows(min_row=2):
-            for index in (8, 9):  # unit price, amount
-                row_cells[index].number_format = "#,##0.00"
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        content, mime = buffer.getvalue(), XLSX_TYPE
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            event_type=AuditEventType.BILLING_EXPORTED,
-            subject_type="billing.export",
-            municipality_id=municipality.pk,
-            extra_data={"month": first.isoformat(), "format": fmt, "rows": len(rows)},
-        )
-    return content, mime
