@@ -113,7 +113,7 @@ def test_numbers_run_per_municipality_and_year(world, make_user, tukums):
 
 
 def test_letter_numbers_are_sequential_without_gaps(balvi, db):
-    from atbalsts.plans.services import _next_letter_number
+    from atbalsts.plans.services.letters import _next_letter_number
 
     numbers = [_next_letter_number(balvi, 2027)[1] for _ in range(5)]
     assert numbers == [f"GV-BALVI-2027-{n:04d}" for n in range(1, 6)]
@@ -125,7 +125,7 @@ def test_letter_numbers_are_sequential_without_gaps(balvi, db):
 def test_concurrent_letters_never_share_a_number(require_postgres):
     from django.db import transaction
 
-    from atbalsts.plans.services import _next_letter_number
+    from atbalsts.plans.services.letters import _next_letter_number
 
     balvi = Municipality.objects.get(code="balvi")
     results: list[str] = []
