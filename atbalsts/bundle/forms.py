@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from atbalsts.core.forms import StyledFormMixin
-from atbalsts.core.roles import Role
 from atbalsts.people.models import Municipality
+
+from .policies import bundle_policy
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -47,10 +48,7 @@ class BundleForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        accountants = get_user_model().objects.filter(role=Role.ACCOUNTANT, is_active=True)
         if user.municipality_id:
             self.fields.pop("municipality")
-            accountants = accountants.filter(municipality_id=user.municipality_id)
-        self.fields["approver"].queryset = accountants.order_by(  # type: ignore[attr-defined]
-            "last_name", "first_name", "username"
-        )
+        approvers = bundle_policy.approvers(user).order_by("last_name", "first_name", "username")
+        self.fields["approver"].queryset = approvers  # type: ignore[attr-defined]

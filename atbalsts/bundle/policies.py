@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Model, QuerySet
 
+from atbalsts.core.errors import NotPermitted
 from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
 from atbalsts.core.roles import Role
 
 from .models import ImportRun
+
+if TYPE_CHECKING:
+    from atbalsts.accounts.models import User
+    from atbalsts.core.actors import Viewer
+    from atbalsts.people.models import Municipality
 
 _IMPORTERS = frozenset({Role.HEAD, Role.ADMIN})
 
@@ -17,13 +24,13 @@ _IMPORTERS = frozenset({Role.HEAD, Role.ADMIN})
 class BundlePolicy(Policy[ImportRun]):
     """`obj` is the Municipality the bundle is for, or an ImportRun."""
 
-    def visible(self, user: Any, queryset: QuerySet[ImportRun]) -> QuerySet[ImportRun]:
+    def visible(self, user: Viewer, queryset: QuerySet[ImportRun]) -> QuerySet[ImportRun]:
         scope = municipality_scope(user)
         if role_of(user) not in _IMPORTERS or scope is False:
             return queryset.none()
         return queryset if scope is None else queryset.filter(municipality_id=scope)
 
-    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+    def can(self, user: Viewer, action: Action, obj: Model | None = None) -> bool:
         if role_of(user) not in _IMPORTERS:
             return False
         scope = municipality_scope(user)
@@ -33,6 +40,25 @@ class BundlePolicy(Policy[ImportRun]):
         if scope is not None and obj is not None and municipality_id != scope:
             return False
         return action in (Action.VIEW, Action.CREATE)
+
+    def may_import(self, user: Viewer, municipality: Municipality | None = None) -> bool:
+        """Whether the user may import a bundle for `municipality` (None: the import page,
+        where an administrator chooses the municipality)."""
+        return self.can(user, Action.CREATE, municipality)
+
+    def require_import(self, user: Viewer, municipality: Municipality) -> None:
+        """What the import service asks first: the same answer the page and the API get."""
+        if not self.may_import(user, municipality):
+            raise NotPermitted()
+
+    def approvers(self, user: Viewer) -> QuerySet[User]:
+        """Who may be named to approve imported invoices' payment: an active accountant (of
+        the importer's municipality, for an importer bound to one)."""
+        accountants = get_user_model().objects.filter(role=Role.ACCOUNTANT, is_active=True)
+        municipality_id = getattr(user, "municipality_id", None)
+        if municipality_id:
+            accountants = accountants.filter(municipality_id=municipality_id)
+        return accountants
 
 
 bundle_policy = BundlePolicy()

@@ -9,7 +9,7 @@ page: its ImportRun shows on the page under the recent runs.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from atbalsts.core.errors import DomainError
 from atbalsts.core.forms import apply_domain_error
 from atbalsts.core.http import AuthedHttpRequest
-from atbalsts.core.policies import Action
 from atbalsts.core.views import require
 
 from . import progress
@@ -33,6 +32,9 @@ from .policies import bundle_policy
 from .reader import MAX_BYTES
 from .services import bundle_import
 
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Actor, Viewer
+
 TEMPLATE = "bundle/import.html"
 PANEL = "bundle/_panel.html"
 RUNS = "bundle/_runs.html"
@@ -43,11 +45,11 @@ RUNS_SHOWN = 10
 RUN_STALE_AFTER = dt.timedelta(hours=2)
 
 
-def _require_importer(user: Any) -> None:
-    require(bundle_policy.can(user, Action.CREATE, user.municipality))
+def _require_importer(user: Actor) -> None:
+    require(bundle_policy.may_import(user, user.municipality))
 
 
-def _runs_context(user: Any) -> dict[str, Any]:
+def _runs_context(user: Viewer) -> dict[str, Any]:
     runs = list(bundle_policy.visible(user, ImportRun.objects.select_related("actor"))[:RUNS_SHOWN])
     rows = []
     for run in runs:
