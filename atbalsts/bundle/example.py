@@ -3,13 +3,11 @@ rows into the forms a bundle comes in: CSV files, one .zip of them, or one XLSX.
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from atbalsts.core.tabular import SheetOut, write_csv, write_xlsx
 
 Sheets = dict[str, list[list[Any]]]  # table → [header, row, row, …]
 
@@ -105,16 +103,17 @@ EXAMPLE: Sheets = {
 }  # fmt: skip
 
 
+# The example's cells are this module's constants, written as an importer expects them: they
+# are not neutralised against formulas, so a phone number stays +371 in the committed files.
+
+
 def csv_files(sheets: Sheets) -> list[tuple[str, bytes]]:
     """One CSV per table, UTF-8 with a BOM (so Excel shows Latvian letters), ';'-separated
     like a Latvian Excel writes it."""
-    files = []
-    for table, rows in sheets.items():
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        writer.writerows(rows)
-        files.append((f"{table}.csv", ("\ufeff" + out.getvalue()).encode("utf-8")))
-    return files
+    return [
+        (f"{table}.csv", write_csv(None, rows, delimiter=";", neutralise=False))
+        for table, rows in sheets.items()
+    ]
 
 
 def zip_bundle(sheets: Sheets) -> bytes:
@@ -126,14 +125,6 @@ def zip_bundle(sheets: Sheets) -> bytes:
 
 
 def xlsx_bundle(sheets: Sheets) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for table, rows in sheets.items():
-        sheet = workbook.create_sheet(table)
-        for row in rows:
-            sheet.append(row)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return write_xlsx(
+        [SheetOut(table, None, rows) for table, rows in sheets.items()], neutralise=False
+    )

@@ -1,37 +1,41 @@
 """Reading a bundle: one XLSX (a sheet per table), a .zip of CSV files, or CSV files uploaded
-together (each named after its table). Returns the sheets as numbered rows of raw cells."""
+together (each named after its table). Returns the sheets as numbered rows of raw cells; the
+cells themselves are read by core.tabular."""
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+
+from atbalsts.core.tabular import (
+    Limits,
+    Row,
+    Unreadable,
+    file_stem,
+    lower_header,
+    read_csv,
+    read_xlsx,
+)
 
 from .errors import BundleRejected, RowError
 from .format import SHEETS
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 200_000
-
-_WRONG_ENCODING = _(
-    "Fails nav UTF-8 kodējumā (iespējams, Windows-1257 vai UTF-16). Excel: „Saglabāt kā” → "
-    "„CSV UTF-8 (atdalīts ar komatiem)”."
-)
+LIMITS = Limits(MAX_ROWS, _("Lapā ir vairāk nekā %(n)s rindu."))
 
 
 @dataclass
 class Sheet:
     name: str
     header: list[str]
-    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
 
 
 def _problem(name: str, message: Any) -> BundleRejected:
@@ -92,36 +96,12 @@ def read_bundle(files: Sequence[tuple[str, bytes]]) -> dict[str, Sheet]:
     return sheets
 
 
-def _records(name: str, header: list[str], rows: Iterable[Iterable[Any]]) -> Sheet:
-    sheet = Sheet(name, header)
-    for number, values in enumerate(rows, start=2):
-        cells = list(values)
-        if all(v is None or str(v).strip() == "" for v in cells):
-            continue
-        if len(sheet.rows) >= MAX_ROWS:
-            raise _problem(name, _("Lapā ir vairāk nekā %(n)s rindu.") % {"n": MAX_ROWS})
-        sheet.rows.append(
-            (number, {h: cells[i] if i < len(cells) else None for i, h in enumerate(header) if h})
-        )
-    return sheet
-
-
-def _header(cells: Iterable[Any]) -> list[str]:
-    return [str(c).strip().lower() if c is not None else "" for c in cells]
-
-
 def _read_xlsx(name: str, content: bytes) -> list[Sheet]:
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise _problem(name, _("Fails nav derīgs XLSX fails.")) from exc
-    sheets = []
-    for worksheet in workbook.worksheets:
-        rows = worksheet.iter_rows(values_only=True)
-        header = _header(next(rows, ()))
-        if any(header):
-            sheets.append(_records(worksheet.title.strip().lower(), header, rows))
-    return sheets
+        tables = read_xlsx(content, limits=LIMITS, header=lower_header)
+    except Unreadable as exc:
+        raise _problem(name, exc.message) from exc
+    return [Sheet(t.name.strip().lower(), t.header, list(t.rows)) for t in tables]
 
 
 def _read_zip(name: str, content: bytes) -> list[Sheet]:
@@ -144,20 +124,8 @@ def _read_zip(name: str, content: bytes) -> list[Sheet]:
 
 
 def _read_csv(name: str, content: bytes) -> Sheet:
-    table = PurePosixPath(name).stem.strip().lower()
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _problem(name, _WRONG_ENCODING)
     try:
-        decoded = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _problem(name, _WRONG_ENCODING) from exc
-    if "\x00" in decoded:
-        raise _problem(name, _("Failā ir neatļauta rakstzīme (NUL); saglabājiet to kā CSV UTF-8."))
-    first_line = decoded.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    try:
-        reader = csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter)
-        header = _header(next(reader, []))
-        return _records(table, header, reader)
-    except csv.Error as exc:
-        raise _problem(name, _("Fails nav derīgs CSV fails.")) from exc
+        table = read_csv(name, content, limits=LIMITS, header=lower_header)
+    except Unreadable as exc:
+        raise _problem(name, exc.message) from exc
+    return Sheet(file_stem(name), table.header, list(table.rows))

@@ -6,8 +6,6 @@ JSON is the reference: the API, the page's download and `manage.py ib_report` al
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,11 +14,11 @@ from typing import Any
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from atbalsts.core.audit import AuditEventType, audit_record
+from atbalsts.core.dates import my
 from atbalsts.core.pdf import render_pdf
+from atbalsts.core.tabular import SheetOut, stream_csv, write_csv, write_xlsx
 
 from .charts import bar_chart, column_chart
 from .selectors import EXTRACT_HEADER, BandNeed, OutcomesReport, PilotReport
@@ -165,15 +163,12 @@ def report_csv(report: PilotReport, table: str = "services") -> bytes:
     """One table of the report, UTF-8 with a BOM so that Excel shows the Latvian letters:
     `services` (the columns of the published pilot tables), `outcomes` (indicator, domain,
     count) or `budget_needed` (per target group and band)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
     if table == "outcomes":
-        writer.writerow(OUTCOMES_CSV_HEADER)
-        writer.writerows(_outcome_rows(report.outcomes))
-    elif table == "budget_needed":
-        writer.writerow(BUDGET_NEEDED_CSV_HEADER)
-        for b in report.budget_needed or []:
-            writer.writerow(
+        return write_csv(OUTCOMES_CSV_HEADER, _outcome_rows(report.outcomes))
+    if table == "budget_needed":
+        return write_csv(
+            BUDGET_NEEDED_CSV_HEADER,
+            [
                 [
                     b.target_group,
                     b.band_code,
@@ -182,33 +177,20 @@ def report_csv(report: PilotReport, table: str = "services") -> bytes:
                     _money(b.average),
                     _money(b.maximum),
                 ]
-            )
-    else:
-        writer.writerow(CSV_HEADER)
-        for s in report.services:
-            writer.writerow([s.name, s.persons, _money(s.amount)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+                for b in report.budget_needed or []
+            ],
+        )
+    return write_csv(CSV_HEADER, [[s.name, s.persons, _money(s.amount)] for s in report.services])
 
 
-def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list[Any]]) -> None:
-    sheet = workbook.create_sheet(title)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    for column in sheet.iter_cols(min_row=2):
-        for cell in column:
-            if isinstance(cell.value, Decimal):
-                cell.number_format = MONEY_FORMAT
-    sheet.column_dimensions["A"].width = 60
+def _sheet(sheets: list[SheetOut], title: str, header: list[str], rows: list[list[Any]]) -> None:
+    sheets.append(SheetOut(title, header, rows, widths={"A": 60}))
 
 
 def report_xlsx(report: PilotReport) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    sheets: list[SheetOut] = []
     _sheet(
-        workbook,
+        sheets,
         _("Kopsavilkums"),
         [_("Rādītājs"), _("Vērtība")],
         [
@@ -223,27 +205,27 @@ def report_xlsx(report: PilotReport) -> bytes:
         ],
     )
     _sheet(
-        workbook,
+        sheets,
         _("Pakalpojumi"),
         [_("Pakalpojums"), _("Personas"), _("Izlietots, EUR")],
         [[s.name, s.persons, s.amount] for s in report.services],
     )
     _sheet(
-        workbook,
+        sheets,
         _("Finansējuma avoti"),
         [_("Finansējuma avots"), _("Izlietots, EUR")],
         [[s.label, s.amount] for s in report.by_source],
     )
     _sheet(
-        workbook,
+        sheets,
         _("Pa mēnešiem"),
         [_("Mēnesis"), _("Izlietots, EUR")],
-        [[f"{m.month:%m.%Y}", m.amount] for m in report.monthly],
+        [[my(m.month), m.amount] for m in report.monthly],
     )
     if report.outcomes is not None:
         o = report.outcomes
         _sheet(
-            workbook,
+            sheets,
             _("Mērķu rezultāti"),
             [_("Dzīves joma"), _("Sasniegti"), _("Daļēji sasniegti"), _("Nav sasniegti")],
             [[d.label, d.achieved, d.partly, d.not_achieved] for d in o.domains]
@@ -257,7 +239,7 @@ def report_xlsx(report: PilotReport) -> bytes:
         )
     if report.budget_needed is not None:
         _sheet(
-            workbook,
+            sheets,
             _("Vajadzīgais budžets"),
             [
                 _("Mērķa grupa"),
@@ -279,9 +261,7 @@ def report_xlsx(report: PilotReport) -> bytes:
                 for b in report.budget_needed
             ],
         )
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return write_xlsx(sheets, decimal_format=MONEY_FORMAT)
 
 
 @dataclass(frozen=True)
@@ -359,19 +339,9 @@ def extract_filename(*, municipalities: list[Any], date_from: Any, date_to: Any)
     return slugify(f"izvilkums-{scope}-{date_from:%Y%m%d}-{date_to:%Y%m%d}") + ".csv"
 
 
-class _Echo:
-    """A file-like object that hands back what is written, for streaming csv.writer rows."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def extract_csv_chunks(rows: Iterator[tuple[str, ...]]) -> Iterator[bytes]:
     """The extract's rows as CSV bytes, one line at a time, UTF-8 with a BOM first."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield "\ufeff".encode()
-    for row in rows:
-        yield writer.writerow(row).encode("utf-8")
+    return stream_csv(rows)
 
 
 def extract_record(
