@@ -11,12 +11,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, QuerySet
 
 from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
 from atbalsts.core.roles import Role
+
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Viewer
 
 from .models import (
     MunicipalPrice,
@@ -70,6 +73,11 @@ class ServiceTypePolicy(Policy[ServiceType]):
         if action in (Action.CREATE, Action.CHANGE, Action.DELETE):
             return role in _WRITERS
         return False
+
+    def may_exchange_files(self, user: Viewer) -> bool:
+        """Importing and exporting catalogue files is for the municipality's staff who read
+        the catalogue, not for provider organisations (they see only their own records)."""
+        return self.can(user, Action.VIEW) and role_of(user) != Role.PROVIDER
 
 
 class MunicipalPricePolicy(Policy[MunicipalPrice]):

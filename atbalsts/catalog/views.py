@@ -21,7 +21,6 @@ from atbalsts.core.errors import DomainError, ValidationFailed
 from atbalsts.core.forms import apply_domain_error
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
-from atbalsts.core.roles import Role
 from atbalsts.core.views import form_page, require
 from atbalsts.people.models import Municipality
 
@@ -423,12 +422,6 @@ def tariff_form(request: AuthedHttpRequest, pk: int, item_pk: int | None = None)
     return _child_page(request, provider, form, title=_("Tarifs"), save=save)
 
 
-def _may_transfer(request: AuthedHttpRequest) -> bool:
-    """Import and export are for the municipality's staff, not for provider organisations."""
-    user = request.user
-    return service_type_policy.can(user, Action.VIEW) and user.role != Role.PROVIDER
-
-
 @login_required
 def member_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     provider = _provider_for_change(request, pk)
@@ -462,7 +455,7 @@ def member_remove(request: AuthedHttpRequest, pk: int, item_pk: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def transfer(request: AuthedHttpRequest) -> HttpResponse:
     """Export links and the import form with its row-by-row error report."""
-    require(_may_transfer(request))
+    require(service_type_policy.may_exchange_files(request.user))
     can_import = service_type_policy.can(request.user, Action.CREATE)
     form = ImportForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {
@@ -496,7 +489,7 @@ def transfer(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def export(request: AuthedHttpRequest, what: str, fmt: str) -> HttpResponse:
-    require(_may_transfer(request))
+    require(service_type_policy.may_exchange_files(request.user))
     register = what == "register" or what in exchange.DATASETS["register"]
     if register:
         require(exchange.can_export_register(request.user))
