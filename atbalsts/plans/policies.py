@@ -13,23 +13,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, TypeGuard, TypeVar
 
+from django.db import models
 from django.db.models import QuerySet
 
+from atbalsts.core.actors import Viewer
 from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
 from atbalsts.core.roles import Role
 from atbalsts.people.models import Client, Municipality
 
 from .models import Goal, GuaranteeLetter, PlanLine, PlanVersion, SupportPlan
 
+if TYPE_CHECKING:
+    from atbalsts.accounts.models import User
+
 _WRITERS = frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.ADMIN})
 _CONTENT_READERS = _WRITERS | {Role.AUDITOR}
 _MONEY_READERS = _CONTENT_READERS | {Role.ACCOUNTANT}
 _DECIDERS = frozenset({Role.HEAD, Role.ADMIN})
 
+M = TypeVar("M", bound=models.Model)
 
-def _municipality_id_of(obj: Any) -> int | None:
+
+def _municipality_id_of(obj: object) -> int | None:
     if isinstance(obj, Municipality):
         return obj.pk
     if isinstance(obj, Client):
@@ -45,14 +52,14 @@ def _municipality_id_of(obj: Any) -> int | None:
     return getattr(obj, "municipality_id", None)
 
 
-def _in_scope(user: Any, obj: Any) -> bool:
+def _in_scope(user: Viewer, obj: object) -> bool:
     scope = municipality_scope(user)
     if scope is False:
         return False
     return scope is None or obj is None or _municipality_id_of(obj) == scope
 
 
-def _scoped(user: Any, queryset: QuerySet[Any], path: str) -> Any:
+def _scoped(user: Viewer, queryset: QuerySet[M], path: str) -> QuerySet[M]:
     scope = municipality_scope(user)
     if role_of(user) not in _MONEY_READERS or scope is False:
         return queryset.none()
@@ -70,21 +77,20 @@ class PlanPolicy(Policy[SupportPlan]):
     letter, or (for CREATE) the client.
     """
 
-    def visible(self, user: Any, queryset: QuerySet[SupportPlan]) -> QuerySet[SupportPlan]:
-        result: QuerySet[SupportPlan] = _scoped(user, queryset, "client__municipality_id")
-        return result
+    def visible(self, user: Viewer, queryset: QuerySet[SupportPlan]) -> QuerySet[SupportPlan]:
+        return _scoped(user, queryset, "client__municipality_id")
 
-    def visible_versions(self, user: Any, queryset: QuerySet[PlanVersion]) -> QuerySet[PlanVersion]:
-        result: QuerySet[PlanVersion] = _scoped(user, queryset, "plan__client__municipality_id")
-        return result
+    def visible_versions(
+        self, user: Viewer, queryset: QuerySet[PlanVersion]
+    ) -> QuerySet[PlanVersion]:
+        return _scoped(user, queryset, "plan__client__municipality_id")
 
     def visible_letters(
-        self, user: Any, queryset: QuerySet[GuaranteeLetter]
+        self, user: Viewer, queryset: QuerySet[GuaranteeLetter]
     ) -> QuerySet[GuaranteeLetter]:
-        result: QuerySet[GuaranteeLetter] = _scoped(user, queryset, "municipality_id")
-        return result
+        return _scoped(user, queryset, "municipality_id")
 
-    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+    def can(self, user: Viewer, action: Action, obj: object = None) -> bool:
         role = role_of(user)
         if role is None or not _in_scope(user, obj):
             return False
@@ -97,6 +103,11 @@ class PlanPolicy(Policy[SupportPlan]):
         if action == Action.DECIDE:
             return role in _DECIDERS
         return False
+
+    def lists_own_cases(self, user: Viewer) -> TypeGuard[User]:
+        """Whether the user's lists of plans to work on hold only their own active cases (a
+        social worker's, signed in); the head's hold the whole municipality."""
+        return role_of(user) == Role.SOCIAL_WORKER
 
 
 plan_policy = PlanPolicy()
