@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -16,6 +16,9 @@ from atbalsts.bundle.services import bundle_import
 from atbalsts.core.errors import ValidationFailed
 from atbalsts.people.models import Municipality
 
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Actor
+
 router = Router(tags=["bundle"])
 
 
@@ -28,8 +31,10 @@ def import_bundle(
 ) -> Any:
     """`municipality`: its code, for users not bound to one (the administrator).
     `approver`: the username of the accountant who approves imported invoices' payment."""
-    user: Any = request.user
-    code = municipality or (user.municipality.code if user.municipality_id else "")
+    user = cast("Actor", request.user)  # the API's auth lets only signed-in users through
+    code = municipality
+    if not code and user.municipality is not None:
+        code = user.municipality.code
     target = Municipality.objects.filter(code=code).first()
     if target is None:
         raise ValidationFailed({"municipality": [_("Nezināma pašvaldība.")]})

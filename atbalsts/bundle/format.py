@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from atbalsts.catalog.models import LocationKind, ProviderKind, RegisterKind
+from atbalsts.core.dates import month_start, parse_day
 from atbalsts.core.money import CENT, parse_money
 from atbalsts.delivery.models import SessionMode, SessionStatus, Signer
 from atbalsts.people.models import (
@@ -75,12 +76,10 @@ def date(value: Any) -> dt.date | None:
     raw = text(value)
     if raw == "":
         return None
-    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a calendar date
-        except ValueError:
-            continue
-    raise CellError(_("Datumam jābūt formā DD.MM.GGGG vai GGGG-MM-DD."))
+    try:
+        return parse_day(raw)
+    except ValueError:
+        raise CellError(_("Datumam jābūt formā DD.MM.GGGG vai GGGG-MM-DD.")) from None
 
 
 def time(value: Any) -> dt.time | None:
@@ -132,18 +131,21 @@ def integer(value: Any) -> int | None:
 def month(value: Any) -> dt.date | None:
     """A month as MM.YYYY, YYYY-MM, or any date in it; always its first day."""
     if isinstance(value, dt.datetime):
-        return value.date().replace(day=1)
+        return month_start(value.date())
     if isinstance(value, dt.date):
-        return value.replace(day=1)
+        return month_start(value)
     raw = text(value)
     if raw == "":
         return None
-    for fmt in ("%m.%Y", "%Y-%m", "%d.%m.%Y", "%Y-%m-%d"):
+    for fmt in ("%m.%Y", "%Y-%m"):
         try:
-            return dt.datetime.strptime(raw, fmt).date().replace(day=1)  # noqa: DTZ007
+            return dt.datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - its first day
         except ValueError:
             continue
-    raise CellError(_("Mēnesim jābūt formā MM.GGGG vai GGGG-MM."))
+    try:
+        return month_start(parse_day(raw))
+    except ValueError:
+        raise CellError(_("Mēnesim jābūt formā MM.GGGG vai GGGG-MM.")) from None
 
 
 def yes_no(value: Any) -> bool | None:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from atbalsts.core.dates import dmy, hm
 from atbalsts.people.models import Municipality
 
 
@@ -41,7 +42,7 @@ class ImportRun(models.Model):
         ordering = ["-started", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.file_name} ({self.started:%d.%m.%Y %H:%M})"
+        return f"{self.file_name} ({dmy(self.started)} {hm(self.started.time())})"
 
 
 class ImportedKey(models.Model):

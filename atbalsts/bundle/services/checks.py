@@ -11,9 +11,14 @@ from atbalsts.people.models import Client, Municipality
 from atbalsts.people.personal_code import InvalidPersonalCode, parse_personal_code
 
 from ..errors import RowError
-from ..format import SHEETS, CellError
+from ..format import CLIENT_KEY, SHEETS, CellError
 from ..reader import Sheet
 from .rows import Row
+
+# The sheets whose rows belong to a client named by its personal code.
+CLIENT_SHEETS = tuple(
+    name for name, columns in SHEETS.items() if any(c.name == CLIENT_KEY.name for c in columns)
+)
 
 
 def check_header(sheet: Sheet) -> list[RowError]:
@@ -112,18 +117,7 @@ def check_references(rows: dict[str, list[Row]], index: Index) -> list[RowError]
                 code = row.values.get(column)
                 if code and not Municipality.objects.filter(code=code).exists():
                     bad(row, column, _("Nezināma pašvaldība „%(code)s”.") % {"code": code})
-    for sheet in (
-        "representatives",
-        "support_circle",
-        "consents",
-        "assessments",
-        "budgets",
-        "plans",
-        "goals",
-        "plan_lines",
-        "sessions",
-        "invoice_lines",
-    ):
+    for sheet in CLIENT_SHEETS:
         for row in rows.get(sheet, []):
             raw = row.values.get("client_personal_code")
             if not raw:
