@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,19 +11,18 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from atbalsts.core.audit import AuditEventType, audit_record
 from atbalsts.core.errors import NotPermitted
-from atbalsts.core.roles import Role
 
 from .models import ApiToken, User, hash_token
+from .policies import account_policy
 
-
-def _may_manage_tokens_of(actor: Any, user: User) -> bool:
-    return actor.is_authenticated and (actor.pk == user.pk or actor.role == Role.ADMIN)
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Actor
 
 
 @transaction.atomic
-def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token; the raw key is returned once and never stored."""
-    if not _may_manage_tokens_of(actor, user):
+    if not account_policy.may_manage_tokens_of(actor, user):
         raise NotPermitted()
     raw = "atb_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -40,8 +39,8 @@ def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, st
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
-    if not _may_manage_tokens_of(actor, token.user):
+def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
+    if not account_policy.may_manage_tokens_of(actor, token.user):
         raise NotPermitted()
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
@@ -70,7 +69,7 @@ def api_token_authenticate(raw: str) -> User | None:
     return token.user
 
 
-def otp_device_pending(*, actor: Any) -> TOTPDevice:
+def otp_device_pending(*, actor: Actor) -> TOTPDevice:
     """The unconfirmed TOTP device the user is setting up; made on first visit.
 
     Not audited: an unconfirmed device cannot be used to sign in; confirming it is audited.
@@ -82,7 +81,7 @@ def otp_device_pending(*, actor: Any) -> TOTPDevice:
 
 
 @transaction.atomic
-def otp_device_confirm(*, actor: Any, device: TOTPDevice, token: str) -> bool:
+def otp_device_confirm(*, actor: Actor, device: TOTPDevice, token: str) -> bool:
     """Confirm a new TOTP device with a first code from the user's app."""
     if device.user_id != actor.pk:
         raise NotPermitted()
@@ -122,9 +121,9 @@ USER_AUDITED_FIELDS = (
 )
 
 
-def user_admin_saved(*, actor: Any, user: User, created: bool, changed: list[str]) -> None:
+def user_admin_saved(*, actor: Actor, user: User, created: bool, changed: list[str]) -> None:
     """Audit a change the system administrator made to a user in the admin site."""
-    if actor.role != Role.ADMIN and not actor.is_superuser:
+    if not account_policy.may_administer_users(actor):
         raise NotPermitted()
     audit_record(
         actor=actor,

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from atbalsts.api.schemas import StrictSchema
 from atbalsts.core.errors import NotPermitted, ValidationFailed
+from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
 from atbalsts.people import selectors, services
 from atbalsts.people.models import (
@@ -26,6 +26,9 @@ from atbalsts.people.models import (
 )
 from atbalsts.people.policies import client_policy
 from atbalsts.people.pseudonyms import client_pseudonym
+
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Actor, Viewer
 
 router = Router(tags=["people"])
 MAX_PAGE = 200
@@ -146,7 +149,7 @@ class ClientQuery(Schema):
     limit: int = Field(50, ge=1, le=MAX_PAGE)
 
 
-def _client_out(user: Any, client: Client) -> dict[str, Any]:
+def _client_out(user: Viewer, client: Client) -> dict[str, Any]:
     identity = client_policy.can(user, Action.VIEW_IDENTITY, client)
     notes = client_policy.can(user, Action.VIEW_NOTES, client)
     out: dict[str, Any] = {
@@ -177,18 +180,19 @@ def _client_out(user: Any, client: Client) -> dict[str, Any]:
     return out
 
 
-def _municipality_for_create(user: Any, code: str | None) -> Municipality:
-    if user.municipality_id:
-        if code and code != user.municipality.code:
+def _municipality_for_create(user: Actor, code: str | None) -> Municipality:
+    own = user.municipality
+    if own is not None:
+        if code and code != own.code:
             raise NotPermitted()
-        return user.municipality
+        return own
     if not code:
         raise ValidationFailed({"municipality": [_("Norādiet pašvaldības kodu.")]})
     return get_object_or_404(Municipality, code=code)
 
 
 @router.get("/clients", response=ClientPage, summary="Klientu saraksts")
-def list_clients(request: HttpRequest, query: Query[ClientQuery]) -> dict[str, Any]:
+def list_clients(request: AuthedHttpRequest, query: Query[ClientQuery]) -> dict[str, Any]:
     municipality_id = None
     if query.municipality:
         municipality_id = (
@@ -215,7 +219,7 @@ def list_clients(request: HttpRequest, query: Query[ClientQuery]) -> dict[str, A
 
 
 @router.post("/clients", response={201: ClientOut}, summary="Reģistrēt klientu")
-def create_client(request: HttpRequest, payload: ClientIn) -> tuple[int, dict[str, Any]]:
+def create_client(request: AuthedHttpRequest, payload: ClientIn) -> tuple[int, dict[str, Any]]:
     data = payload.model_dump(exclude={"municipality"})
     municipality = _municipality_for_create(request.user, payload.municipality)
     client = services.client_create(actor=request.user, municipality=municipality, data=data)
@@ -223,7 +227,7 @@ def create_client(request: HttpRequest, payload: ClientIn) -> tuple[int, dict[st
 
 
 @router.get("/clients/{client_id}", response=ClientOut, summary="Klients")
-def get_client(request: HttpRequest, client_id: int) -> dict[str, Any]:
+def get_client(request: AuthedHttpRequest, client_id: int) -> dict[str, Any]:
     client = selectors.client_get(user=request.user, pk=client_id)
     if client_policy.can(request.user, Action.VIEW_IDENTITY, client):
         services.client_view_record(actor=request.user, client=client)
@@ -231,14 +235,16 @@ def get_client(request: HttpRequest, client_id: int) -> dict[str, Any]:
 
 
 @router.patch("/clients/{client_id}", response=ClientOut, summary="Mainīt klienta datus")
-def update_client(request: HttpRequest, client_id: int, payload: ClientPatch) -> dict[str, Any]:
+def update_client(
+    request: AuthedHttpRequest, client_id: int, payload: ClientPatch
+) -> dict[str, Any]:
     client = selectors.client_get(user=request.user, pk=client_id)
     data = payload.model_dump(exclude_unset=True)
     client = services.client_update(actor=request.user, client=client, data=data)
     return _client_out(request.user, client)
 
 
-def _visible_client_for_identity(request: HttpRequest, client_id: int) -> Client:
+def _visible_client_for_identity(request: AuthedHttpRequest, client_id: int) -> Client:
     client = selectors.client_get(user=request.user, pk=client_id)
     if not client_policy.can(request.user, Action.VIEW_IDENTITY, client):
         raise NotPermitted()
@@ -250,7 +256,7 @@ def _visible_client_for_identity(request: HttpRequest, client_id: int) -> Client
     response=list[RepresentativeOut],
     summary="Klienta pārstāvji",
 )
-def list_representatives(request: HttpRequest, client_id: int) -> Any:
+def list_representatives(request: AuthedHttpRequest, client_id: int) -> Any:
     client = _visible_client_for_identity(request, client_id)
     return list(client.representatives.all())
 
@@ -261,7 +267,7 @@ def list_representatives(request: HttpRequest, client_id: int) -> Any:
     summary="Pievienot pārstāvi",
 )
 def create_representative(
-    request: HttpRequest, client_id: int, payload: RepresentativeIn
+    request: AuthedHttpRequest, client_id: int, payload: RepresentativeIn
 ) -> tuple[int, Representative]:
     client = selectors.client_get(user=request.user, pk=client_id)
     rep = services.representative_create(
@@ -270,7 +276,7 @@ def create_representative(
     return 201, rep
 
 
-def _representative(request: HttpRequest, representative_id: int) -> Representative:
+def _representative(request: AuthedHttpRequest, representative_id: int) -> Representative:
     rep = get_object_or_404(Representative.objects.select_related("client"), pk=representative_id)
     # Seen only through a client the user may see; otherwise it does not exist for them.
     selectors.client_get(user=request.user, pk=rep.client_id)
@@ -278,7 +284,7 @@ def _representative(request: HttpRequest, representative_id: int) -> Representat
 
 
 @router.get("/representatives/{representative_id}", response=RepresentativeOut, summary="Pārstāvis")
-def get_representative(request: HttpRequest, representative_id: int) -> Representative:
+def get_representative(request: AuthedHttpRequest, representative_id: int) -> Representative:
     rep = _representative(request, representative_id)
     _visible_client_for_identity(request, rep.client_id)
     return rep
@@ -288,7 +294,7 @@ def get_representative(request: HttpRequest, representative_id: int) -> Represen
     "/representatives/{representative_id}", response=RepresentativeOut, summary="Mainīt pārstāvi"
 )
 def update_representative(
-    request: HttpRequest, representative_id: int, payload: RepresentativePatch
+    request: AuthedHttpRequest, representative_id: int, payload: RepresentativePatch
 ) -> Representative:
     rep = _representative(request, representative_id)
     return services.representative_update(
@@ -299,7 +305,7 @@ def update_representative(
 @router.delete(
     "/representatives/{representative_id}", response={204: None}, summary="Dzēst pārstāvi"
 )
-def delete_representative(request: HttpRequest, representative_id: int) -> tuple[int, None]:
+def delete_representative(request: AuthedHttpRequest, representative_id: int) -> tuple[int, None]:
     rep = _representative(request, representative_id)
     services.representative_delete(actor=request.user, representative=rep)
     return 204, None

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from atbalsts.core.errors import ValidationFailed
+from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
 from atbalsts.reporting import exports, selectors
 from atbalsts.reporting.forms import (
@@ -129,7 +130,7 @@ def _query(request: HttpRequest, names: tuple[str, ...]) -> QueryDict:
     ),
 )
 def pilot_report(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     municipality: list[str] = Query(None),  # noqa: B008
     group: str = "",
     date_from: str = "",
@@ -153,7 +154,7 @@ def pilot_report(
     ),
 )
 def research_extract(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     municipality: list[str] = Query(None),  # noqa: B008
     group: str = "",
     date_from: str = "",
@@ -165,12 +166,11 @@ def research_extract(
         raise ValidationFailed(field_errors(form))
     params = form.report_params()
     rows = selectors.research_extract(user=request.user, **params)
-    user: Any = request.user
-    named = params["municipalities"] or (
-        [user.municipality] if not report_policy.is_national(user) else []
+    named = selectors.report_municipalities(
+        user=request.user, municipalities=params["municipalities"]
     )
     exports.extract_record(
-        actor=user,
+        actor=request.user,
         municipalities=named,
         target_group=params["target_group"],
         date_from=params["date_from"],
@@ -205,7 +205,7 @@ def _load_out(row: selectors.WorkerLoad) -> dict[str, Any]:
     summary="Lietu noslodze",
     description="Parametri: `municipality` (kods; tikai valsts līmeņa lomām), `date`.",
 )
-def caseload(request: HttpRequest, municipality: str = "", date: str = "") -> dict[str, Any]:
+def caseload(request: AuthedHttpRequest, municipality: str = "", date: str = "") -> dict[str, Any]:
     report_policy.require(request.user, Action.VIEW_NOTES)
     form = CaseloadForm(_query(request, ("municipality", "date")))
     if not form.is_valid():

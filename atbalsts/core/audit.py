@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .context import request_id_var
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from .actors import Viewer
 
 # Values of these fields never enter the audit trail: only the fact that they changed.
 MASKED_FIELDS = frozenset({"personal_code"})
@@ -198,7 +201,7 @@ def masked(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Viewer | None,
     event_type: AuditEventType,
     subject: models.Model | None = None,
     subject_type: str = "",
@@ -207,11 +210,12 @@ def audit_record(
     municipality_id: int | None = None,
     extra_data: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one audit event in the caller's transaction."""
+    """Write one audit event in the caller's transaction. `actor` None (or not signed in) is
+    the system itself, or a failed sign-in."""
     if subject is not None:
         subject_type = subject._meta.label_lower
         subject_id = str(subject.pk)
-    actor_id = getattr(actor, "pk", None) if actor is not None and actor.is_authenticated else None
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
     return AuditEvent.objects.create(
         event_type=str(event_type),
         actor_id=actor_id,

@@ -7,7 +7,7 @@ never decide permissions themselves. What a user may not see is answered with 40
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -16,6 +16,9 @@ from django.http import Http404
 
 from .errors import NotPermitted
 from .roles import MUNICIPAL_ROLES, Role
+
+if TYPE_CHECKING:
+    from .actors import Viewer
 
 M = TypeVar("M", bound=models.Model)
 
@@ -32,7 +35,7 @@ class Action(models.TextChoices):
     DECIDE = "decide"
 
 
-def role_of(user: Any) -> Role | None:
+def role_of(user: Viewer | None) -> Role | None:
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     try:
@@ -41,8 +44,10 @@ def role_of(user: Any) -> Role | None:
         return None
 
 
-def municipality_scope(user: Any) -> int | bool | None:
+def municipality_scope(user: Viewer | None) -> int | bool | None:
     """The municipality id a user is bound to; None for all; False for none at all."""
+    if user is None or not user.is_authenticated:  # role_of would say None; mypy needs it here
+        return False
     role = role_of(user)
     if role is None or role == Role.PROVIDER:
         return False
@@ -57,16 +62,16 @@ class Policy(ABC, Generic[M]):
     """Answers `can(user, action, obj)` and `visible(user, queryset)` for one domain."""
 
     @abstractmethod
-    def can(self, user: Any, action: Action, obj: Any = None) -> bool: ...
+    def can(self, user: Viewer, action: Action, obj: Any = None) -> bool: ...
 
     @abstractmethod
-    def visible(self, user: Any, queryset: QuerySet[M]) -> QuerySet[M]: ...
+    def visible(self, user: Viewer, queryset: QuerySet[M]) -> QuerySet[M]: ...
 
-    def require(self, user: Any, action: Action, obj: Any = None) -> None:
+    def require(self, user: Viewer, action: Action, obj: Any = None) -> None:
         if not self.can(user, action, obj):
             raise NotPermitted()
 
-    def get_visible(self, user: Any, queryset: QuerySet[M], **lookup: Any) -> M:
+    def get_visible(self, user: Viewer, queryset: QuerySet[M], **lookup: Any) -> M:
         """The object if the user may see it; otherwise 404, as if it did not exist."""
         try:
             return self.visible(user, queryset).get(**lookup)

@@ -1,4 +1,4 @@
-"""The roles of DOMAIN.md §3; a user has exactly one."""
+"""The roles of docs/domain.md ("Roles"); a user has exactly one."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,8 +1,8 @@
-"""Who may see and change people records (DOMAIN.md §3), decided in one place."""
+"""Who may see and change people records (docs/domain.md, "Roles"), decided in one place."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
@@ -10,6 +10,9 @@ from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
 from atbalsts.core.roles import Role
 
 from .models import Client, Municipality, Referral
+
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Viewer
 
 _WRITERS = frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.ADMIN})
 _IDENTITY_READERS = frozenset(
@@ -27,7 +30,7 @@ def _municipality_id_of(obj: Any) -> int | None:
     return getattr(obj, "municipality_id", None)
 
 
-def _in_scope(user: Any, obj: Any) -> bool:
+def _in_scope(user: Viewer, obj: Any) -> bool:
     scope = municipality_scope(user)
     if scope is False:
         return False
@@ -40,7 +43,7 @@ class ClientPolicy(Policy[Client]):
     `obj` is a Client (or, for CREATE, the Municipality the client would belong to).
     """
 
-    def visible(self, user: Any, queryset: QuerySet[Client]) -> QuerySet[Client]:
+    def visible(self, user: Viewer, queryset: QuerySet[Client]) -> QuerySet[Client]:
         scope = municipality_scope(user)
         if scope is False:
             return queryset.none()
@@ -48,7 +51,7 @@ class ClientPolicy(Policy[Client]):
             return queryset
         return queryset.filter(municipality_id=scope)
 
-    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+    def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
         role = role_of(user)
         if role is None or not _in_scope(user, obj):
             return False
@@ -70,7 +73,7 @@ class ClientPolicy(Policy[Client]):
 class ReferralPolicy(Policy[Referral]):
     """The candidate list: social workers register referrals, the head decides."""
 
-    def visible(self, user: Any, queryset: QuerySet[Referral]) -> QuerySet[Referral]:
+    def visible(self, user: Viewer, queryset: QuerySet[Referral]) -> QuerySet[Referral]:
         role = role_of(user)
         scope = municipality_scope(user)
         if role not in _WRITERS or scope is False:
@@ -79,7 +82,7 @@ class ReferralPolicy(Policy[Referral]):
             return queryset
         return queryset.filter(municipality_id=scope)
 
-    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+    def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
         role = role_of(user)
         if role not in _WRITERS or not _in_scope(user, obj):
             return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -14,6 +14,9 @@ from atbalsts.core.policies import Action
 
 from .models import CaseAssignment, Client, Consent, Referral
 from .policies import client_policy, referral_policy
+
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Viewer
 
 CLIENT_SORTS = {
     "name": ("last_name", "first_name", "id"),
@@ -37,7 +40,7 @@ class ClientFilters:
     sort: str = "name"
 
 
-def client_list(*, user: Any, filters: ClientFilters | None = None) -> QuerySet[Client]:
+def client_list(*, user: Viewer, filters: ClientFilters | None = None) -> QuerySet[Client]:
     filters = filters or ClientFilters()
     qs = client_policy.visible(user, Client.objects.select_related("municipality"))
     if filters.municipality_id:
@@ -52,7 +55,7 @@ def client_list(*, user: Any, filters: ClientFilters | None = None) -> QuerySet[
     return qs.order_by(*CLIENT_SORTS.get(filters.sort, CLIENT_SORTS["name"]))
 
 
-def _client_search(user: Any, term: str) -> Q:
+def _client_search(user: Viewer, term: str) -> Q:
     if not client_policy.can(user, Action.VIEW_IDENTITY):
         # Those who may not see names or codes may not search by them either.
         return Q(pk__in=[])
@@ -66,7 +69,7 @@ def _client_search(user: Any, term: str) -> Q:
     return query
 
 
-def client_get(*, user: Any, pk: Any) -> Client:
+def client_get(*, user: Viewer, pk: Any) -> Client:
     """The client if the user may see them; Http404 otherwise."""
     return client_policy.get_visible(user, Client.objects.select_related("municipality"), pk=pk)
 
@@ -84,7 +87,7 @@ def consent_current(*, client: Client) -> dict[str, list[Consent]]:
     }
 
 
-def referral_list(*, user: Any, decision: str = "", search: str = "") -> QuerySet[Referral]:
+def referral_list(*, user: Viewer, decision: str = "", search: str = "") -> QuerySet[Referral]:
     qs = referral_policy.visible(user, Referral.objects.select_related("municipality", "client"))
     if decision:
         qs = qs.filter(decision=decision)
@@ -93,7 +96,7 @@ def referral_list(*, user: Any, decision: str = "", search: str = "") -> QuerySe
     return qs
 
 
-def referral_get(*, user: Any, pk: Any) -> Referral:
+def referral_get(*, user: Viewer, pk: Any) -> Referral:
     return referral_policy.get_visible(user, Referral.objects.select_related("municipality"), pk=pk)
 
 
@@ -101,7 +104,10 @@ def client_audit_events(*, client: Client) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(client_id=client.pk).select_related("actor")
 
 
-def my_active_cases(*, user: Any) -> QuerySet[Client]:
+def my_active_cases(*, user: Viewer) -> QuerySet[Client]:
+    """The clients whose case the user holds today."""
+    if not user.is_authenticated:
+        return Client.objects.none()
     today = timezone.localdate()
     return (
         client_policy.visible(user, Client.objects.all())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -36,7 +36,15 @@ from .models import (
 from .personal_code import InvalidPersonalCode, parse_personal_code
 from .policies import client_policy, referral_policy
 
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Actor
+
 ADULT_AGE = 18
+
+# What a page's form, an API payload or an imported row gives a service: field name → value,
+# often only some of the fields (a change). The names a service takes are its *_FIELDS below;
+# any other name is refused with a field error (core.validation.assign_fields).
+Fields: TypeAlias = Mapping[str, object]
 
 CLIENT_FIELDS = (
     "target_group",
@@ -167,7 +175,7 @@ def _validate_dates(
 
 
 @transaction.atomic
-def client_create(*, actor: Any, municipality: Municipality, data: Mapping[str, Any]) -> Client:
+def client_create(*, actor: Actor, municipality: Municipality, data: Fields) -> Client:
     client_policy.require(actor, Action.CREATE, municipality)
     client = Client(municipality=municipality)
     assign_fields(client, data, CLIENT_FIELDS)
@@ -185,7 +193,7 @@ def client_create(*, actor: Any, municipality: Municipality, data: Mapping[str, 
 
 
 @transaction.atomic
-def client_update(*, actor: Any, client: Client, data: Mapping[str, Any]) -> Client:
+def client_update(*, actor: Actor, client: Client, data: Fields) -> Client:
     client_policy.require(actor, Action.CHANGE, client)
     client = Client.objects.select_for_update().get(pk=client.pk)
     before = snapshot(client, CLIENT_FIELDS)
@@ -206,7 +214,7 @@ def client_update(*, actor: Any, client: Client, data: Mapping[str, Any]) -> Cli
 
 
 @transaction.atomic
-def client_delete(*, actor: Any, client: Client) -> None:
+def client_delete(*, actor: Actor, client: Client) -> None:
     """Delete a client entered by mistake; one with history is closed instead, not deleted."""
     client_policy.require(actor, Action.DELETE, client)
     pk, municipality_id = client.pk, client.municipality_id
@@ -225,7 +233,7 @@ def client_delete(*, actor: Any, client: Client) -> None:
     )
 
 
-def client_view_record(*, actor: Any, client: Client) -> None:
+def client_view_record(*, actor: Actor, client: Client) -> None:
     """Opening a client's record reveals special-category data: that is an event too."""
     audit_record(
         actor=actor,
@@ -247,7 +255,12 @@ def _validate_representative(rep: Representative) -> None:
     raise_if_errors(errors)
 
 
-def _audit_child(actor: Any, event: AuditEventType, obj: Any, extra: dict[str, Any]) -> None:
+def _audit_child(
+    actor: Actor,
+    event: AuditEventType,
+    obj: Representative | SupportCircleMember | Consent,
+    extra: dict[str, Any],
+) -> None:
     audit_record(
         actor=actor,
         event_type=event,
@@ -259,7 +272,7 @@ def _audit_child(actor: Any, event: AuditEventType, obj: Any, extra: dict[str, A
 
 
 @transaction.atomic
-def representative_create(*, actor: Any, client: Client, data: Mapping[str, Any]) -> Representative:
+def representative_create(*, actor: Actor, client: Client, data: Fields) -> Representative:
     client_policy.require(actor, Action.CHANGE, client)
     rep = Representative(client=client)
     assign_fields(rep, data, REPRESENTATIVE_FIELDS)
@@ -276,7 +289,7 @@ def representative_create(*, actor: Any, client: Client, data: Mapping[str, Any]
 
 @transaction.atomic
 def representative_update(
-    *, actor: Any, representative: Representative, data: Mapping[str, Any]
+    *, actor: Actor, representative: Representative, data: Fields
 ) -> Representative:
     client_policy.require(actor, Action.CHANGE, representative.client)
     rep = (
@@ -295,7 +308,7 @@ def representative_update(
 
 
 @transaction.atomic
-def representative_delete(*, actor: Any, representative: Representative) -> None:
+def representative_delete(*, actor: Actor, representative: Representative) -> None:
     client_policy.require(actor, Action.CHANGE, representative.client)
     if representative.consents.exists():
         raise DomainError(
@@ -317,9 +330,7 @@ def _validate_circle(member: SupportCircleMember) -> None:
 
 
 @transaction.atomic
-def circle_member_create(
-    *, actor: Any, client: Client, data: Mapping[str, Any]
-) -> SupportCircleMember:
+def circle_member_create(*, actor: Actor, client: Client, data: Fields) -> SupportCircleMember:
     client_policy.require(actor, Action.CHANGE, client)
     member = SupportCircleMember(client=client)
     assign_fields(member, data, CIRCLE_FIELDS)
@@ -336,7 +347,7 @@ def circle_member_create(
 
 @transaction.atomic
 def circle_member_update(
-    *, actor: Any, member: SupportCircleMember, data: Mapping[str, Any]
+    *, actor: Actor, member: SupportCircleMember, data: Fields
 ) -> SupportCircleMember:
     client_policy.require(actor, Action.CHANGE, member.client)
     member = (
@@ -353,7 +364,7 @@ def circle_member_update(
 
 
 @transaction.atomic
-def circle_member_delete(*, actor: Any, member: SupportCircleMember) -> None:
+def circle_member_delete(*, actor: Actor, member: SupportCircleMember) -> None:
     client_policy.require(actor, Action.CHANGE, member.client)
     _audit_child(
         actor,
@@ -374,7 +385,7 @@ def circle_member_delete(*, actor: Any, member: SupportCircleMember) -> None:
 
 
 @transaction.atomic
-def consent_give(*, actor: Any, client: Client, data: Mapping[str, Any]) -> Consent:
+def consent_give(*, actor: Actor, client: Client, data: Fields) -> Consent:
     client_policy.require(actor, Action.CHANGE, client)
     consent = Consent(client=client)
     assign_fields(
@@ -406,7 +417,7 @@ def consent_give(*, actor: Any, client: Client, data: Mapping[str, Any]) -> Cons
 
 
 @transaction.atomic
-def consent_revoke(*, actor: Any, consent: Consent, revoked_on: dt.date, reason: str) -> Consent:
+def consent_revoke(*, actor: Actor, consent: Consent, revoked_on: dt.date, reason: str) -> Consent:
     client_policy.require(actor, Action.CHANGE, consent.client)
     consent = Consent.objects.select_for_update().select_related("client").get(pk=consent.pk)
     if consent.revoked_on is not None:
@@ -444,7 +455,7 @@ def _validate_referral(referral: Referral) -> None:
 
 
 @transaction.atomic
-def referral_create(*, actor: Any, municipality: Municipality, data: Mapping[str, Any]) -> Referral:
+def referral_create(*, actor: Actor, municipality: Municipality, data: Fields) -> Referral:
     referral_policy.require(actor, Action.CREATE, municipality)
     referral = Referral(municipality=municipality)
     assign_fields(referral, data, REFERRAL_FIELDS)
@@ -461,7 +472,7 @@ def referral_create(*, actor: Any, municipality: Municipality, data: Mapping[str
 
 
 @transaction.atomic
-def referral_update(*, actor: Any, referral: Referral, data: Mapping[str, Any]) -> Referral:
+def referral_update(*, actor: Actor, referral: Referral, data: Fields) -> Referral:
     referral_policy.require(actor, Action.CHANGE, referral)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.decision == ReferralDecision.ACCEPTED:
@@ -485,12 +496,12 @@ def referral_update(*, actor: Any, referral: Referral, data: Mapping[str, Any]) 
 @transaction.atomic
 def referral_decide(
     *,
-    actor: Any,
+    actor: Actor,
     referral: Referral,
     decision: str,
     reason: str = "",
     decided_on: dt.date | None = None,
-    client_data: Mapping[str, Any] | None = None,
+    client_data: Fields | None = None,
 ) -> Referral:
     """Record a selection decision. Accepting registers the candidate as a client."""
     referral_policy.require(actor, Action.DECIDE, referral)
@@ -535,7 +546,7 @@ def referral_decide(
 
 @transaction.atomic
 def case_assign(
-    *, actor: Any, client: Client, social_worker: Any, start_date: dt.date
+    *, actor: Actor, client: Client, social_worker: Actor, start_date: dt.date
 ) -> CaseAssignment:
     """Give the case to a social worker from `start_date`.
 

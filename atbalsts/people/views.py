@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -189,27 +190,72 @@ def client_audit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 # --- representatives, circle, consent, assignment ---------------------------------------------
 
 
+def _child_page(
+    request: AuthedHttpRequest,
+    client: Client,
+    form: Any,
+    *,
+    title: str,
+    save: Callable[[dict[str, Any]], Any],
+    success_message: str,
+) -> HttpResponse:
+    """A form about something of the client's (a representative, consent, the case); back to
+    the client's card when saved."""
+    return form_page(
+        request,
+        form,
+        template="people/child_form.html",
+        context={"client": client, "title": title},
+        save=save,
+        success_message=success_message,
+        success_url=lambda obj: client.get_absolute_url(),
+    )
+
+
+def _child_delete(
+    request: AuthedHttpRequest,
+    client: Client,
+    *,
+    delete: Callable[[], object],
+    deleted_message: str,
+    title: str,
+    question: str,
+) -> HttpResponse:
+    """Confirm, then delete something of the client's; a refusal is shown on the client's card."""
+    if request.method == "POST":
+        try:
+            delete()
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, deleted_message)
+        return redirect(client.get_absolute_url())
+    return render(
+        request,
+        "confirm_delete.html",
+        {"title": title, "question": question, "cancel_url": client.get_absolute_url()},
+    )
+
+
 @login_required
 def representative_form(
     request: AuthedHttpRequest, pk: int, rep_pk: int | None = None
 ) -> HttpResponse:
     client = _client_for_change(request, pk)
     rep = get_object_or_404(Representative, pk=rep_pk, client=client) if rep_pk else None
-    form = RepresentativeForm(request.POST or None, instance=rep)
 
     def save(data: dict[str, Any]) -> Representative:
         if rep is None:
             return services.representative_create(actor=request.user, client=client, data=data)
         return services.representative_update(actor=request.user, representative=rep, data=data)
 
-    return form_page(
+    return _child_page(
         request,
-        form,
-        template="people/child_form.html",
-        context={"client": client, "title": _("Pārstāvis")},
+        client,
+        RepresentativeForm(request.POST or None, instance=rep),
+        title=_("Pārstāvis"),
         save=save,
         success_message=_("Pārstāvis saglabāts."),
-        success_url=lambda obj: client.get_absolute_url(),
     )
 
 
@@ -217,22 +263,13 @@ def representative_form(
 def representative_delete(request: AuthedHttpRequest, pk: int, rep_pk: int) -> HttpResponse:
     client = _client_for_change(request, pk)
     rep = get_object_or_404(Representative, pk=rep_pk, client=client)
-    if request.method == "POST":
-        try:
-            services.representative_delete(actor=request.user, representative=rep)
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("Pārstāvis dzēsts."))
-        return redirect(client.get_absolute_url())
-    return render(
+    return _child_delete(
         request,
-        "confirm_delete.html",
-        {
-            "title": _("Dzēst pārstāvi"),
-            "question": _("Vai tiešām dzēst pārstāvi %(name)s?") % {"name": rep},
-            "cancel_url": client.get_absolute_url(),
-        },
+        client,
+        delete=lambda: services.representative_delete(actor=request.user, representative=rep),
+        deleted_message=_("Pārstāvis dzēsts."),
+        title=_("Dzēst pārstāvi"),
+        question=_("Vai tiešām dzēst pārstāvi %(name)s?") % {"name": rep},
     )
 
 
@@ -244,21 +281,19 @@ def circle_member_form(
     member = (
         get_object_or_404(SupportCircleMember, pk=member_pk, client=client) if member_pk else None
     )
-    form = CircleMemberForm(request.POST or None, instance=member)
 
     def save(data: dict[str, Any]) -> SupportCircleMember:
         if member is None:
             return services.circle_member_create(actor=request.user, client=client, data=data)
         return services.circle_member_update(actor=request.user, member=member, data=data)
 
-    return form_page(
+    return _child_page(
         request,
-        form,
-        template="people/child_form.html",
-        context={"client": client, "title": _("Dabiskā atbalsta loka dalībnieks")},
+        client,
+        CircleMemberForm(request.POST or None, instance=member),
+        title=_("Dabiskā atbalsta loka dalībnieks"),
         save=save,
         success_message=_("Atbalsta loka dalībnieks saglabāts."),
-        success_url=lambda obj: client.get_absolute_url(),
     )
 
 
@@ -266,39 +301,28 @@ def circle_member_form(
 def circle_member_delete(request: AuthedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
     client = _client_for_change(request, pk)
     member = get_object_or_404(SupportCircleMember, pk=member_pk, client=client)
-    if request.method == "POST":
-        try:
-            services.circle_member_delete(actor=request.user, member=member)
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("Atbalsta loka dalībnieks dzēsts."))
-        return redirect(client.get_absolute_url())
-    return render(
+    return _child_delete(
         request,
-        "confirm_delete.html",
-        {
-            "title": _("Dzēst atbalsta loka dalībnieku"),
-            "question": _("Vai tiešām dzēst %(name)s no atbalsta loka?") % {"name": member},
-            "cancel_url": client.get_absolute_url(),
-        },
+        client,
+        delete=lambda: services.circle_member_delete(actor=request.user, member=member),
+        deleted_message=_("Atbalsta loka dalībnieks dzēsts."),
+        title=_("Dzēst atbalsta loka dalībnieku"),
+        question=_("Vai tiešām dzēst %(name)s no atbalsta loka?") % {"name": member},
     )
 
 
 @login_required
 def consent_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     client = _client_for_change(request, pk)
-    form = ConsentForm(
-        request.POST or None, client=client, initial={"given_on": timezone.localdate()}
-    )
-    return form_page(
+    return _child_page(
         request,
-        form,
-        template="people/child_form.html",
-        context={"client": client, "title": _("Piekrišana")},
+        client,
+        ConsentForm(
+            request.POST or None, client=client, initial={"given_on": timezone.localdate()}
+        ),
+        title=_("Piekrišana"),
         save=lambda data: services.consent_give(actor=request.user, client=client, data=data),
         success_message=_("Piekrišana reģistrēta."),
-        success_url=lambda obj: client.get_absolute_url(),
     )
 
 
@@ -306,16 +330,11 @@ def consent_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def consent_revoke(request: AuthedHttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     client = _client_for_change(request, pk)
     consent = get_object_or_404(Consent, pk=consent_pk, client=client)
-    form = ConsentRevokeForm(request.POST or None, initial={"revoked_on": timezone.localdate()})
-    return form_page(
+    return _child_page(
         request,
-        form,
-        template="people/child_form.html",
-        context={
-            "client": client,
-            "title": _("Atsaukt piekrišanu: %(purpose)s")
-            % {"purpose": consent.get_purpose_display()},
-        },
+        client,
+        ConsentRevokeForm(request.POST or None, initial={"revoked_on": timezone.localdate()}),
+        title=_("Atsaukt piekrišanu: %(purpose)s") % {"purpose": consent.get_purpose_display()},
         save=lambda data: services.consent_revoke(
             actor=request.user,
             consent=consent,
@@ -323,7 +342,6 @@ def consent_revoke(request: AuthedHttpRequest, pk: int, consent_pk: int) -> Http
             reason=data["reason"],
         ),
         success_message=_("Piekrišana atsaukta."),
-        success_url=lambda obj: client.get_absolute_url(),
     )
 
 
@@ -331,17 +349,15 @@ def consent_revoke(request: AuthedHttpRequest, pk: int, consent_pk: int) -> Http
 def case_assign(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     client = selectors.client_get(user=request.user, pk=pk)
     require(client_policy.can(request.user, Action.ASSIGN, client))
-    form = CaseAssignmentForm(
-        request.POST or None, client=client, initial={"start_date": timezone.localdate()}
-    )
-    return form_page(
+    return _child_page(
         request,
-        form,
-        template="people/child_form.html",
-        context={"client": client, "title": _("Piešķirt lietu")},
+        client,
+        CaseAssignmentForm(
+            request.POST or None, client=client, initial={"start_date": timezone.localdate()}
+        ),
+        title=_("Piešķirt lietu"),
         save=lambda data: services.case_assign(actor=request.user, client=client, **data),
         success_message=_("Lieta piešķirta."),
-        success_url=lambda obj: client.get_absolute_url(),
     )
 
 

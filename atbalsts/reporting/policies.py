@@ -1,4 +1,4 @@
-"""Who may see which reports (DOMAIN.md §3, §7), decided in one place.
+"""Who may see which reports (docs/domain.md, "Roles" and "Reports"), decided in one place.
 
 - The head of social service, social workers, accountants and auditors of a municipality see
   that municipality's reports; an auditor bound to no municipality audits all of them.
@@ -7,12 +7,14 @@
 - The caseload (social workers' names and their case counts) is for the head of social
   service, and read-only for administrators and auditors.
 - Provider staff see no reports.
+- The start page shows each role the work waiting for it (`start_page`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
@@ -20,10 +22,31 @@ from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
 from atbalsts.core.roles import Role
 from atbalsts.people.models import Municipality
 
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Viewer
+
 _REPORT_READERS = frozenset(
     {Role.SOCIAL_WORKER, Role.HEAD, Role.ACCOUNTANT, Role.AUDITOR, Role.ANALYST, Role.ADMIN}
 )
 _CASELOAD_READERS = frozenset({Role.HEAD, Role.AUDITOR, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class StartPage:
+    """The panels of the start page a user gets. Each panel's own selector still reads
+    through its domain's policy; this only says whose work the panel is."""
+
+    viewer_role: Role | None  # the templates tell the provider's page by it
+    my_cases: bool  # the social worker's own active cases
+    pending_referrals: bool  # candidates waiting for a decision
+    reassessments: bool  # re-assessments due or overdue, budget overrides waiting
+    lapsing_registrations: bool  # provider registrations that lapsed lately or lapse soon
+    invoices_waiting: bool  # invoices waiting for the user
+    budget_warnings: bool  # budgets running out or left unused
+    provider_clients: bool  # the provider's clients
+    sessions_awaiting: bool  # sessions waiting for a social worker's decision
+    week_due: bool  # the week ahead
+    plans_awaiting: bool  # drafts to finish and agreed plans to put in force
 
 
 def _municipality_id_of(obj: Any) -> int | None:
@@ -42,10 +65,10 @@ class ReportPolicy(Policy[Any]):
     with a `municipality` to the user's scope.
     """
 
-    def visible(self, user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def visible(self, user: Viewer, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return self.scoped(user, queryset, "municipality_id")
 
-    def scoped(self, user: Any, queryset: QuerySet[Any], path: str) -> QuerySet[Any]:
+    def scoped(self, user: Viewer, queryset: QuerySet[Any], path: str) -> QuerySet[Any]:
         scope = municipality_scope(user)
         if role_of(user) not in _REPORT_READERS or scope is False:
             return queryset.none()
@@ -53,11 +76,11 @@ class ReportPolicy(Policy[Any]):
             return queryset
         return queryset.filter(**{path: scope})
 
-    def is_national(self, user: Any) -> bool:
+    def is_national(self, user: Viewer) -> bool:
         """May the user see every municipality (and so choose among them)?"""
         return role_of(user) in _REPORT_READERS and municipality_scope(user) is None
 
-    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+    def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
         role = role_of(user)
         scope = municipality_scope(user)
         if role is None or scope is False:
@@ -70,11 +93,30 @@ class ReportPolicy(Policy[Any]):
             return role in _CASELOAD_READERS
         return False
 
-    def require_municipalities(self, user: Any, municipalities: Iterable[Any] | None) -> None:
+    def require_municipalities(self, user: Viewer, municipalities: Iterable[Any] | None) -> None:
         """Refuse (403) a report on any municipality outside the user's scope."""
         self.require(user, Action.VIEW)
         for municipality in municipalities or ():
             self.require(user, Action.VIEW, municipality)
+
+    def start_page(self, user: Viewer) -> StartPage:
+        """Which panels of the start page the user gets (none for a user without a role)."""
+        role = role_of(user)
+        social_worker = role == Role.SOCIAL_WORKER
+        casework = role in (Role.SOCIAL_WORKER, Role.HEAD)
+        return StartPage(
+            viewer_role=role,
+            my_cases=social_worker,
+            pending_referrals=casework,
+            reassessments=casework,
+            lapsing_registrations=role in (Role.HEAD, Role.ADMIN),
+            invoices_waiting=role in (Role.SOCIAL_WORKER, Role.HEAD, Role.ACCOUNTANT),
+            budget_warnings=social_worker,
+            provider_clients=role == Role.PROVIDER,
+            sessions_awaiting=casework,
+            week_due=social_worker,
+            plans_awaiting=casework,
+        )
 
 
 report_policy = ReportPolicy()

@@ -13,8 +13,7 @@ from atbalsts.billing import selectors as billing_selectors
 from atbalsts.catalog import selectors as catalog_selectors
 from atbalsts.core.errors import NotPermitted
 from atbalsts.core.http import AuthedHttpRequest
-from atbalsts.core.policies import Action, role_of
-from atbalsts.core.roles import Role
+from atbalsts.core.policies import Action
 from atbalsts.delivery import selectors as delivery_selectors
 from atbalsts.people import selectors as people_selectors
 from atbalsts.plans import selectors as plans_selectors
@@ -27,49 +26,40 @@ from .selectors import PilotReport
 
 @login_required
 def home(request: AuthedHttpRequest) -> HttpResponse:
-    role = role_of(request.user)
-    context: dict[str, Any] = {"role": role}
-    if role == Role.SOCIAL_WORKER:
-        context["my_cases"] = people_selectors.my_active_cases(user=request.user).order_by(
+    user = request.user
+    panels = report_policy.start_page(user)
+    today = timezone.localdate()
+    context: dict[str, Any] = {"role": panels.viewer_role}
+    if panels.my_cases:
+        context["my_cases"] = people_selectors.my_active_cases(user=user).order_by(
             "last_name", "first_name"
         )[:50]
-    if role in (Role.SOCIAL_WORKER, Role.HEAD):
+    if panels.pending_referrals:
         context["pending_referrals"] = people_selectors.referral_list(
-            user=request.user, decision="pending"
+            user=user, decision="pending"
         ).count()
-    # assessment: re-assessments due and overdue; budget overrides waiting for the head
-    if role in (Role.SOCIAL_WORKER, Role.HEAD):
-        context["reassessments"] = assessment_selectors.reassessments_due(
-            user=request.user, today=timezone.localdate()
-        )
-        context["pending_overrides"] = assessment_selectors.overrides_pending(
-            user=request.user
-        ).count()
-    # catalog: provider registrations that lapsed lately or lapse soon (for those who keep them)
-    if role in (Role.HEAD, Role.ADMIN):
-        context["catalog_today"] = timezone.localdate()
+    if panels.reassessments:
+        context["reassessments"] = assessment_selectors.reassessments_due(user=user, today=today)
+        context["pending_overrides"] = assessment_selectors.overrides_pending(user=user).count()
+    if panels.lapsing_registrations:
+        context["catalog_today"] = today
         context["lapsing_registrations"] = catalog_selectors.registrations_lapsing(
-            user=request.user, today=context["catalog_today"]
+            user=user, today=today
         )[:20]
-    # billing: invoices waiting for the user, and budgets running out or left unused
-    if role in (Role.SOCIAL_WORKER, Role.HEAD, Role.ACCOUNTANT):
-        context["invoices_waiting"] = billing_selectors.invoices_waiting(user=request.user)
-    if role == Role.SOCIAL_WORKER:
-        context["budget_warnings"] = billing_selectors.ledger_warnings(
-            user=request.user, today=timezone.localdate()
-        )
-    # delivery: the provider's clients; sessions waiting for a social worker; the week ahead
-    if role == Role.PROVIDER:
-        context["provider_clients"] = delivery_selectors.my_clients(user=request.user)
-    if role in (Role.SOCIAL_WORKER, Role.HEAD):
+    if panels.invoices_waiting:
+        context["invoices_waiting"] = billing_selectors.invoices_waiting(user=user)
+    if panels.budget_warnings:
+        context["budget_warnings"] = billing_selectors.ledger_warnings(user=user, today=today)
+    if panels.provider_clients:
+        context["provider_clients"] = delivery_selectors.my_clients(user=user)
+    if panels.sessions_awaiting:
         context["sessions_awaiting"] = delivery_selectors.sessions_awaiting_decision(
-            user=request.user
+            user=user
         ).count()
-    if role == Role.SOCIAL_WORKER:
-        context["week_due"] = delivery_selectors.week_due(user=request.user)
-    # plans: drafts to finish and agreed plans to put in force
-    if role in (Role.SOCIAL_WORKER, Role.HEAD):
-        context["plans_awaiting"] = plans_selectors.versions_awaiting(user=request.user)[:20]
+    if panels.week_due:
+        context["week_due"] = delivery_selectors.week_due(user=user)
+    if panels.plans_awaiting:
+        context["plans_awaiting"] = plans_selectors.versions_awaiting(user=user)[:20]
     return render(request, "reporting/home.html", context)
 
 
@@ -148,8 +138,8 @@ def research_extract(request: AuthedHttpRequest) -> HttpResponse | StreamingHttp
         rows = selectors.research_extract(user=request.user, **params)
     except NotPermitted as exc:
         raise PermissionDenied from exc
-    named = params["municipalities"] or (
-        [request.user.municipality] if not report_policy.is_national(request.user) else []
+    named = selectors.report_municipalities(
+        user=request.user, municipalities=params["municipalities"]
     )
     exports.extract_record(
         actor=request.user,

@@ -1,4 +1,4 @@
-"""The pilot report's figures on small cases computed by hand (DOMAIN.md §7)."""
+"""The pilot report's figures on small cases computed by hand (docs/domain.md, "Reports")."""
 
 import datetime as dt
 from decimal import Decimal
