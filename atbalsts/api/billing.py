@@ -17,16 +17,13 @@ from atbalsts.billing import selectors, services
 from atbalsts.billing.models import Invoice, InvoiceStatus
 from atbalsts.billing.policies import BillingAction, billing_policy
 from atbalsts.catalog.models import Provider
-from atbalsts.catalog.policies import own_provider_id
+from atbalsts.core.dates import iso_month
 from atbalsts.core.errors import NotPermitted, ValidationFailed
-from atbalsts.core.policies import role_of
-from atbalsts.core.roles import Role
 from atbalsts.people import selectors as people_selectors
 from atbalsts.people.models import Municipality
 
 router = Router(tags=["billing"])
 MAX_PAGE = 200
-BUDGET_CODES = frozenset({"budget_exceeded", "no_budget_period", "no_budget"})
 
 
 class SubmitIn(StrictSchema):
@@ -174,7 +171,7 @@ def _invoice_out(user: Any, invoice: Invoice, *, lines: bool) -> dict[str, Any]:
         "municipality": invoice.municipality.code,
         "provider_id": invoice.provider_id,
         "provider": invoice.provider.name,
-        "month": invoice.month.strftime("%Y-%m"),
+        "month": iso_month(invoice.month),
         "source": invoice.source,
         "status": invoice.status,
         "total": invoice.total,
@@ -189,7 +186,6 @@ def _invoice_out(user: Any, invoice: Invoice, *, lines: bool) -> dict[str, Any]:
         "rejection_reason": invoice.rejection_reason,
     }
     if lines:
-        is_provider = role_of(user) == Role.PROVIDER
         out["lines"] = [
             {
                 "id": line.pk,
@@ -208,9 +204,7 @@ def _invoice_out(user: Any, invoice: Invoice, *, lines: bool) -> dict[str, Any]:
                 "recorded_quantity": line.recorded_quantity,
                 "recorded_amount": line.recorded_amount,
                 "sessions": line.sessions,
-                "differences": [
-                    d for d in line.differences if not (is_provider and d["code"] in BUDGET_CODES)
-                ],
+                "differences": billing_policy.shown_differences(user, line.differences),
             }
             for line in selectors.invoice_lines(invoice)
         ]
@@ -284,10 +278,9 @@ def get_invoice(request: HttpRequest, invoice_id: int) -> dict[str, Any]:
 @router.post("/invoices", response={201: InvoiceOut}, summary="Iesniegt mēneša rēķinu (sniedzējs)")
 def submit_invoice(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]]:
     user = request.user
-    provider_id = own_provider_id(user)
-    if provider_id is None:
+    provider = billing_policy.submitting_provider(user)
+    if provider is None:
         raise NotPermitted()
-    provider = Provider.objects.get(pk=provider_id)
     municipality = Municipality.objects.filter(code=payload.municipality).first()
     if municipality is None:
         raise ValidationFailed({"municipality": [_("Nezināms pašvaldības kods.")]})
@@ -383,6 +376,6 @@ def export_invoices(request: HttpRequest, query: Query[ExportQuery]) -> HttpResp
         actor=user, municipality=municipality, month=month, fmt=query.format
     )
     response = HttpResponse(content, content_type=mime)
-    filename = f"rekini-{municipality.code}-{month:%Y-%m}.{query.format}"
+    filename = f"rekini-{municipality.code}-{iso_month(month)}.{query.format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

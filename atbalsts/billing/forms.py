@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from atbalsts.catalog.models import Provider
+from atbalsts.core.dates import iso_month
 from atbalsts.core.forms import StyledFormMixin
 from atbalsts.people.models import Municipality
 
@@ -36,7 +37,7 @@ class MonthField(forms.CharField):
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, dt.date):
-            return value.strftime("%Y-%m")
+            return iso_month(value)
         return value
 
 

@@ -11,7 +11,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import QuerySet
@@ -24,6 +25,9 @@ from atbalsts.core.roles import Role
 from atbalsts.people.models import Client, Municipality
 
 from .models import Invoice
+
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Viewer
 
 
 class BillingAction(models.TextChoices):
@@ -44,6 +48,8 @@ _MUNICIPAL_READERS = frozenset(
 _CONTENT_CHECKERS = frozenset({Role.SOCIAL_WORKER, Role.HEAD})
 _PAYERS = frozenset({Role.ACCOUNTANT})
 _REJECTERS = _CONTENT_CHECKERS | _PAYERS
+# Differences that tell the client's individual budget: providers do not see them.
+BUDGET_CODES = frozenset({"budget_exceeded", "no_budget_period", "no_budget"})
 
 
 def _municipality_id_of(obj: Any) -> int | None:
@@ -54,7 +60,7 @@ def _municipality_id_of(obj: Any) -> int | None:
     return getattr(obj, "municipality_id", None)
 
 
-def _in_scope(user: Any, obj: Any) -> bool:
+def _in_scope(user: Viewer, obj: Any) -> bool:
     scope = municipality_scope(user)
     if scope is False:
         return False
@@ -65,7 +71,7 @@ class BillingPolicy(Policy[Invoice]):
     """`obj` is an Invoice; for SUBMIT the Provider; for ENTER_PAPER and EXPORT the
     Municipality; for VIEW_LEDGER the Client."""
 
-    def visible(self, user: Any, queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    def visible(self, user: Viewer, queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
         role = role_of(user)
         if role == Role.PROVIDER:
             return queryset.filter(provider_id=own_provider_id(user) or -1)
@@ -74,7 +80,7 @@ class BillingPolicy(Policy[Invoice]):
             return queryset.none()
         return queryset if scope is None else queryset.filter(municipality_id=scope)
 
-    def can(self, user: Any, action: Action | BillingAction, obj: Any = None) -> bool:
+    def can(self, user: Viewer, action: Action | BillingAction, obj: Any = None) -> bool:
         role = role_of(user)
         if role is None:
             return False
@@ -95,7 +101,7 @@ class BillingPolicy(Policy[Invoice]):
         return False
 
     @staticmethod
-    def _provider_can(user: Any, action: Action | BillingAction, obj: Any) -> bool:
+    def _provider_can(user: Viewer, action: Action | BillingAction, obj: Any) -> bool:
         own = own_provider_id(user)
         if own is None:
             return False
@@ -110,9 +116,32 @@ class BillingPolicy(Policy[Invoice]):
             return mine
         return False
 
-    def require(self, user: Any, action: Action | BillingAction, obj: Any = None) -> None:
+    def require(self, user: Viewer, action: Action | BillingAction, obj: Any = None) -> None:
         if not self.can(user, action, obj):
             raise NotPermitted()
+
+    def submitting_provider(self, user: Viewer) -> Provider | None:
+        """The provider organisation the user submits invoices for (provider staff only)."""
+        provider_id = own_provider_id(user)
+        return Provider.objects.filter(pk=provider_id).first() if provider_id else None
+
+    def sees_many_providers(self, user: Viewer) -> bool:
+        """Whether the user's invoices may come from several providers (so a list of them can
+        be filtered by provider): everyone but provider staff, who see only their own."""
+        return role_of(user) != Role.PROVIDER
+
+    def shown_differences(
+        self, user: Viewer, differences: Iterable[dict[str, str]]
+    ) -> list[dict[str, str]]:
+        """The reconciliation differences the user may read: provider staff do not learn how
+        much of a client's individual budget is left."""
+        hide_budget = role_of(user) == Role.PROVIDER
+        return [d for d in differences if not (hide_budget and d["code"] in BUDGET_CODES)]
+
+    def confirmed_content(self, user: Viewer, invoice: Invoice) -> bool:
+        """Whether the user confirmed the invoice's content: then another person approves its
+        payment (the four-eyes rule)."""
+        return bool(invoice.confirmed_by_id == user.pk)
 
 
 billing_policy = BillingPolicy()

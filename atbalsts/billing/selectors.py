@@ -7,15 +7,15 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from atbalsts.assessment.dates import add_months
 from atbalsts.assessment.models import BudgetPeriod
 from atbalsts.assessment.selectors import budget_current
+from atbalsts.core.dates import month_end, month_start, span
 from atbalsts.core.money import format_money, round_money
 from atbalsts.people.models import Client
 from atbalsts.people.selectors import my_active_cases
@@ -32,6 +32,9 @@ from atbalsts.plans.spread import month_starts, split_total
 from .models import Invoice, InvoiceStatus, MonthlySpend
 from .policies import BillingAction, billing_policy
 
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Viewer
+
 ZERO = Decimal("0.00")
 DEFAULT_UNDERUSE_SHARE = "0.25"
 
@@ -41,22 +44,11 @@ def underuse_share() -> Decimal:
     return Decimal(str(getattr(settings, "BILLING_UNDERUSE_SHARE", DEFAULT_UNDERUSE_SHARE)))
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_end(day: dt.date) -> dt.date:
-    return add_months(month_start(day), 1) - dt.timedelta(days=1)
-
-
-def dmy(day: dt.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else ""
-
-
 def period_label(period: BudgetPeriod | None) -> str:
+    """A budget period as a message names it: 01.01.2026–30.06.2026."""
     if period is None:
         return _("bez budžeta perioda")
-    return _("%(start)s–%(end)s") % {"start": dmy(period.start), "end": dmy(period.end)}
+    return span(period.start, period.end)
 
 
 # --- invoices --------------------------------------------------------------------------------
@@ -70,7 +62,7 @@ class InvoiceFilters:
     municipality_id: int | None = None
 
 
-def invoice_list(*, user: Any, filters: InvoiceFilters | None = None) -> QuerySet[Invoice]:
+def invoice_list(*, user: Viewer, filters: InvoiceFilters | None = None) -> QuerySet[Invoice]:
     filters = filters or InvoiceFilters()
     qs = billing_policy.visible(user, Invoice.objects.select_related("provider", "municipality"))
     if filters.status:
@@ -84,7 +76,7 @@ def invoice_list(*, user: Any, filters: InvoiceFilters | None = None) -> QuerySe
     return qs.order_by("-month", "provider__name", "-id")
 
 
-def invoice_get(*, user: Any, pk: Any) -> Invoice:
+def invoice_get(*, user: Viewer, pk: Any) -> Invoice:
     qs = Invoice.objects.select_related(
         "provider",
         "municipality",
@@ -104,7 +96,7 @@ def invoice_lines(invoice: Invoice) -> Any:
     )
 
 
-def invoices_waiting(*, user: Any) -> dict[str, int]:
+def invoices_waiting(*, user: Viewer) -> dict[str, int]:
     """How many visible invoices wait for content confirmation and for payment approval."""
     qs = billing_policy.visible(user, Invoice.objects.all())
     return {
@@ -317,7 +309,7 @@ def _letter_monthly(letter_line: dict[str, Any]) -> Iterable[tuple[dt.date, Deci
     return [(d, shares[i]) for i, d in enumerate(starts)]
 
 
-def budget_ledger(*, user: Any, client: Client, today: dt.date) -> Ledger:
+def budget_ledger(*, user: Viewer, client: Client, today: dt.date) -> Ledger:
     """The client's money per budget period and funding source: planned (the plan in force),
     committed (guarantee letters in force), spent (approved invoices), remaining, and the
     forecast at the current pace. Amounts are split by month exactly as the plan splits them,
@@ -370,7 +362,7 @@ def budget_ledger(*, user: Any, client: Client, today: dt.date) -> Ledger:
     return Ledger(client=client, today=today, periods=result)
 
 
-def ledger_warnings(*, user: Any, today: dt.date, limit: int = 50) -> list[dict[str, Any]]:
+def ledger_warnings(*, user: Viewer, today: dt.date, limit: int = 50) -> list[dict[str, Any]]:
     """Budget warnings for the social worker's own active cases."""
     result = []
     clients = my_active_cases(user=user).order_by("last_name", "first_name")[:limit]

@@ -17,12 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from atbalsts.catalog.models import Provider
-from atbalsts.catalog.policies import own_provider_id, provider_policy
+from atbalsts.catalog.policies import provider_policy
+from atbalsts.core.dates import iso_month, month_end
 from atbalsts.core.errors import DomainError
 from atbalsts.core.forms import apply_domain_error
 from atbalsts.core.http import AuthedHttpRequest
-from atbalsts.core.policies import role_of
-from atbalsts.core.roles import Role
 from atbalsts.core.views import form_page, require
 from atbalsts.people.models import Municipality
 from atbalsts.plans.models import GuaranteeLetter
@@ -40,20 +39,17 @@ from .models import Invoice, InvoiceStatus
 from .policies import BillingAction, billing_policy
 
 PAGE_SIZE = 25
-BUDGET_CODES = frozenset({"budget_exceeded", "no_budget_period", "no_budget"})
-
-
-def _own_provider(request: AuthedHttpRequest) -> Provider | None:
-    provider_id = own_provider_id(request.user)
-    return Provider.objects.filter(pk=provider_id).first() if provider_id else None
 
 
 @login_required
 def invoice_list(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     require(billing_policy.can(user, BillingAction.VIEW))
-    is_provider = role_of(user) == Role.PROVIDER
-    providers = None if is_provider else provider_policy.visible(user, Provider.objects.all())
+    providers = (
+        provider_policy.visible(user, Provider.objects.all())
+        if billing_policy.sees_many_providers(user)
+        else None
+    )
     form = InvoiceFilterForm(request.GET or None, providers=providers)
     data = form.cleaned_data if form.is_valid() else {}
     provider = data.get("provider")
@@ -74,7 +70,7 @@ def invoice_list(request: AuthedHttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "can_submit": is_provider and billing_policy.can(user, BillingAction.SUBMIT),
+            "can_submit": billing_policy.can(user, BillingAction.SUBMIT),
             "can_enter_paper": billing_policy.can(
                 user, BillingAction.ENTER_PAPER, user.municipality
             ),
@@ -86,13 +82,10 @@ def invoice_list(request: AuthedHttpRequest) -> HttpResponse:
 
 def _detail_context(request: AuthedHttpRequest, invoice: Invoice) -> dict[str, Any]:
     user = request.user
-    is_provider = role_of(user) == Role.PROVIDER
-    lines = []
-    for line in selectors.invoice_lines(invoice):
-        differences = [
-            d for d in line.differences if not (is_provider and d["code"] in BUDGET_CODES)
-        ]
-        lines.append({"line": line, "differences": differences})
+    lines = [
+        {"line": line, "differences": billing_policy.shown_differences(user, line.differences)}
+        for line in selectors.invoice_lines(invoice)
+    ]
     status = invoice.status
     return {
         "invoice": invoice,
@@ -105,7 +98,7 @@ def _detail_context(request: AuthedHttpRequest, invoice: Invoice) -> dict[str, A
         and billing_policy.can(user, BillingAction.REJECT, invoice),
         "can_pay": status == InvoiceStatus.APPROVED
         and billing_policy.can(user, BillingAction.PAY, invoice),
-        "same_person": invoice.confirmed_by_id == user.pk,
+        "same_person": billing_policy.confirmed_content(user, invoice),
         "reject_form": RejectForm(),
         "pay_form": PayForm(initial={"paid_on": timezone.localdate()}),
     }
@@ -212,7 +205,7 @@ def invoice_pay(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def invoice_submit(request: AuthedHttpRequest) -> HttpResponse:
-    provider = _own_provider(request)
+    provider = billing_policy.submitting_provider(request.user)
     if provider is None or not billing_policy.can(request.user, BillingAction.SUBMIT, provider):
         raise PermissionDenied
     municipalities = Municipality.objects.filter(
@@ -237,7 +230,7 @@ def _paper_rows(provider: Provider, municipality: Municipality, month: Any) -> l
         .select_related("version__plan__client")
         .order_by("number")
     )
-    last = selectors.month_end(month)
+    last = month_end(month)
     for letter in letters:
         for line in letter.lines:
             start, end = line["start"], line["end"]
@@ -342,6 +335,6 @@ def invoice_export(request: AuthedHttpRequest) -> HttpResponse:
         apply_domain_error(form, exc)
         return render(request, "billing/export.html", {"form": form}, status=400)
     response = HttpResponse(content, content_type=mime)
-    filename = f"rekini-{municipality.code}-{month:%Y-%m}.{fmt}"
+    filename = f"rekini-{municipality.code}-{iso_month(month)}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from atbalsts.core.dates import month_start
-from atbalsts.core.validation import add_error
+from atbalsts.core.validation import add_error, decimal_field
 
 NUMBER_MAX = 50
 REASON_MAX = 1000
@@ -39,3 +39,16 @@ def month_field(value: object, errors: dict[str, list[str]]) -> dt.date:
     if month > month_start(timezone.localdate()):
         add_error(errors, "month", _("Par mēnesi, kas vēl nav sācies, rēķinu iesniegt nevar."))
     return month
+
+
+def line_decimal(
+    value: object, name: str, errors: dict[str, list[str]], *, money: bool, required: bool = True
+) -> Decimal | None:
+    """A quantity, unit price or amount of an invoice line: 0 to MAX_QUANTITY, two decimals
+    at most; a money text may be written 1 234,50."""
+    try:
+        return decimal_field(value, name, errors, high=MAX_QUANTITY, money=money, required=required)
+    except InvalidOperation:
+        # core.validation compares a NaN with 0 before it asks whether the number is finite
+        add_error(errors, name, _("Jābūt skaitlim no 0 līdz %(max)s.") % {"max": MAX_QUANTITY})
+        return None

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from atbalsts.billing import selectors, services
+from atbalsts.billing.services import inputs
 
 money = st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=2)
 
@@ -15,7 +16,7 @@ money = st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=2)
 @given(st.text(max_size=30))
 def test_typed_numbers_either_parse_or_name_the_field(text):
     errors: dict[str, list[str]] = {}
-    value = services._decimal(text, "lines.0.quantity", errors, money=True)
+    value = inputs.line_decimal(text, "lines.0.quantity", errors, money=True)
     if value is None:
         assert list(errors) in ([], ["lines.0.quantity"])
         assert errors or not text.strip()

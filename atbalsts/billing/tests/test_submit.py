@@ -10,6 +10,7 @@ from django.utils import timezone
 from atbalsts.billing import services
 from atbalsts.billing.errors import InvoiceHasDifferences, MonthAlreadyInvoiced, NothingToInvoice
 from atbalsts.billing.models import Invoice, InvoicedSession, InvoiceLine, InvoiceStatus
+from atbalsts.billing.services import invoices
 from atbalsts.core.errors import NotPermitted, ValidationFailed
 from atbalsts.core.models import AuditEvent
 from atbalsts.delivery import services as delivery_services
@@ -180,7 +181,7 @@ def test_the_database_refuses_a_concurrent_second_invoice_for_the_month(world):
     }
     Invoice.objects.create(**fields)
     with pytest.raises(MonthAlreadyInvoiced):
-        services._create_invoice(**{**fields, "number": "R-2"})
+        invoices.create_invoice(**{**fields, "number": "R-2"})
     Invoice.objects.update(status=InvoiceStatus.REJECTED)
-    services._create_invoice(**{**fields, "number": "R-3"})  # a rejected one frees the month
+    invoices.create_invoice(**{**fields, "number": "R-3"})  # a rejected one frees the month
     assert Invoice.objects.count() == 2

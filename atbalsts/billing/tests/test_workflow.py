@@ -15,6 +15,7 @@ from atbalsts.billing.errors import (
     SamePerson,
 )
 from atbalsts.billing.models import Invoice, InvoiceLine, InvoiceStatus, MonthlySpend
+from atbalsts.billing.services import workflow
 from atbalsts.core.errors import NotPermitted, ValidationFailed
 from atbalsts.core.models import AuditEvent
 from atbalsts.core.roles import Role
@@ -152,7 +153,7 @@ def test_a_failure_halfway_through_an_approval_leaves_nothing_written(
     record_sessions(letter, [3], line=1)
     record_sessions(letter, [4], line=2)
     invoice = confirm(world, submit(world))
-    real = services._add_spend
+    real = workflow.add_spend
     calls = []
 
     def fail_after_first(invoice, line):
@@ -161,7 +162,7 @@ def test_a_failure_halfway_through_an_approval_leaves_nothing_written(
         calls.append(line)
         real(invoice, line)
 
-    monkeypatch.setattr(services, "_add_spend", fail_after_first)
+    monkeypatch.setattr(workflow, "add_spend", fail_after_first)
     with pytest.raises(RuntimeError):
         services.invoice_approve(actor=accountant, invoice=invoice)
     assert len(calls) == 1  # the first line was written before the failure…
