@@ -7,17 +7,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from atbalsts.api.schemas import StrictSchema
-from atbalsts.catalog.policies import own_provider_id
+from atbalsts.core.dates import hm
 from atbalsts.core.errors import NotPermitted, ValidationFailed
-from atbalsts.core.policies import Action, role_of
-from atbalsts.core.roles import Role
+from atbalsts.core.http import AuthedHttpRequest
+from atbalsts.core.policies import Action
 from atbalsts.delivery import selectors, services
 from atbalsts.delivery.models import (
     EmergencySituation,
@@ -29,7 +28,6 @@ from atbalsts.delivery.models import (
 )
 from atbalsts.delivery.policies import delivery_policy, municipal_rule_policy
 from atbalsts.people import selectors as people_selectors
-from atbalsts.plans.models import GuaranteeLetter
 
 router = Router(tags=["delivery"])
 MAX_PAGE = 500
@@ -221,7 +219,7 @@ def _session_out(user: Any, session: Session, consent: bool | None = None) -> di
         "recipient_id": session.recipient_id,
         "funding_source": session.funding_source,
         "date": session.date,
-        "start_time": session.start_time.strftime("%H:%M") if session.start_time else None,
+        "start_time": hm(session.start_time) or None,
         "duration_minutes": session.duration_minutes,
         "expected_minutes": session.expected_minutes,
         "units": session.units,
@@ -242,25 +240,9 @@ def _session_out(user: Any, session: Session, consent: bool | None = None) -> di
     }
 
 
-def _letter_for(user: Any, pk: int | None, number: str | None) -> GuaranteeLetter:
-    """The letter by id or number, if the user may see it (404 otherwise)."""
-    if number is not None and "\x00" in number:
-        raise Http404
-    qs = GuaranteeLetter.objects.select_related("version__plan__client")
-    letter = qs.filter(pk=pk).first() if pk is not None else qs.filter(number=number).first()
-    if letter is None:
-        raise Http404
-    if role_of(user) == Role.PROVIDER:
-        if letter.provider_id != own_provider_id(user):
-            raise Http404
-    elif not delivery_policy.can(user, Action.VIEW, letter):
-        raise Http404
-    return letter
-
-
-def _client_for(request: HttpRequest, pk: int) -> Any:
+def _client_for(request: AuthedHttpRequest, pk: int) -> Any:
     """Provider staff reach only their own clients; others through the people register."""
-    if role_of(request.user) == Role.PROVIDER:
+    if delivery_policy.is_provider_staff(request.user):
         return selectors.provider_client_get(user=request.user, pk=pk).client
     return people_selectors.client_get(user=request.user, pk=pk)
 
@@ -269,7 +251,7 @@ def _client_for(request: HttpRequest, pk: int) -> Any:
 
 
 @router.get("/sessions", response=SessionPage, summary="Nodarbības")
-def list_sessions(request: HttpRequest, query: Query[SessionQuery]) -> dict[str, Any]:
+def list_sessions(request: AuthedHttpRequest, query: Query[SessionQuery]) -> dict[str, Any]:
     client = _client_for(request, query.client) if query.client is not None else None
     qs = selectors.session_list(
         user=request.user,
@@ -289,10 +271,12 @@ def list_sessions(request: HttpRequest, query: Query[SessionQuery]) -> dict[str,
 
 
 @router.post("/sessions", response={201: SessionOut}, summary="Reģistrēt nodarbību")
-def create_session(request: HttpRequest, payload: SessionIn) -> tuple[int, dict[str, Any]]:
+def create_session(request: AuthedHttpRequest, payload: SessionIn) -> tuple[int, dict[str, Any]]:
     if payload.letter is None and not payload.letter_number:
         raise ValidationFailed({"letter": [_("Norādiet vēstules id vai numuru.")]})
-    letter = _letter_for(request.user, payload.letter, payload.letter_number)
+    letter = selectors.letter_for_sessions(
+        user=request.user, pk=payload.letter, number=payload.letter_number
+    )
     data = payload.model_dump(exclude={"letter", "letter_number", "line"})
     if payload.line is not None:
         line = selectors.letter_line_numbered(letter, payload.line)
@@ -303,10 +287,10 @@ def create_session(request: HttpRequest, payload: SessionIn) -> tuple[int, dict[
 
 
 @router.get("/sessions/{session_id}", response=SessionOut, summary="Nodarbība")
-def get_session(request: HttpRequest, session_id: int) -> dict[str, Any]:
+def get_session(request: AuthedHttpRequest, session_id: int) -> dict[str, Any]:
     session = selectors.session_get(user=request.user, pk=session_id)
     out = _session_out(request.user, session)
-    if out["conclusion"] and session.provider_id != own_provider_id(request.user):
+    if out["conclusion"] and not delivery_policy.provider_wrote(request.user, session):
         services.conclusion_view_record(
             actor=request.user, client=session.client, session_ids=[session.pk]
         )
@@ -314,7 +298,9 @@ def get_session(request: HttpRequest, session_id: int) -> dict[str, Any]:
 
 
 @router.patch("/sessions/{session_id}", response=SessionOut, summary="Labot nodarbību")
-def update_session(request: HttpRequest, session_id: int, payload: SessionPatch) -> dict[str, Any]:
+def update_session(
+    request: AuthedHttpRequest, session_id: int, payload: SessionPatch
+) -> dict[str, Any]:
     session = selectors.session_get(user=request.user, pk=session_id)
     data = payload.model_dump(exclude_unset=True)
     session = services.session_update(actor=request.user, session=session, data=data)
@@ -326,7 +312,9 @@ def update_session(request: HttpRequest, session_id: int, payload: SessionPatch)
     response=SessionOut,
     summary="Pievienot attālinātas nodarbības pierādījumu (ekrānuzņēmums PNG/JPEG vai PDF)",
 )
-def add_evidence(request: HttpRequest, session_id: int, file: File[UploadedFile]) -> dict[str, Any]:
+def add_evidence(
+    request: AuthedHttpRequest, session_id: int, file: File[UploadedFile]
+) -> dict[str, Any]:
     session = selectors.session_get(user=request.user, pk=session_id)
     session = services.session_update(
         actor=request.user, session=session, data={"evidence_file": file}
@@ -339,7 +327,9 @@ def add_evidence(request: HttpRequest, session_id: int, file: File[UploadedFile]
     response=SessionOut,
     summary="Akceptēt ilguma atšķirību (sociālais darbinieks)",
 )
-def accept_duration(request: HttpRequest, session_id: int, payload: ReasonIn) -> dict[str, Any]:
+def accept_duration(
+    request: AuthedHttpRequest, session_id: int, payload: ReasonIn
+) -> dict[str, Any]:
     session = selectors.session_get(user=request.user, pk=session_id)
     session = services.session_accept_duration(
         actor=request.user, session=session, reason=payload.reason
@@ -352,7 +342,9 @@ def accept_duration(request: HttpRequest, session_id: int, payload: ReasonIn) ->
     response=SessionOut,
     summary="Apstiprināt attālinātu nodarbību bez pierādījumiem (sociālais darbinieks)",
 )
-def accept_no_evidence(request: HttpRequest, session_id: int, payload: ReasonIn) -> dict[str, Any]:
+def accept_no_evidence(
+    request: AuthedHttpRequest, session_id: int, payload: ReasonIn
+) -> dict[str, Any]:
     session = selectors.session_get(user=request.user, pk=session_id)
     session = services.session_accept_no_evidence(
         actor=request.user, session=session, reason=payload.reason
@@ -361,7 +353,7 @@ def accept_no_evidence(request: HttpRequest, session_id: int, payload: ReasonIn)
 
 
 @router.get("/clients/{client_id}/no-shows", response=list[SessionOut], summary="Neierašanās")
-def list_no_shows(request: HttpRequest, client_id: int) -> list[dict[str, Any]]:
+def list_no_shows(request: AuthedHttpRequest, client_id: int) -> list[dict[str, Any]]:
     client = _client_for(request, client_id)
     return [
         _session_out(request.user, s)
@@ -370,8 +362,8 @@ def list_no_shows(request: HttpRequest, client_id: int) -> list[dict[str, Any]]:
 
 
 @router.get("/clients", response=list[ProviderClientOut], summary="Mani klienti (sniedzējam)")
-def my_clients(request: HttpRequest) -> list[dict[str, Any]]:
-    if own_provider_id(request.user) is None:
+def my_clients(request: AuthedHttpRequest) -> list[dict[str, Any]]:
+    if not delivery_policy.serves_clients(request.user):
         raise NotPermitted()
     return [
         {
@@ -398,30 +390,19 @@ def my_clients(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/import", response=ImportOut, summary="Importēt mēneša nodarbības (CSV/XLSX)")
-def import_sessions(request: HttpRequest, file: File[UploadedFile]) -> dict[str, int]:
-    if role_of(request.user) == Role.PROVIDER and own_provider_id(request.user) is None:
-        raise NotPermitted()
-    if role_of(request.user) != Role.PROVIDER and not delivery_policy.is_social_service(
-        request.user
-    ):
-        raise NotPermitted()
+def import_sessions(request: AuthedHttpRequest, file: File[UploadedFile]) -> dict[str, int]:
+    # The service asks delivery_policy.may_import_sessions, as the page does.
     return services.sessions_import(actor=request.user, name=file.name or "", content=file.read())
 
 
 @router.get("/calendar", response=CalendarOut, summary="Plānotās un reģistrētās nodarbības")
 def calendar(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     month: str = "",
     client: int | None = None,
     provider: int | None = None,
 ) -> dict[str, Any]:
-    if role_of(request.user) not in (
-        Role.PROVIDER,
-        Role.SOCIAL_WORKER,
-        Role.HEAD,
-        Role.ADMIN,
-        Role.AUDITOR,
-    ):
+    if not delivery_policy.may_see_calendar(request.user):
         raise NotPermitted()
     who = _client_for(request, client) if client is not None else None
     first = selectors.parse_month(month, timezone.localdate())
@@ -429,7 +410,7 @@ def calendar(
         user=request.user,
         month=first,
         client=who,
-        provider_id=None if role_of(request.user) == Role.PROVIDER else provider,
+        provider_id=None if delivery_policy.is_provider_staff(request.user) else provider,
     )
     return {
         "month": data.month,
@@ -463,22 +444,24 @@ def _emergency_out(e: EmergencySituation) -> dict[str, Any]:
     }
 
 
-def _own_municipality(request: HttpRequest) -> Any:
-    municipality = getattr(request.user, "municipality", None)
+def _own_municipality(request: AuthedHttpRequest) -> Any:
+    municipality = request.user.municipality
     if municipality is None:
         raise NotPermitted()
     return municipality
 
 
 @router.get("/emergencies", response=list[EmergencyOut], summary="Ārkārtas situācijas")
-def list_emergencies(request: HttpRequest) -> list[dict[str, Any]]:
+def list_emergencies(request: AuthedHttpRequest) -> list[dict[str, Any]]:
     if not municipal_rule_policy.can(request.user, Action.VIEW):
         raise NotPermitted()
     return [_emergency_out(e) for e in selectors.emergency_list(user=request.user)[:MAX_PAGE]]
 
 
 @router.post("/emergencies", response={201: EmergencyOut}, summary="Izsludināt ārkārtas situāciju")
-def declare_emergency(request: HttpRequest, payload: EmergencyIn) -> tuple[int, dict[str, Any]]:
+def declare_emergency(
+    request: AuthedHttpRequest, payload: EmergencyIn
+) -> tuple[int, dict[str, Any]]:
     emergency = services.emergency_declare(
         actor=request.user,
         municipality=_own_municipality(request),
@@ -490,7 +473,7 @@ def declare_emergency(request: HttpRequest, payload: EmergencyIn) -> tuple[int, 
 @router.post(
     "/emergencies/{emergency_id}/end", response=EmergencyOut, summary="Beigt ārkārtas situāciju"
 )
-def end_emergency(request: HttpRequest, emergency_id: int, payload: EmergencyEndIn) -> Any:
+def end_emergency(request: AuthedHttpRequest, emergency_id: int, payload: EmergencyEndIn) -> Any:
     emergency = municipal_rule_policy.get_visible(
         request.user, EmergencySituation.objects.select_related("municipality"), pk=emergency_id
     )
@@ -509,14 +492,14 @@ def _rule_out(rule: NoShowRule) -> dict[str, Any]:
 
 
 @router.get("/no-show-rules", response=list[NoShowRuleOut], summary="Neierašanās noteikumi")
-def list_rules(request: HttpRequest) -> list[dict[str, Any]]:
+def list_rules(request: AuthedHttpRequest) -> list[dict[str, Any]]:
     if not municipal_rule_policy.can(request.user, Action.VIEW):
         raise NotPermitted()
     return [_rule_out(r) for r in selectors.no_show_rule_list(user=request.user)[:MAX_PAGE]]
 
 
 @router.post("/no-show-rules", response={201: NoShowRuleOut}, summary="Noteikt neierašanās apmaksu")
-def create_rule(request: HttpRequest, payload: NoShowRuleIn) -> tuple[int, dict[str, Any]]:
+def create_rule(request: AuthedHttpRequest, payload: NoShowRuleIn) -> tuple[int, dict[str, Any]]:
     rule = services.no_show_rule_create(
         actor=request.user, municipality=_own_municipality(request), data=payload.model_dump()
     )

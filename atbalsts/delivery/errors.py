@@ -52,3 +52,11 @@ class ImportFailed(ValidationFailed):
                 }
             )
         super().__init__(errors)
+
+
+class SessionInvoiced(DomainError):
+    code = "session_invoiced"
+    default_message = _(
+        "Nodarbība jau ir iekļauta rēķinā, tāpēc to mainīt nevar. Ja tajā ir kļūda, rēķins "
+        "jānoraida; tad nodarbību var labot."
+    )

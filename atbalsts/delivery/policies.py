@@ -9,6 +9,8 @@
 - Accountants read sessions and amounts, never the notes of the shared card.
 - Auditors read, change nothing. Ministry analysts see nothing personal here.
 - Only the head (or an administrator) sets the no-show rule and declares emergencies.
+- A month's sessions file is imported by provider staff or the social service; the calendar
+  is read by provider staff, the social service and auditors.
 
 The notes of the shared client card follow `card_access` below: the content of confidential
 services (psychologist, psychotherapist, medical) stays with the provider that wrote it.
@@ -16,7 +18,7 @@ services (psychologist, psychotherapist, medical) stays with the provider that w
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
@@ -28,10 +30,14 @@ from atbalsts.plans.models import GuaranteeLetter
 
 from .models import EmergencySituation, NoShowRule, Session
 
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Viewer
+
 _SOCIAL_SERVICE = frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.ADMIN})
 _READERS = _SOCIAL_SERVICE | {Role.ACCOUNTANT, Role.AUDITOR}
 _NOTE_READERS = _SOCIAL_SERVICE | {Role.AUDITOR}
 _DECIDERS = frozenset({Role.HEAD, Role.ADMIN})
+_CALENDAR_READERS = _SOCIAL_SERVICE | {Role.PROVIDER, Role.AUDITOR}
 
 
 def _municipality_id_of(obj: Any) -> int | None:
@@ -46,7 +52,7 @@ def _municipality_id_of(obj: Any) -> int | None:
     return getattr(obj, "municipality_id", None)
 
 
-def _in_scope(user: Any, obj: Any) -> bool:
+def _in_scope(user: Viewer, obj: Any) -> bool:
     scope = municipality_scope(user)
     if scope is False:
         return False
@@ -64,7 +70,7 @@ class DeliveryPolicy(Policy[Session]):
     `card_access`); CREATE/CHANGE: record and correct; DECIDE: confirm an exception.
     """
 
-    def visible(self, user: Any, queryset: QuerySet[Session]) -> QuerySet[Session]:
+    def visible(self, user: Viewer, queryset: QuerySet[Session]) -> QuerySet[Session]:
         role = role_of(user)
         if role == Role.PROVIDER:
             provider_id = own_provider_id(user)
@@ -76,7 +82,7 @@ class DeliveryPolicy(Policy[Session]):
             return queryset
         return queryset.filter(client__municipality_id=scope)
 
-    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+    def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
         role = role_of(user)
         if role is None:
             return False
@@ -97,15 +103,46 @@ class DeliveryPolicy(Policy[Session]):
             return role in _SOCIAL_SERVICE
         return False
 
-    def is_social_service(self, user: Any) -> bool:
+    def is_social_service(self, user: Viewer) -> bool:
+        """The municipality's social service (or an administrator): records paper attendance
+        sheets and alone confirms the exceptions (signature, duration, missing evidence)."""
         return role_of(user) in _SOCIAL_SERVICE
+
+    def is_provider_staff(self, user: Viewer) -> bool:
+        """Provider staff reach clients, letters and the calendar only through their own
+        organisation's letters, never through the people register or a provider filter."""
+        return role_of(user) == Role.PROVIDER
+
+    def serves_clients(self, user: Viewer) -> bool:
+        """Provider staff of an organisation: they have clients of their own to serve."""
+        return own_provider_id(user) is not None
+
+    def provider_wrote(self, user: Viewer, session: Session) -> bool:
+        """The user works for the provider that recorded the session (its notes are theirs;
+        anyone else reading its conclusion is audited)."""
+        return session.provider_id == own_provider_id(user)
+
+    def letter_visible(self, user: Viewer, letter: GuaranteeLetter) -> bool:
+        """May the user see a letter to record or read sessions under it: provider staff only
+        their own organisation's letters, the municipality's staff those of their clients."""
+        return self.can(user, Action.VIEW, letter)
+
+    def may_import_sessions(self, user: Viewer) -> bool:
+        """A month's sessions file is imported by provider staff (for their organisation) or
+        by the social service (paper sheets); each row is then checked like one typed in."""
+        return self.serves_clients(user) or self.is_social_service(user)
+
+    def may_see_calendar(self, user: Viewer) -> bool:
+        """The calendar of planned and recorded sessions: provider staff, the social service
+        and auditors (accountants and analysts have no use for it)."""
+        return role_of(user) in _CALENDAR_READERS
 
 
 class MunicipalRulePolicy(Policy[Any]):
     """No-show rules and emergency situations: read by the municipality's staff (and by
     provider staff, who need to know when remote work is allowed), written by the head."""
 
-    def visible(self, user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def visible(self, user: Viewer, queryset: QuerySet[Any]) -> QuerySet[Any]:
         role = role_of(user)
         if role == Role.PROVIDER:
             return queryset if own_provider_id(user) else queryset.none()
@@ -116,7 +153,7 @@ class MunicipalRulePolicy(Policy[Any]):
             return queryset
         return queryset.filter(municipality_id=scope)
 
-    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+    def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
         role = role_of(user)
         if role is None:
             return False

@@ -3,13 +3,12 @@ shared client card, no-shows, the calendar and the week ahead, and what billing 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -18,6 +17,8 @@ from django.utils import timezone
 
 from atbalsts.catalog.models import ServiceType
 from atbalsts.catalog.policies import own_provider_id
+from atbalsts.core.dates import month_end as month_end
+from atbalsts.core.dates import month_start as month_start
 from atbalsts.core.policies import Action, role_of
 from atbalsts.core.roles import Role
 from atbalsts.people.models import Client, Consent, ConsentPurpose, Municipality
@@ -29,6 +30,9 @@ from .errors import NoLetter
 from .models import EmergencySituation, NoShowRule, Session, SessionStatus
 from .policies import delivery_policy, municipal_rule_policy
 
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Viewer
+
 DEFAULT_RECORDING_GRACE_DAYS = 60
 PAID_STATUSES = (SessionStatus.HELD, SessionStatus.NO_SHOW_NO_NOTICE)
 COUNTED_STATUSES = PAID_STATUSES
@@ -37,14 +41,6 @@ COUNTED_STATUSES = PAID_STATUSES
 def recording_grace_days() -> int:
     """How long after a letter's period its provider may still record the last sessions."""
     return int(getattr(settings, "DELIVERY_RECORDING_GRACE_DAYS", DEFAULT_RECORDING_GRACE_DAYS))
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 # --- letters and their lines -------------------------------------------------------------------
@@ -87,13 +83,27 @@ def letters_for_recording(*, provider_id: int, today: dt.date) -> QuerySet[Guara
     )
 
 
-def letter_open_for(user: Any, letter: GuaranteeLetter, today: dt.date) -> bool:
+def letter_for_sessions(
+    *, user: Viewer, pk: int | None = None, number: str | None = None
+) -> GuaranteeLetter:
+    """The letter (by id or number) to record or read sessions under; 404 unless the user
+    may see it."""
+    if number is not None and "\x00" in number:
+        raise Http404
+    qs = GuaranteeLetter.objects.select_related("provider", "version__plan__client")
+    letter = qs.filter(pk=pk).first() if pk is not None else qs.filter(number=number).first()
+    if letter is None or not delivery_policy.letter_visible(user, letter):
+        raise Http404
+    return letter
+
+
+def letter_open_for(user: Viewer, letter: GuaranteeLetter, today: dt.date) -> bool:
     """May this user record sessions under the letter today (provider staff: only in force)."""
     if letter.status != LetterStatus.ISSUED:
         return False
-    if role_of(user) == Role.PROVIDER:
+    if delivery_policy.is_provider_staff(user):
         return (
-            letter.provider_id == own_provider_id(user)
+            delivery_policy.letter_visible(user, letter)
             and letters_for_recording(provider_id=letter.provider_id, today=today)
             .filter(pk=letter.pk)
             .exists()
@@ -132,7 +142,7 @@ def no_show_share_on(*, municipality_id: int, day: dt.date) -> Decimal:
     return rule.share_percent if rule is not None else Decimal("0.00")
 
 
-def emergency_list(*, user: Any, municipality: Municipality | None = None) -> QuerySet[Any]:
+def emergency_list(*, user: Viewer, municipality: Municipality | None = None) -> QuerySet[Any]:
     qs = EmergencySituation.objects.select_related("municipality", "declared_by")
     if municipality is not None:
         qs = qs.filter(municipality=municipality)
@@ -140,7 +150,7 @@ def emergency_list(*, user: Any, municipality: Municipality | None = None) -> Qu
     return result
 
 
-def no_show_rule_list(*, user: Any, municipality: Municipality | None = None) -> QuerySet[Any]:
+def no_show_rule_list(*, user: Viewer, municipality: Municipality | None = None) -> QuerySet[Any]:
     qs = NoShowRule.objects.select_related("municipality", "created_by")
     if municipality is not None:
         qs = qs.filter(municipality=municipality)
@@ -159,7 +169,7 @@ def _sessions() -> QuerySet[Session]:
 
 def session_list(
     *,
-    user: Any,
+    user: Viewer,
     client: Client | None = None,
     provider_id: int | None = None,
     start: dt.date | None = None,
@@ -180,17 +190,17 @@ def session_list(
     return qs.order_by("-date", "-start_time", "-id")
 
 
-def session_get(*, user: Any, pk: Any) -> Session:
+def session_get(*, user: Viewer, pk: Any) -> Session:
     return delivery_policy.get_visible(user, _sessions(), pk=pk)
 
 
-def sessions_awaiting_decision(*, user: Any) -> QuerySet[Session]:
+def sessions_awaiting_decision(*, user: Viewer) -> QuerySet[Session]:
     """Sessions a social worker must look at: a differing duration or missing evidence."""
     qs = delivery_policy.visible(user, _sessions()).filter(is_invoiceable=False)
     return qs.filter(status=SessionStatus.HELD).order_by("date", "start_time", "id")
 
 
-def no_shows_for_client(*, user: Any, client: Client) -> QuerySet[Session]:
+def no_shows_for_client(*, user: Viewer, client: Client) -> QuerySet[Session]:
     return session_list(
         user=user,
         client=client,
@@ -247,7 +257,7 @@ class ProviderClient:
         ]
 
 
-def my_clients(*, user: Any, today: dt.date | None = None) -> list[ProviderClient]:
+def my_clients(*, user: Viewer, today: dt.date | None = None) -> list[ProviderClient]:
     """The clients a provider-staff user may serve, with the letters (services, quantities)."""
     provider_id = own_provider_id(user)
     if provider_id is None:
@@ -265,7 +275,7 @@ def my_clients(*, user: Any, today: dt.date | None = None) -> list[ProviderClien
     return list(result.values())
 
 
-def provider_client_get(*, user: Any, pk: Any, today: dt.date | None = None) -> ProviderClient:
+def provider_client_get(*, user: Viewer, pk: Any, today: dt.date | None = None) -> ProviderClient:
     """One of the provider's clients; 404 for anyone else's."""
     for entry in my_clients(user=user, today=today):
         if str(entry.client.pk) == str(pk):
@@ -303,7 +313,7 @@ class CardAccess:
     conclusion: bool  # the specialist's conclusion
 
 
-def card_access(user: Any, session: Session, *, consent: bool) -> CardAccess:
+def card_access(user: Viewer, session: Session, *, consent: bool) -> CardAccess:
     """What of a session's card entry the user may read.
 
     The provider that wrote it reads everything. Other providers serving the same person and
@@ -311,9 +321,8 @@ def card_access(user: Any, session: Session, *, consent: bool) -> CardAccess:
     notes stay with its provider; a specialist's conclusion reaches the social service only
     with the person's consent to share it.
     """
-    role = role_of(user)
-    if role == Role.PROVIDER:
-        if session.provider_id == own_provider_id(user):
+    if delivery_policy.is_provider_staff(user):
+        if delivery_policy.provider_wrote(user, session):
             return CardAccess(notes=True, conclusion=True)
         return CardAccess(notes=not session.confidential, conclusion=False)
     if not delivery_policy.can(user, Action.VIEW_NOTES, session):
@@ -340,13 +349,12 @@ class CardEntry:
         return self.session.conclusion if self.conclusion_visible else ""
 
 
-def client_card(*, user: Any, client: Client, today: dt.date | None = None) -> list[CardEntry]:
+def client_card(*, user: Viewer, client: Client, today: dt.date | None = None) -> list[CardEntry]:
     """The shared client card: every session of the person that took place, newest first,
     with the notes the user may read. Provider staff see it only for their own clients."""
     today = today or timezone.localdate()
-    role = role_of(user)
     qs = _sessions().filter(client=client, status=SessionStatus.HELD)
-    if role == Role.PROVIDER:
+    if delivery_policy.is_provider_staff(user):
         provider_id = own_provider_id(user)
         if provider_id is None or not serves_client(
             provider_id=provider_id, client=client, today=today
@@ -449,13 +457,13 @@ class CalendarMonth:
 
 
 def _calendar_letters(
-    user: Any, first: dt.date, last: dt.date, client: Client | None, provider_id: int | None
+    user: Viewer, first: dt.date, last: dt.date, client: Client | None, provider_id: int | None
 ) -> QuerySet[GuaranteeLetter]:
     qs = GuaranteeLetter.objects.filter(
         status=LetterStatus.ISSUED, period_start__lte=last, period_end__gte=first
     ).select_related("provider", "version__plan__client")
-    own = own_provider_id(user)
-    if role_of(user) == Role.PROVIDER:
+    if delivery_policy.is_provider_staff(user):
+        own = own_provider_id(user)
         qs = qs.filter(provider_id=own) if own else qs.none()
     else:
         qs = plan_policy.visible_letters(user, qs)
@@ -470,7 +478,7 @@ def _calendar_letters(
 
 def calendar_month(
     *,
-    user: Any,
+    user: Viewer,
     month: dt.date,
     client: Client | None = None,
     provider_id: int | None = None,
@@ -517,7 +525,7 @@ class WeekDue:
     recorded: list[Session]
 
 
-def week_due(*, user: Any, today: dt.date | None = None) -> list[WeekDue]:
+def week_due(*, user: Viewer, today: dt.date | None = None) -> list[WeekDue]:
     """For the social worker: who of their cases is due where this week (Monday to Sunday),
     with the sessions planned from the letters and those already recorded."""
     today = today or timezone.localdate()

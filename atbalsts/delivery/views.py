@@ -16,12 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from atbalsts.catalog.policies import own_provider_id
 from atbalsts.core.errors import DomainError
 from atbalsts.core.forms import apply_domain_error
 from atbalsts.core.http import AuthedHttpRequest
-from atbalsts.core.policies import Action, role_of
-from atbalsts.core.roles import Role
+from atbalsts.core.policies import Action
 from atbalsts.core.views import form_page, require
 from atbalsts.people import selectors as people_selectors
 from atbalsts.people.models import Client
@@ -43,7 +41,7 @@ from .policies import delivery_policy, municipal_rule_policy
 
 
 def _is_provider(request: AuthedHttpRequest) -> bool:
-    return role_of(request.user) == Role.PROVIDER
+    return delivery_policy.is_provider_staff(request.user)
 
 
 # --- the provider's clients and a client's delivery page ------------------------------------
@@ -51,7 +49,7 @@ def _is_provider(request: AuthedHttpRequest) -> bool:
 
 @login_required
 def my_clients(request: AuthedHttpRequest) -> HttpResponse:
-    if not _is_provider(request) or own_provider_id(request.user) is None:
+    if not delivery_policy.serves_clients(request.user):
         raise PermissionDenied
     return render(
         request,
@@ -99,8 +97,11 @@ def client_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 def _record_conclusions(request: AuthedHttpRequest, client: Client, card: Any) -> None:
     """Other people's conclusions shown on the card are logged as read."""
-    own = own_provider_id(request.user)
-    shown = [e.session.pk for e in card if e.conclusion_visible and e.session.provider_id != own]
+    shown = [
+        e.session.pk
+        for e in card
+        if e.conclusion_visible and not delivery_policy.provider_wrote(request.user, e.session)
+    ]
     services.conclusion_view_record(actor=request.user, client=client, session_ids=shown)
 
 
@@ -108,18 +109,7 @@ def _record_conclusions(request: AuthedHttpRequest, client: Client, card: Any) -
 
 
 def _letter_for_recording(request: AuthedHttpRequest, pk: int) -> GuaranteeLetter:
-    letter = (
-        GuaranteeLetter.objects.select_related("provider", "version__plan__client")
-        .filter(pk=pk)
-        .first()
-    )
-    if letter is None:
-        raise Http404
-    if _is_provider(request):
-        if letter.provider_id != own_provider_id(request.user):
-            raise Http404
-    elif not delivery_policy.can(request.user, Action.VIEW, letter):
-        raise Http404
+    letter = selectors.letter_for_sessions(user=request.user, pk=pk)
     require(selectors.letter_open_for(request.user, letter, timezone.localdate()))
     return letter
 
@@ -156,7 +146,7 @@ def session_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if (
         access.conclusion
         and session.conclusion
-        and session.provider_id != own_provider_id(request.user)
+        and not delivery_policy.provider_wrote(request.user, session)
     ):
         services.conclusion_view_record(
             actor=request.user, client=session.client, session_ids=[session.pk]
@@ -288,10 +278,7 @@ def awaiting(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def session_import(request: AuthedHttpRequest) -> HttpResponse:
-    require(
-        (_is_provider(request) and own_provider_id(request.user) is not None)
-        or delivery_policy.is_social_service(request.user)
-    )
+    require(delivery_policy.may_import_sessions(request.user))
     form = ImportForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": form}
     if request.method == "POST":
@@ -318,10 +305,7 @@ def session_import(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def calendar(request: AuthedHttpRequest) -> HttpResponse:
-    require(
-        _is_provider(request)
-        or role_of(request.user) in (Role.SOCIAL_WORKER, Role.HEAD, Role.ADMIN, Role.AUDITOR)
-    )
+    require(delivery_policy.may_see_calendar(request.user))
     client = None
     if request.GET.get("client"):
         client, _letters = _client_for(request, _int_or_404(request.GET["client"]))

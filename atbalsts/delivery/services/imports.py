@@ -1,0 +1,265 @@
+"""A provider's (or the social service's) import of a month's sessions from CSV or XLSX."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from atbalsts.core.audit import AuditEventType, audit_record
+from atbalsts.core.dates import hm, parse_day
+from atbalsts.core.errors import DomainError, NotPermitted
+from atbalsts.plans.models import GuaranteeLetter
+
+from .. import selectors
+from ..errors import ImportFailed
+from ..models import Session, SessionMode, SessionStatus, Signer
+from ..policies import delivery_policy
+from ..tabular import FileUnreadable, Row, RowError, normalise, read_rows
+from .sessions import session_record
+
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Actor
+
+
+def import_key_for(provider_id: int, values: Mapping[str, object]) -> str:
+    """A stable hash of one imported row: the same row imported again is recognised."""
+    text = "|".join([str(provider_id), *(f"{k}={values[k]}" for k in sorted(values))])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# Column (normalised, see tabular.normalise) → what it holds. Latvian names first, English too.
+IMPORT_COLUMNS = {
+    "vestule": "letter",
+    "rinda": "line",
+    "datums": "date",
+    "sakums": "start_time",
+    "ilgums": "duration_minutes",
+    "statuss": "status",
+    "veids": "mode",
+    "parakstija": "signed_by",
+    "sanemejs": "recipient",
+    "km": "km",
+    "bilete": "ticket_amount",
+    "protokols": "evidence_protocol",
+    "merki": "goals_worked_on",
+    "metodes": "techniques",
+}
+IMPORT_COLUMNS.update({value: value for value in list(IMPORT_COLUMNS.values())})
+COLUMN_LABELS = {
+    "letter": "vēstule",
+    "line": "rinda",
+    "line_key": "rinda",
+    "date": "datums",
+    "start_time": "sākums",
+    "duration_minutes": "ilgums",
+    "status": "statuss",
+    "mode": "veids",
+    "signed_by": "parakstīja",
+    "signer_note": "parakstīja",
+    "recipient": "saņēmējs",
+    "km": "km",
+    "ticket_amount": "biļete",
+    "evidence_protocol": "protokols",
+    "goals_worked_on": "mērķi",
+    "techniques": "metodes",
+    "__all__": "—",
+}
+REQUIRED_COLUMNS = ("letter", "line", "date", "start_time")
+VALUE_ALIASES: dict[str, dict[str, str]] = {
+    "status": {
+        "notika": SessionStatus.HELD,
+        "bridinaja": SessionStatus.NO_SHOW_NOTICE,
+        "nebridinaja": SessionStatus.NO_SHOW_NO_NOTICE,
+        "atcelta": SessionStatus.CANCELLED,
+    },
+    "mode": {"klatiene": SessionMode.IN_PERSON, "attalinati": SessionMode.REMOTE},
+    "signed_by": {"klients": Signer.CLIENT, "parstavis": Signer.REPRESENTATIVE},
+}
+
+
+class _Cell(Exception):
+    def __init__(self, column: str, message: object) -> None:
+        self.column = column
+        self.message = str(message)
+        super().__init__(self.message)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.replace("\x00", "").strip()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):
+        return repr(value)
+    return str(value).strip()
+
+
+def _cell_date(value: object) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return parse_day(_cell_text(value)).isoformat()
+    except ValueError:
+        raise _Cell("date", _("Datumam jābūt formā DD.MM.GGGG vai GGGG-MM-DD.")) from None
+
+
+def _cell_time(value: object) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.time()
+    if isinstance(value, dt.time):
+        return hm(value)
+    text = _cell_text(value).replace(".", ":")
+    if len(text) == 4 and text[1] == ":":
+        text = "0" + text
+    return text
+
+
+def _alias(column: str, value: object) -> str:
+    text = normalise(_cell_text(value))
+    return str(VALUE_ALIASES[column].get(text, text))
+
+
+def _row_data(
+    actor: Actor, values: dict[str, Any], today: dt.date
+) -> tuple[GuaranteeLetter, dict[str, object], dict[str, object]]:
+    """One row as (letter, data for session_record, the values its import key is made of)."""
+    number = _cell_text(values.get("letter"))
+    letter = GuaranteeLetter.objects.filter(number=number).first() if number else None
+    if letter is None or not selectors.letter_open_for(actor, letter, today):
+        raise _Cell(
+            "letter",
+            _("Garantijas vēstule „%(number)s” nav atrasta vai nav spēkā jūsu organizācijai.")
+            % {"number": number},
+        )
+    line_text = _cell_text(values.get("line"))
+    line = selectors.letter_line_numbered(letter, int(line_text)) if line_text.isdigit() else None
+    if line is None:
+        raise _Cell(
+            "line",
+            _("Vēstulē %(number)s nav %(line)s. rindas (tajā ir %(count)s).")
+            % {"number": letter.number, "line": line_text or "—", "count": len(letter.lines)},
+        )
+    recipient_name = _cell_text(values.get("recipient"))
+    recipient = None
+    if recipient_name:
+        plan_line = selectors.plan_line_of(letter, line["key"])
+        named = plan_line.recipient if plan_line is not None else None
+        if named is None or str(named).strip().lower() != recipient_name.lower():
+            raise _Cell(
+                "recipient",
+                _("Saņēmējs „%(name)s” nav norādīts vēstules %(line)s. rindā.")
+                % {"name": recipient_name, "line": line_text},
+            )
+        recipient = named.pk
+    data: dict[str, object] = {
+        "line_key": line["key"],
+        "date": _cell_date(values.get("date")),
+        "start_time": _cell_time(values.get("start_time")),
+        "recipient": recipient,
+    }
+    for column in ("duration_minutes", "km", "ticket_amount"):
+        data[column] = _cell_text(values.get(column)) or None
+    for column in ("status", "mode", "signed_by"):
+        data[column] = _alias(column, values.get(column)) or None
+    for column in ("evidence_protocol", "goals_worked_on", "techniques"):
+        data[column] = _cell_text(values.get(column))
+    key_values = {"letter": letter.number, "line": line_text, **data}
+    return letter, data, key_values
+
+
+def _row_errors(sheet: str, row: int, error: DomainError) -> list[RowError]:
+    return [
+        RowError(sheet, row, COLUMN_LABELS.get(field, field), message)
+        for field, messages in error.field_errors.items()
+        for message in messages
+    ]
+
+
+def _column_problems(name: str, rows: list[Row]) -> list[RowError]:
+    """Unknown and missing columns of the first sheet, or a file without rows."""
+    if not rows:
+        return [RowError(name, 0, "file", str(_("Failā nav nevienas rindas.")))]
+    sheet, columns = rows[0][0], set(rows[0][2])
+    problems = [
+        RowError(sheet, 1, column, str(_("Nezināma kolonna.")))
+        for column in sorted(c for c in columns if c and c not in IMPORT_COLUMNS)
+    ]
+    present = {IMPORT_COLUMNS[c] for c in columns if c in IMPORT_COLUMNS}
+    problems.extend(
+        RowError(sheet, 1, COLUMN_LABELS[column], str(_("Trūkst kolonnas.")))
+        for column in REQUIRED_COLUMNS
+        if column not in present
+    )
+    return problems
+
+
+@transaction.atomic
+def sessions_import(*, actor: Actor, name: str, content: bytes) -> dict[str, int]:
+    """Import a month's sessions from CSV or XLSX: every row is recorded with the same rules
+    as one typed in; if any row is wrong nothing is written and every problem is reported
+    with its sheet, row, column and message. A row imported before is recognised by its
+    import key and not recorded again. Returns {"created": n, "unchanged": m}."""
+    if not delivery_policy.may_import_sessions(actor):
+        raise NotPermitted()
+    try:
+        rows = read_rows(name=name, content=content)
+    except FileUnreadable as exc:
+        raise ImportFailed([RowError(name, 0, "file", exc.message).as_dict()]) from exc
+    problems = _column_problems(name, rows)
+    if problems:
+        raise ImportFailed([p.as_dict() for p in problems])
+    today = timezone.localdate()
+    created = unchanged = 0
+    seen: dict[str, int] = {}
+    for sheet, number, raw in rows:
+        values = {IMPORT_COLUMNS[c]: v for c, v in raw.items() if c in IMPORT_COLUMNS}
+        try:
+            letter, data, key_values = _row_data(actor, values, today)
+        except _Cell as exc:
+            problems.append(RowError(sheet, number, COLUMN_LABELS[exc.column], exc.message))
+            continue
+        except DomainError as exc:
+            problems.extend(_row_errors(sheet, number, exc))
+            continue
+        key = import_key_for(letter.provider_id, key_values)
+        if key in seen:
+            problems.append(
+                RowError(
+                    sheet,
+                    number,
+                    "—",
+                    str(_("Rinda atkārto %(row)s. rindu.") % {"row": seen[key]}),
+                )
+            )
+            continue
+        seen[key] = number
+        if Session.objects.filter(import_key=key).exists():
+            unchanged += 1
+            continue
+        try:
+            with transaction.atomic():
+                session_record(actor=actor, letter=letter, data=data, import_key=key)
+        except DomainError as exc:
+            problems.extend(_row_errors(sheet, number, exc))
+            continue
+        created += 1
+    if problems:
+        raise ImportFailed([p.as_dict() for p in problems])
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.DELIVERY_IMPORTED,
+        subject_type="delivery.import",
+        subject_id=hashlib.sha256(content).hexdigest()[:32],
+        extra_data={"file": name, "created": created, "unchanged": unchanged},
+    )
+    return {"created": created, "unchanged": unchanged}
