@@ -17,11 +17,14 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Actor
 
 SALT = "atbalsts.bundle.progress"
 TOKEN = re.compile(r"[0-9a-f]{64}")
@@ -47,19 +50,19 @@ def _mac(user_id: int, nonce: str) -> str:
     return salted_hmac(SALT, f"{user_id}:{nonce}", algorithm="sha256").hexdigest()[:32]
 
 
-def new_token(user: Any) -> str:
+def new_token(user: Actor) -> str:
     nonce = secrets.token_hex(16)
     return nonce + _mac(user.pk, nonce)
 
 
-def is_own(user: Any, token: Any) -> bool:
+def is_own(user: Actor, token: Any) -> bool:
     """Whether `token` is well formed and was made for `user`."""
     if not isinstance(token, str) or not TOKEN.fullmatch(token):
         return False
     return constant_time_compare(token[32:], _mac(user.pk, token[:32]))
 
 
-def _key(user: Any, token: str) -> str:
+def _key(user: Actor, token: str) -> str:
     return f"bundle-progress:{user.pk}:{token[:32]}"
 
 
@@ -82,7 +85,7 @@ class State:
         return round(100 * self.done / self.total) if self.total else 0
 
 
-def read(user: Any, token: str) -> State:
+def read(user: Actor, token: str) -> State:
     """The progress under `token`; WAITING when nothing is recorded (yet). The token must be
     the user's own (`is_own`)."""
     value = cache.get(_key(user, token))
@@ -91,7 +94,7 @@ def read(user: Any, token: str) -> State:
     return State(value["phase"], int(value.get("done", 0)), int(value.get("total", 0)))
 
 
-def write(user: Any, token: str, state: State) -> None:
+def write(user: Actor, token: str, state: State) -> None:
     cache.set(
         _key(user, token),
         {"phase": state.phase, "done": state.done, "total": state.total},
@@ -105,7 +108,7 @@ class Tracker:
     first and the last row), then `finish(phase)`. Without a valid token it records nothing."""
 
     def __init__(
-        self, user: Any, token: Any, *, clock: Callable[[], float] = time.monotonic
+        self, user: Actor, token: Any, *, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.user = user
         self.token: str | None = token if is_own(user, token) else None

@@ -13,6 +13,7 @@ from atbalsts.people.personal_code import InvalidPersonalCode, parse_personal_co
 from ..errors import RowError
 from ..format import CLIENT_KEY, SHEETS, CellError
 from ..reader import Sheet
+from .catalog import CATALOG_SHEETS
 from .rows import Row
 
 # The sheets whose rows belong to a client named by its personal code.
@@ -111,7 +112,7 @@ def check_references(rows: dict[str, list[Row]], index: Index) -> list[RowError]
                     % {"name": index.municipality.name},
                 )
     index.clients = {r.values.get("personal_code") for r in rows.get("clients", [])}
-    for sheet in ("providers", "registrations", "locations", "tariffs"):
+    for sheet in CATALOG_SHEETS:
         for row in rows.get(sheet, []):
             for column in ("municipality", "provider_municipality", "seat_municipality"):
                 code = row.values.get(column)
