@@ -246,58 +246,55 @@ def session_update(*, actor: Actor, session: Session, data: Mapping[str, object]
     return session
 
 
-def _decision_reason(reason: object) -> str:
+def _locked_for_decision(actor: Actor, session: Session, reason: object) -> tuple[Session, str]:
+    """The session, locked, and the reason a social worker gives for their decision."""
+    delivery_policy.require(actor, Action.DECIDE, session)
+    session = _lock(session)
     errors: dict[str, list[str]] = {}
     text = text_field(reason, "reason", errors, limit=1000, required=True)
     raise_if_errors(errors)
-    return text
+    return session, text
+
+
+def _decided(
+    actor: Actor, session: Session, event: AuditEventType, extra: dict[str, object]
+) -> Session:
+    session.is_invoiceable = is_invoiceable(session)
+    session.save()
+    audit_for_client(actor, event, session, session.client, extra)
+    return session
 
 
 @transaction.atomic
 def session_accept_duration(*, actor: Actor, session: Session, reason: str) -> Session:
     """A social worker accepts that a session lasted other than the letter says."""
-    delivery_policy.require(actor, Action.DECIDE, session)
-    session = _lock(session)
-    reason = _decision_reason(reason)
+    session, reason = _locked_for_decision(actor, session, reason)
     if not session.duration_pending:
         raise DomainError(
             _("Šīs nodarbības ilgums atbilst garantijas vēstulei vai jau ir akceptēts.")
         )
     session.duration_difference_reason = reason
     session.duration_accepted_by = actor
-    session.is_invoiceable = is_invoiceable(session)
-    session.save()
-    audit_for_client(
+    return _decided(
         actor,
-        AuditEventType.DELIVERY_DURATION_ACCEPTED,
         session,
-        session.client,
+        AuditEventType.DELIVERY_DURATION_ACCEPTED,
         {
             "duration_minutes": session.duration_minutes,
             "expected_minutes": session.expected_minutes,
             "reason": reason,
         },
     )
-    return session
 
 
 @transaction.atomic
 def session_accept_no_evidence(*, actor: Actor, session: Session, reason: str) -> Session:
     """A social worker records why a remote session has no evidence (and that it took place)."""
-    delivery_policy.require(actor, Action.DECIDE, session)
-    session = _lock(session)
-    reason = _decision_reason(reason)
+    session, reason = _locked_for_decision(actor, session, reason)
     if not session.evidence_pending:
         raise DomainError(_("Šai nodarbībai pierādījumi nav vajadzīgi vai jau ir pievienoti."))
     session.no_evidence_reason = reason
     session.no_evidence_by = actor
-    session.is_invoiceable = is_invoiceable(session)
-    session.save()
-    audit_for_client(
-        actor,
-        AuditEventType.DELIVERY_NO_EVIDENCE_ACCEPTED,
-        session,
-        session.client,
-        {"reason": reason},
+    return _decided(
+        actor, session, AuditEventType.DELIVERY_NO_EVIDENCE_ACCEPTED, {"reason": reason}
     )
-    return session

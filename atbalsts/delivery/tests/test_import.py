@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from atbalsts.core.audit import AuditEventType
+from atbalsts.core.errors import NotPermitted
 from atbalsts.core.models import AuditEvent
+from atbalsts.core.roles import Role
 from atbalsts.delivery import services
 from atbalsts.delivery.errors import ImportFailed
 from atbalsts.delivery.models import Session
@@ -74,6 +76,19 @@ def test_a_good_file_is_imported_and_a_second_time_changes_nothing(
     assert run(world.staff, content) == {"created": 0, "unchanged": 4}
     assert Session.objects.count() == 4
     assert AuditEvent.objects.filter(event_type=AuditEventType.DELIVERY_IMPORTED).count() == 2
+
+
+@pytest.mark.parametrize("role", [Role.ACCOUNTANT, Role.AUDITOR, Role.PROVIDER])
+def test_the_service_refuses_whom_the_policy_refuses(
+    world: DeliveryWorld, letters: dict[str, GuaranteeLetter], make_user: Any, role: Role
+) -> None:
+    """Not only the page and the API: the import itself asks the policy (a provider-staff
+    user without an organisation imports nothing)."""
+    content = csv_file(*good_rows(letters["ours"].number))
+    municipality = None if role == Role.PROVIDER else world.municipality
+    with pytest.raises(NotPermitted):
+        run(make_user(role, municipality), content)
+    assert not Session.objects.exists()
 
 
 def test_an_xlsx_file_is_imported(
