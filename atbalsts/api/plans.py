@@ -3,294 +3,45 @@ services, rules and policies as the pages. Every change of a draft passes `revis
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, Router, Schema
+from django.http import Http404, HttpResponse
+from ninja import Router, Schema
 
-from atbalsts.api.schemas import StrictSchema
-from atbalsts.assessment.models import LifeDomain
+from atbalsts.core.actors import Viewer
+from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
 from atbalsts.people import selectors as people_selectors
 from atbalsts.plans import documents, selectors, services
-from atbalsts.plans.models import (
-    DecisionDomain,
-    FundingSource,
-    Goal,
-    GoalOutcome,
-    GoalTerm,
-    GuaranteeLetter,
-    PlanLine,
-    PlanReview,
-    PlanVersion,
-    SignMethod,
-)
+from atbalsts.plans.models import Goal, GuaranteeLetter, PlanLine, PlanReview, PlanVersion
 from atbalsts.plans.policies import plan_policy
+
+from .plans_schemas import (
+    AgreeIn,
+    CloseIn,
+    ComparisonOut,
+    ExtendIn,
+    GoalIn,
+    GoalOut,
+    GoalPatch,
+    LetterOut,
+    LineIn,
+    LineOut,
+    LinePatch,
+    OutcomeIn,
+    OverrunIn,
+    PlanIn,
+    PlanOut,
+    ReviewIn,
+    ReviewOut,
+    VersionOut,
+    VersionPatch,
+)
 
 router = Router(tags=["plans"])
 
 
-class PlanIn(StrictSchema):
-    start: dt.date
-    end: dt.date
-    notes: str = Field("", max_length=5000)
-
-
-class VersionPatch(StrictSchema):
-    revision: int = Field(ge=1)
-    start: dt.date | None = None
-    end: dt.date | None = None
-    notes: str | None = Field(None, max_length=5000)
-
-
-class GoalIn(StrictSchema):
-    revision: int = Field(ge=1)
-    term: GoalTerm
-    domain: LifeDomain
-    decision_domain: DecisionDomain | None = None
-    text: str = Field(max_length=2000)
-    progress_measure: str = Field("", max_length=2000)
-
-
-class GoalPatch(StrictSchema):
-    revision: int = Field(ge=1)
-    term: GoalTerm | None = None
-    domain: LifeDomain | None = None
-    decision_domain: DecisionDomain | None = None
-    text: str | None = Field(None, max_length=2000)
-    progress_measure: str | None = Field(None, max_length=2000)
-
-
-class LineIn(StrictSchema):
-    revision: int = Field(ge=1)
-    service_type_id: int = Field(ge=1)
-    provider_id: int = Field(ge=1)
-    quantity: Decimal = Field(max_digits=8, decimal_places=2)
-    start: dt.date
-    months: int | None = Field(None, ge=1, le=36)
-    end: dt.date | None = Field(None, description="optional; the last day of whole months")
-    session_minutes: int | None = Field(None, ge=1, le=1440)
-    funding_source: FundingSource
-    goal_id: int | None = Field(None, ge=1)
-    priority: int | None = Field(None, ge=1, le=99)
-    recipient_id: int | None = Field(None, ge=1, description="a support-circle member")
-    decision_domain: DecisionDomain | None = None
-    override_reason: str = Field("", max_length=500)
-
-
-class LinePatch(StrictSchema):
-    revision: int = Field(ge=1)
-    service_type_id: int | None = Field(None, ge=1)
-    provider_id: int | None = Field(None, ge=1)
-    quantity: Decimal | None = Field(None, max_digits=8, decimal_places=2)
-    start: dt.date | None = None
-    months: int | None = Field(None, ge=1, le=36)
-    end: dt.date | None = None
-    session_minutes: int | None = Field(None, ge=1, le=1440)
-    funding_source: FundingSource | None = None
-    goal_id: int | None = Field(None, ge=1)
-    priority: int | None = Field(None, ge=1, le=99)
-    recipient_id: int | None = Field(None, ge=1)
-    decision_domain: DecisionDomain | None = None
-    override_reason: str | None = Field(None, max_length=500)
-
-
-class OverrunIn(StrictSchema):
-    revision: int = Field(ge=1)
-    allowance: Decimal = Field(max_digits=14, decimal_places=2)
-    reason: str = Field("", max_length=1000)
-
-
-class AgreeIn(StrictSchema):
-    revision: int = Field(ge=1)
-    signed_on: dt.date
-    sign_method: SignMethod
-    signed_by_representative_id: int | None = Field(None, ge=1)
-
-
-class ExtendIn(StrictSchema):
-    end: dt.date
-    from_date: dt.date | None = None
-
-
-class CloseIn(StrictSchema):
-    reason: str = Field(max_length=500)
-
-
-class OutcomeIn(StrictSchema):
-    outcome: GoalOutcome
-    reviewed_on: dt.date
-    note: str = Field("", max_length=2000)
-
-
-class GoalOutcomeIn(StrictSchema):
-    outcome: GoalOutcome
-    note: str = Field("", max_length=2000)
-
-
-class ReviewIn(StrictSchema):
-    reviewed_on: dt.date
-    started_paid_work: bool = False
-    moved_to_live_on_own: bool = False
-    widened_support_circle: bool = False
-    note: str = Field("", max_length=5000)
-    outcomes: dict[int, GoalOutcomeIn] = Field(default_factory=dict)
-
-
-class ReviewOut(Schema):
-    id: int
-    plan_id: int
-    version_id: int
-    reviewed_on: dt.date
-    started_paid_work: bool
-    moved_to_live_on_own: bool
-    widened_support_circle: bool
-    note: str
-
-
-class GoalOut(Schema):
-    id: int
-    key: str
-    term: str
-    domain: str
-    decision_domain: str
-    text: str
-    progress_measure: str
-    outcome: str
-    outcome_reviewed_on: dt.date | None
-    outcome_note: str
-
-
-class LineOut(Schema):
-    id: int
-    key: str
-    service_type_id: int
-    provider_id: int
-    registration_status: str
-    override_reason: str
-    unit_price: Decimal | None
-    price_source: str
-    quantity: Decimal
-    start: dt.date
-    months: int
-    end: dt.date
-    session_minutes: int | None
-    funding_source: str
-    goal_id: int | None
-    priority: int
-    recipient_id: int | None
-    decision_domain: str
-    total: Decimal
-
-
-class PeriodFitOut(Schema):
-    label: str
-    start: dt.date | None
-    end: dt.date | None
-    budget: Decimal | None
-    allowance: Decimal
-    planned: Decimal
-    over: Decimal
-    fits: bool
-
-
-class LetterSummary(Schema):
-    id: int
-    number: str
-    provider_id: int
-    status: str
-    total: Decimal
-
-
-class VersionOut(Schema):
-    id: int
-    plan_id: int
-    client_id: int
-    number: int
-    status: str
-    revision: int
-    start: dt.date
-    end: dt.date
-    supersedes_id: int | None
-    notes: str | None = Field(None, description="null for users who may not read goals")
-    signed_on: dt.date | None
-    sign_method: str
-    signed_by_representative_id: int | None
-    overrun_allowance: Decimal
-    overrun_reason: str
-    extension: dict[str, Any]
-    goals: list[GoalOut] | None = Field(None, description="null for users who may not read them")
-    lines: list[LineOut]
-    budget: list[PeriodFitOut]
-    budget_total: Decimal
-    problems: list[str]
-    warnings: list[str]
-    letters: list[LetterSummary]
-
-
-class PlanOut(Schema):
-    id: int
-    client_id: int
-    versions: list[dict[str, Any]]
-
-
-class FieldChangeOut(Schema):
-    label: str
-    before: str
-    after: str
-
-
-class ChangeOut(Schema):
-    kind: str
-    label: str
-    changes: list[FieldChangeOut]
-    money_before: Decimal
-    money_after: Decimal
-    difference: Decimal
-
-
-class PeriodTotalsOut(Schema):
-    label: str
-    before: Decimal
-    after: Decimal
-    difference: Decimal
-
-
-class ComparisonOut(Schema):
-    old_id: int
-    new_id: int
-    goals: list[ChangeOut] | None
-    lines: list[ChangeOut]
-    periods: list[PeriodTotalsOut]
-    total_before: Decimal
-    total_after: Decimal
-    budget_before: Decimal
-    budget_after: Decimal
-
-
-class LetterOut(Schema):
-    id: int
-    number: str
-    municipality: str
-    year: int
-    sequence: int
-    version_id: int
-    provider_id: int
-    status: str
-    issued_at: dt.datetime
-    replaced_by_id: int | None
-    period_start: dt.date
-    period_end: dt.date
-    lines: list[dict[str, Any]]
-    client_identity: dict[str, Any]
-    social_worker_contact: dict[str, Any]
-    total: Decimal
-    budget_total: Decimal
-
-
-def _version_out(user: Any, version: PlanVersion) -> dict[str, Any]:
+def _version_out(user: Viewer, version: PlanVersion) -> dict[str, Any]:
     show_goals = plan_policy.can(user, Action.VIEW_NOTES, version)
     fits = selectors.version_budget_fit(version)
     return {
@@ -391,7 +142,7 @@ def _line_data(payload: Schema) -> dict[str, Any]:
 
 
 @router.get("/clients/{client_id}/plans", response=list[PlanOut], summary="Klienta plāni")
-def list_plans(request: HttpRequest, client_id: int) -> list[dict[str, Any]]:
+def list_plans(request: AuthedHttpRequest, client_id: int) -> list[dict[str, Any]]:
     client = people_selectors.client_get(user=request.user, pk=client_id)
     return [
         {
@@ -409,7 +160,7 @@ def list_plans(request: HttpRequest, client_id: int) -> list[dict[str, Any]]:
 @router.post(
     "/clients/{client_id}/plans", response={201: VersionOut}, summary="Jauns plāns (melnraksts)"
 )
-def create_plan(request: HttpRequest, client_id: int, payload: PlanIn) -> tuple[int, Any]:
+def create_plan(request: AuthedHttpRequest, client_id: int, payload: PlanIn) -> tuple[int, Any]:
     client = people_selectors.client_get(user=request.user, pk=client_id)
     version = services.plan_create(
         actor=request.user, client=client, start=payload.start, end=payload.end, notes=payload.notes
@@ -418,7 +169,7 @@ def create_plan(request: HttpRequest, client_id: int, payload: PlanIn) -> tuple[
 
 
 @router.get("/versions/{version_id}", response=VersionOut, summary="Plāna versija")
-def get_version(request: HttpRequest, version_id: int) -> dict[str, Any]:
+def get_version(request: AuthedHttpRequest, version_id: int) -> dict[str, Any]:
     version = selectors.version_get(user=request.user, pk=version_id)
     if plan_policy.can(request.user, Action.VIEW_NOTES, version):
         services.plan_view_record(actor=request.user, version=version, what="api")
@@ -426,7 +177,9 @@ def get_version(request: HttpRequest, version_id: int) -> dict[str, Any]:
 
 
 @router.patch("/versions/{version_id}", response=VersionOut, summary="Labot melnrakstu")
-def update_version(request: HttpRequest, version_id: int, payload: VersionPatch) -> dict[str, Any]:
+def update_version(
+    request: AuthedHttpRequest, version_id: int, payload: VersionPatch
+) -> dict[str, Any]:
     version = selectors.version_get(user=request.user, pk=version_id)
     data = payload.model_dump(exclude_unset=True, exclude_none=True, mode="python")
     revision = data.pop("revision")
@@ -437,7 +190,7 @@ def update_version(request: HttpRequest, version_id: int, payload: VersionPatch)
 
 
 @router.post("/versions/{version_id}/goals", response={201: GoalOut}, summary="Pievienot mērķi")
-def add_goal(request: HttpRequest, version_id: int, payload: GoalIn) -> tuple[int, Any]:
+def add_goal(request: AuthedHttpRequest, version_id: int, payload: GoalIn) -> tuple[int, Any]:
     version = selectors.version_get(user=request.user, pk=version_id)
     data = payload.model_dump(mode="python")
     revision = data.pop("revision")
@@ -447,7 +200,7 @@ def add_goal(request: HttpRequest, version_id: int, payload: GoalIn) -> tuple[in
 
 
 @router.patch("/goals/{goal_id}", response=GoalOut, summary="Labot mērķi")
-def update_goal(request: HttpRequest, goal_id: int, payload: GoalPatch) -> dict[str, Any]:
+def update_goal(request: AuthedHttpRequest, goal_id: int, payload: GoalPatch) -> dict[str, Any]:
     goal = selectors.goal_get(user=request.user, pk=goal_id)
     data = payload.model_dump(exclude_unset=True, mode="python")
     revision = data.pop("revision")
@@ -456,7 +209,7 @@ def update_goal(request: HttpRequest, goal_id: int, payload: GoalPatch) -> dict[
 
 
 @router.delete("/goals/{goal_id}", response={204: None}, summary="Dzēst mērķi")
-def delete_goal(request: HttpRequest, goal_id: int, revision: int) -> tuple[int, None]:
+def delete_goal(request: AuthedHttpRequest, goal_id: int, revision: int) -> tuple[int, None]:
     goal = selectors.goal_get(user=request.user, pk=goal_id)
     services.goal_remove(actor=request.user, goal=goal, revision=revision)
     return 204, None
@@ -465,7 +218,7 @@ def delete_goal(request: HttpRequest, goal_id: int, revision: int) -> tuple[int,
 @router.post(
     "/versions/{version_id}/lines", response={201: LineOut}, summary="Pievienot pakalpojumu"
 )
-def add_line(request: HttpRequest, version_id: int, payload: LineIn) -> tuple[int, Any]:
+def add_line(request: AuthedHttpRequest, version_id: int, payload: LineIn) -> tuple[int, Any]:
     version = selectors.version_get(user=request.user, pk=version_id)
     line = services.line_add(
         actor=request.user,
@@ -477,7 +230,7 @@ def add_line(request: HttpRequest, version_id: int, payload: LineIn) -> tuple[in
 
 
 @router.patch("/lines/{line_id}", response=LineOut, summary="Labot pakalpojumu")
-def update_line(request: HttpRequest, line_id: int, payload: LinePatch) -> dict[str, Any]:
+def update_line(request: AuthedHttpRequest, line_id: int, payload: LinePatch) -> dict[str, Any]:
     line = selectors.line_get(user=request.user, pk=line_id)
     line = services.line_update(
         actor=request.user, line=line, revision=payload.revision, data=_line_data(payload)
@@ -486,7 +239,7 @@ def update_line(request: HttpRequest, line_id: int, payload: LinePatch) -> dict[
 
 
 @router.delete("/lines/{line_id}", response={204: None}, summary="Dzēst pakalpojumu")
-def delete_line(request: HttpRequest, line_id: int, revision: int) -> tuple[int, None]:
+def delete_line(request: AuthedHttpRequest, line_id: int, revision: int) -> tuple[int, None]:
     line = selectors.line_get(user=request.user, pk=line_id)
     services.line_remove(actor=request.user, line=line, revision=revision)
     return 204, None
@@ -497,7 +250,9 @@ def delete_line(request: HttpRequest, line_id: int, revision: int) -> tuple[int,
     response=VersionOut,
     summary="Apstiprināt budžeta pārsniegumu (vadītājs)",
 )
-def approve_overrun(request: HttpRequest, version_id: int, payload: OverrunIn) -> dict[str, Any]:
+def approve_overrun(
+    request: AuthedHttpRequest, version_id: int, payload: OverrunIn
+) -> dict[str, Any]:
     version = selectors.version_get(user=request.user, pk=version_id)
     version = services.overrun_approve(
         actor=request.user,
@@ -514,7 +269,7 @@ def approve_overrun(request: HttpRequest, version_id: int, payload: OverrunIn) -
     response=VersionOut,
     summary="Saskaņot un parakstīt; izsniedz garantijas vēstules",
 )
-def agree_version(request: HttpRequest, version_id: int, payload: AgreeIn) -> dict[str, Any]:
+def agree_version(request: AuthedHttpRequest, version_id: int, payload: AgreeIn) -> dict[str, Any]:
     version = selectors.version_get(user=request.user, pk=version_id)
     version = services.version_agree(
         actor=request.user,
@@ -528,7 +283,7 @@ def agree_version(request: HttpRequest, version_id: int, payload: AgreeIn) -> di
 
 
 @router.post("/versions/{version_id}/activate", response=VersionOut, summary="Ieviest")
-def activate_version(request: HttpRequest, version_id: int) -> dict[str, Any]:
+def activate_version(request: AuthedHttpRequest, version_id: int) -> dict[str, Any]:
     version = selectors.version_get(user=request.user, pk=version_id)
     version = services.version_activate(actor=request.user, version=version)
     return _version_out(request.user, version)
@@ -537,7 +292,7 @@ def activate_version(request: HttpRequest, version_id: int) -> dict[str, Any]:
 @router.post(
     "/versions/{version_id}/new-version", response={201: VersionOut}, summary="Jauna versija"
 )
-def new_version(request: HttpRequest, version_id: int) -> tuple[int, Any]:
+def new_version(request: AuthedHttpRequest, version_id: int) -> tuple[int, Any]:
     version = selectors.version_get(user=request.user, pk=version_id)
     draft = services.version_new(actor=request.user, version=version)
     return 201, _version_out(request.user, draft)
@@ -548,7 +303,9 @@ def new_version(request: HttpRequest, version_id: int) -> tuple[int, Any]:
     response={201: VersionOut},
     summary="Pagarināt periodu tā paša budžeta ietvaros",
 )
-def extend_version(request: HttpRequest, version_id: int, payload: ExtendIn) -> tuple[int, Any]:
+def extend_version(
+    request: AuthedHttpRequest, version_id: int, payload: ExtendIn
+) -> tuple[int, Any]:
     version = selectors.version_get(user=request.user, pk=version_id)
     draft = services.version_extend(
         actor=request.user, version=version, end=payload.end, from_date=payload.from_date
@@ -557,7 +314,9 @@ def extend_version(request: HttpRequest, version_id: int, payload: ExtendIn) -> 
 
 
 @router.post("/goals/{goal_id}/outcome", response=GoalOut, summary="Ierakstīt mērķa rezultātu")
-def record_goal_outcome(request: HttpRequest, goal_id: int, payload: OutcomeIn) -> dict[str, Any]:
+def record_goal_outcome(
+    request: AuthedHttpRequest, goal_id: int, payload: OutcomeIn
+) -> dict[str, Any]:
     goal = selectors.goal_get(user=request.user, pk=goal_id)
     goal = services.goal_outcome_record(
         actor=request.user,
@@ -570,7 +329,7 @@ def record_goal_outcome(request: HttpRequest, goal_id: int, payload: OutcomeIn) 
 
 
 @router.get("/plans/{plan_id}/reviews", response=list[ReviewOut], summary="Plāna pārskatīšanas")
-def list_reviews(request: HttpRequest, plan_id: int) -> list[dict[str, Any]]:
+def list_reviews(request: AuthedHttpRequest, plan_id: int) -> list[dict[str, Any]]:
     plan = selectors.plan_get(user=request.user, pk=plan_id)
     if not plan_policy.can(request.user, Action.VIEW_NOTES, plan):
         raise Http404
@@ -580,7 +339,7 @@ def list_reviews(request: HttpRequest, plan_id: int) -> list[dict[str, Any]]:
 @router.post(
     "/plans/{plan_id}/reviews", response={201: ReviewOut}, summary="Ierakstīt pārskatīšanu"
 )
-def record_review(request: HttpRequest, plan_id: int, payload: ReviewIn) -> tuple[int, Any]:
+def record_review(request: AuthedHttpRequest, plan_id: int, payload: ReviewIn) -> tuple[int, Any]:
     plan = selectors.plan_get(user=request.user, pk=plan_id)
     data = payload.model_dump(mode="python")
     outcomes = {
@@ -592,7 +351,7 @@ def record_review(request: HttpRequest, plan_id: int, payload: ReviewIn) -> tupl
 
 
 @router.post("/versions/{version_id}/close", response=VersionOut, summary="Slēgt plānu")
-def close_version(request: HttpRequest, version_id: int, payload: CloseIn) -> dict[str, Any]:
+def close_version(request: AuthedHttpRequest, version_id: int, payload: CloseIn) -> dict[str, Any]:
     version = selectors.version_get(user=request.user, pk=version_id)
     version = services.version_close(actor=request.user, version=version, reason=payload.reason)
     return _version_out(request.user, version)
@@ -602,13 +361,12 @@ def close_version(request: HttpRequest, version_id: int, payload: CloseIn) -> di
     "/versions/{version_id}/compare", response=ComparisonOut, summary="Salīdzināt divas versijas"
 )
 def compare_versions(
-    request: HttpRequest, version_id: int, with_version: int | None = None
+    request: AuthedHttpRequest, version_id: int, with_version: int | None = None
 ) -> dict[str, Any]:
     version = selectors.version_get(user=request.user, pk=version_id)
-    other = selectors.version_get(user=request.user, pk=with_version or version.supersedes_id or 0)
-    if other.plan_id != version.plan_id:
-        raise Http404()
-    old, new = (other, version) if other.number < version.number else (version, other)
+    old, new = selectors.versions_compared(
+        user=request.user, version=version, other_pk=with_version or version.supersedes_id or 0
+    )
     show_goals = plan_policy.can(request.user, Action.VIEW_NOTES, version)
     c = selectors.version_compare(old, new, show_goals=show_goals)
 
@@ -644,20 +402,18 @@ def compare_versions(
 @router.get(
     "/versions/{version_id}/letters", response=list[LetterOut], summary="Garantijas vēstules"
 )
-def list_letters(request: HttpRequest, version_id: int) -> list[dict[str, Any]]:
+def list_letters(request: AuthedHttpRequest, version_id: int) -> list[dict[str, Any]]:
     version = selectors.version_get(user=request.user, pk=version_id)
     return [_letter_out(x) for x in selectors.letter_list(user=request.user, plan=version.plan)]
 
 
 @router.get("/letters/{letter_id}", response=LetterOut, summary="Garantijas vēstule")
-def get_letter(request: HttpRequest, letter_id: int) -> dict[str, Any]:
+def get_letter(request: AuthedHttpRequest, letter_id: int) -> dict[str, Any]:
     return _letter_out(selectors.letter_get(user=request.user, pk=letter_id))
 
 
 @router.get("/letters/{letter_id}/pdf", summary="Garantijas vēstule PDF formātā")
-def get_letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
+def get_letter_pdf(request: AuthedHttpRequest, letter_id: int) -> HttpResponse:
     letter = selectors.letter_get(user=request.user, pk=letter_id)
     services.letter_download_record(actor=request.user, letter=letter)
-    response = HttpResponse(documents.letter_pdf(letter), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{letter.number}.pdf"'
-    return response
+    return documents.letter_pdf_response(letter)

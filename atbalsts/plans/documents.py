@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from atbalsts.catalog.models import ServiceUnit
@@ -46,6 +47,13 @@ def letter_context(letter: GuaranteeLetter) -> dict[str, Any]:
 
 def letter_pdf(letter: GuaranteeLetter) -> bytes:
     return render_pdf("plans/letter_pdf.html", letter_context(letter))
+
+
+def letter_pdf_response(letter: GuaranteeLetter) -> HttpResponse:
+    """The letter's PDF as a download named by its number (a page and the API give the same)."""
+    response = HttpResponse(letter_pdf(letter), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{letter.number}.pdf"'
+    return response
 
 
 def _how_often(quantity: Decimal, unit: str) -> str:

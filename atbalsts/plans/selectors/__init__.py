@@ -24,8 +24,15 @@ from .compare import (
     ItemChange,
     PeriodTotals,
     version_compare,
+    versions_compared,
 )
-from .extension import ExtensionPlan, extension_calculate, plan_budget_total
+from .extension import (
+    ExtensionPlan,
+    extension_calculate,
+    plan_budget_total,
+    respread_default,
+    respread_starts,
+)
 from .limits import (
     DEFAULT_CHILD_MAX_WEEKLY_HOURS,
     DEFAULT_CHILD_MAX_WEEKLY_SESSIONS,
@@ -85,6 +92,8 @@ __all__ = [
     "plan_budget_total",
     "plan_get",
     "plan_list",
+    "respread_default",
+    "respread_starts",
     "social_worker_of",
     "version_budget_fit",
     "version_budget_total",
@@ -96,5 +105,6 @@ __all__ = [
     "version_totals_by_source",
     "version_warnings",
     "versions_awaiting",
+    "versions_compared",
     "weekly_load",
 ]

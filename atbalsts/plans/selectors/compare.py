@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models
+from django.http import Http404
 
+from atbalsts.core.actors import Viewer
 from atbalsts.core.dates import dmy
 
 from ..models import PlanLine, PlanVersion
 from .budget import version_budget_fit, version_budget_total
-from .plans import version_lines
+from .plans import version_get, version_lines
 
 
 @dataclass(frozen=True)
@@ -172,3 +174,14 @@ def version_compare(old: PlanVersion, new: PlanVersion, *, show_goals: bool = Tr
         budget_before=version_budget_total(old),
         budget_after=version_budget_total(new),
     )
+
+
+def versions_compared(
+    *, user: Viewer, version: PlanVersion, other_pk: int | str
+) -> tuple[PlanVersion, PlanVersion]:
+    """The older and the newer of `version` and another version of the same plan; 404 for one
+    the user may not see or of another plan."""
+    other = version_get(user=user, pk=other_pk)
+    if other.plan_id != version.plan_id:
+        raise Http404()
+    return (other, version) if other.number < version.number else (version, other)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from atbalsts.core.money import round_money
 
 from ..models import FundingSource, PlanVersion
@@ -77,3 +79,17 @@ def extension_calculate(
         remaining=remaining,
         schedule=list(zip(month_starts(from_date, months), amounts, strict=True)),
     )
+
+
+def respread_starts(version: PlanVersion) -> list[dt.date]:
+    """The days an extension's re-spread may start: the first day of each month of the plan
+    but its first."""
+    return month_starts(version.start, months_between(version.start, version.end))[1:]
+
+
+def respread_default(version: PlanVersion) -> dt.date | None:
+    """The re-spread start offered by default: the first of those days from today on, else the
+    last one; None for a plan of one month."""
+    starts = respread_starts(version)
+    today = timezone.localdate()
+    return next((d for d in starts if d >= today), starts[-1] if starts else None)

@@ -57,23 +57,8 @@ LINE_FIELDS = (
     "decision_domain",
     "override_reason",
 )
-LINE_AUDIT_FIELDS = (
-    "service_type",
-    "provider",
-    "unit_price",
-    "quantity",
-    "start",
-    "months",
-    "end",
-    "session_minutes",
-    "funding_source",
-    "goal",
-    "priority",
-    "recipient",
-    "decision_domain",
-    "override_reason",
-    "total",
-)
+# What a line's audit events record: its fields with the price and total it was given.
+LINE_AUDIT_FIELDS = (*LINE_FIELDS[:2], "unit_price", *LINE_FIELDS[2:], "total")
 
 
 def _quantity(value: object, errors: dict[str, list[str]]) -> Decimal | None:

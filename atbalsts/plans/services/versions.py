@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from atbalsts.assessment.dates import add_months
@@ -29,8 +28,8 @@ from atbalsts.people.models import Client
 from ..errors import BudgetExceeded, DraftExists, PlanExists, PlanWrongStatus
 from ..models import Goal, PlanStatus, PlanVersion, SupportPlan
 from ..policies import plan_policy
-from ..selectors import extension_calculate
-from ..spread import month_starts, months_between
+from ..selectors import extension_calculate, respread_default, respread_starts
+from ..spread import months_between
 from .audit import plan_audit
 from .drafts import MAX_PLAN_MONTHS, bump_revision, check_period, lock_draft
 from .inputs import reported
@@ -208,10 +207,9 @@ def version_extend(
         raise PlanWrongStatus(_("Pagarināt var tikai spēkā esošu plānu."))
     errors: dict[str, list[str]] = {}
     new_end = date_field(end, "end", errors)
-    starts = month_starts(source.start, months_between(source.start, source.end))[1:]
+    starts = respread_starts(source)
     if from_date in (None, ""):
-        today = timezone.localdate()
-        from_day = next((d for d in starts if d >= today), starts[-1] if starts else None)
+        from_day = respread_default(source)
     else:
         from_day = date_field(from_date, "from_date", errors)
     raise_if_errors(errors)

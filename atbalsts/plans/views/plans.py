@@ -1,0 +1,193 @@
+"""Pages of a client's plans and of a version: the list, a new plan, a version with its
+budget fit, its period, the comparison with another version and the easy-to-read summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from atbalsts.assessment.dates import add_months
+from atbalsts.core.http import AuthedHttpRequest
+from atbalsts.core.policies import Action
+from atbalsts.core.views import require
+from atbalsts.people import selectors as people_selectors
+
+from .. import documents, selectors, services
+from ..forms import PlanForm, ReviewForm, VersionForm
+from ..models import PlanStatus, PlanVersion
+from ..policies import plan_policy
+from .pages import draft_context, plan_form_page, visible_version
+
+
+@login_required
+def plan_list(request: AuthedHttpRequest, client_pk: int) -> HttpResponse:
+    client = people_selectors.client_get(user=request.user, pk=client_pk)
+    require(plan_policy.can(request.user, Action.VIEW, client))
+    plans = [
+        {"plan": plan, "versions": list(selectors.version_list(plan=plan))}
+        for plan in selectors.plan_list(user=request.user, client=client)
+    ]
+    return render(
+        request,
+        "plans/plan_list.html",
+        {
+            "client": client,
+            "plans": plans,
+            "can_create": plan_policy.can(request.user, Action.CREATE, client),
+        },
+    )
+
+
+@login_required
+def plan_create(request: AuthedHttpRequest, client_pk: int) -> HttpResponse:
+    client = people_selectors.client_get(user=request.user, pk=client_pk)
+    require(plan_policy.can(request.user, Action.CREATE, client))
+    start = client.start_date
+    form = PlanForm(
+        request.POST or None,
+        initial={"start": start, "end": add_months(start, 12) - dt.timedelta(days=1)},
+    )
+    return plan_form_page(
+        request,
+        form,
+        {
+            "client": client,
+            "title": _("Jauns atbalsta plāns"),
+            "back_url": client.get_absolute_url(),
+        },
+        lambda data: services.plan_create(actor=request.user, client=client, **data),
+        _("Plāna melnraksts izveidots. Pievienojiet mērķus un pakalpojumus."),
+        lambda version: version.get_absolute_url(),
+    )
+
+
+@login_required
+def plan_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    version = selectors.version_current(plan=plan)
+    if version is None:  # pragma: no cover - a plan is created with its first version
+        raise Http404()
+    return redirect(version.get_absolute_url())
+
+
+# --- a version -------------------------------------------------------------------------------
+
+
+@login_required
+def version_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    version = visible_version(request, pk)
+    user = request.user
+    show_goals = plan_policy.can(user, Action.VIEW_NOTES, version)
+    if show_goals:
+        services.plan_view_record(actor=user, version=version)
+    can_change = plan_policy.can(user, Action.CHANGE, version)
+    draft = version.is_draft
+    fits = selectors.version_budget_fit(version)
+    context: dict[str, Any] = {
+        "version": version,
+        "plan": version.plan,
+        "client": version.plan.client,
+        "show_goals": show_goals,
+        "goals": version.goals.all() if show_goals else [],
+        "lines": selectors.version_lines(version),
+        "fits": fits,
+        "problems": [selectors.budget_problem_text(f) for f in fits if not f.fits],
+        "warnings": selectors.version_warnings(version),
+        "totals": selectors.version_totals_by_source(version),
+        "budget_total": selectors.version_budget_total(version),
+        "letters": version.letters.select_related("provider", "replaced_by"),
+        "versions": selectors.version_list(plan=version.plan),
+        "can_edit": can_change and draft,
+        "can_decide": plan_policy.can(user, Action.DECIDE, version) and draft,
+        "can_activate": can_change and version.status == PlanStatus.AGREED,
+        "can_new_version": can_change
+        and version.status in (PlanStatus.ACTIVE, PlanStatus.AGREED)
+        and not version.plan.versions.filter(status=PlanStatus.DRAFT).exists(),
+        "can_extend": can_change and version.status == PlanStatus.ACTIVE,
+        "can_close": can_change and version.status == PlanStatus.ACTIVE,
+        "can_review": can_change and version.status in services.REVIEWABLE,
+        "reviews": version.plan.reviews.all() if show_goals else [],
+    }
+    if context["can_review"] and show_goals:
+        context["review_form"] = ReviewForm(
+            goals=list(context["goals"]), initial={"reviewed_on": timezone.localdate()}
+        )
+    return render(request, "plans/version_detail.html", context)
+
+
+@login_required
+def version_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    version = visible_version(request, pk)
+    require(plan_policy.can(request.user, Action.CHANGE, version))
+    form = VersionForm(
+        request.POST or None,
+        initial={
+            "start": version.start,
+            "end": version.end,
+            "notes": version.notes,
+            "revision": version.revision,
+        },
+    )
+
+    def save(data: dict[str, Any]) -> PlanVersion:
+        revision = data.pop("revision")
+        return services.version_update(
+            actor=request.user, version=version, revision=revision, data=data
+        )
+
+    return plan_form_page(
+        request,
+        form,
+        draft_context(version, _("Plāna periods un piezīmes")),
+        save,
+        _("Plāns saglabāts."),
+        lambda v: v.get_absolute_url(),
+    )
+
+
+@login_required
+def version_compare(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    version = visible_version(request, pk)
+    old, new = selectors.versions_compared(
+        user=request.user,
+        version=version,
+        other_pk=request.GET.get("with") or (version.supersedes_id or ""),
+    )
+    show_goals = plan_policy.can(request.user, Action.VIEW_NOTES, version)
+    return render(
+        request,
+        "plans/compare.html",
+        {
+            "client": version.plan.client,
+            "version": version,
+            "comparison": selectors.version_compare(old, new, show_goals=show_goals),
+            "show_goals": show_goals,
+        },
+    )
+
+
+# --- the easy-to-read summary ----------------------------------------------------------------
+
+
+@login_required
+def summary(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    version = visible_version(request, pk)
+    require(plan_policy.can(request.user, Action.VIEW_NOTES, version))
+    services.plan_view_record(actor=request.user, version=version, what="summary")
+    return render(request, "plans/summary.html", documents.summary_context(version))
+
+
+@login_required
+def summary_pdf(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    version = visible_version(request, pk)
+    require(plan_policy.can(request.user, Action.VIEW_NOTES, version))
+    services.plan_view_record(actor=request.user, version=version, what="summary_pdf")
+    response = HttpResponse(documents.summary_pdf(version), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="plans-{version.plan_id}.pdf"'
+    return response
