@@ -11,14 +11,16 @@ keeps): the file holds no name, personal code, address nor free text.
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.http import QueryDict
 
 from atbalsts.core.errors import NotPermitted
 from atbalsts.reporting import exports, selectors
-from atbalsts.reporting.forms import ResearchExtractForm, field_errors
-from atbalsts.reporting.policies import SYSTEM_READER, report_policy
+from atbalsts.reporting.forms import ResearchExtractForm
+from atbalsts.reporting.management.report_command import (
+    command_actor,
+    command_reader,
+    report_params,
+)
 
 
 class Command(BaseCommand):
@@ -40,30 +42,17 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="lietotājvārds, kura tiesībās veidot izvilkumu")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user: Any = SYSTEM_READER
-        if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"Nav lietotāja {options['user']}.")
-        data = QueryDict(mutable=True)
-        data.setlist("municipality", options["municipality"])
-        for name in ("group", "date_from", "date_to"):
-            data[name] = options[name]
-        form = ResearchExtractForm(data)
-        if not form.is_valid():
-            lines = [f"{f}: {m}" for f, ms in field_errors(form).items() for m in ms]
-            raise CommandError("\n".join(lines))
-        params = form.report_params()
+        user = command_reader(options["user"])
+        params = report_params(ResearchExtractForm, options)
         try:
             rows = selectors.research_extract(user=user, **params)
         except NotPermitted as exc:
             raise CommandError(str(exc.message)) from exc
-        named = params["municipalities"] or (
-            [user.municipality] if not report_policy.is_national(user) else []
-        )
         exports.extract_record(
-            actor=None if user is SYSTEM_READER else user,
-            municipalities=named,
+            actor=command_actor(user),
+            municipalities=selectors.report_municipalities(
+                user=user, municipalities=params["municipalities"]
+            ),
             target_group=params["target_group"],
             date_from=params["date_from"],
             date_to=params["date_to"],

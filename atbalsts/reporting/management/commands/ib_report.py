@@ -11,14 +11,16 @@ aggregates only): whoever runs commands on the server can read the database anyw
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.http import QueryDict
 
 from atbalsts.core.errors import NotPermitted
 from atbalsts.reporting import exports, selectors
-from atbalsts.reporting.forms import PilotReportForm, field_errors
-from atbalsts.reporting.policies import SYSTEM_READER
+from atbalsts.reporting.forms import PilotReportForm
+from atbalsts.reporting.management.report_command import (
+    command_actor,
+    command_reader,
+    report_params,
+)
 
 
 class Command(BaseCommand):
@@ -49,25 +51,15 @@ class Command(BaseCommand):
         output: Path | None = options["output"]
         if output is None and fmt in ("xlsx", "pdf"):
             raise CommandError(f"Formātam {fmt} norādiet --output FAILS.")
-        user: Any = SYSTEM_READER
-        if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"Nav lietotāja {options['user']}.")
-        data = QueryDict(mutable=True)
-        data.setlist("municipality", options["municipality"])
-        for name in ("group", "date_from", "date_to"):
-            data[name] = options[name]
-        form = PilotReportForm(data)
-        if not form.is_valid():
-            lines = [f"{f}: {m}" for f, ms in field_errors(form).items() for m in ms]
-            raise CommandError("\n".join(lines))
+        user = command_reader(options["user"])
+        params = report_params(PilotReportForm, options)
         try:
-            report = selectors.pilot_report_evaluated(user=user, **form.report_params())
+            report = selectors.pilot_report_evaluated(user=user, **params)
         except NotPermitted as exc:
             raise CommandError(str(exc.message)) from exc
-        actor = None if user is SYSTEM_READER else user
-        content = exports.report_export(actor=actor, report=report, fmt=fmt, table=options["table"])
+        content = exports.report_export(
+            actor=command_actor(user), report=report, fmt=fmt, table=options["table"]
+        )
         if output is None:
             self.stdout.write(content.decode("utf-8-sig"), ending="")
             return
