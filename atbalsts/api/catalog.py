@@ -4,314 +4,58 @@ policies as the pages. Service types and municipalities are named by their codes
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router
 
-from atbalsts.api.schemas import StrictSchema
+from atbalsts.api.catalog_schemas import (
+    LocationIn,
+    LocationOut,
+    LocationPatch,
+    PriceIn,
+    PriceOnDateOut,
+    PriceOut,
+    PricePatch,
+    PriceQuery,
+    ProviderIn,
+    ProviderOut,
+    ProviderPage,
+    ProviderPatch,
+    ProviderQuery,
+    RegistrationIn,
+    RegistrationOut,
+    RegistrationPatch,
+    RetireIn,
+    ServiceTypeIn,
+    ServiceTypeOut,
+    ServiceTypePatch,
+    StatusOut,
+    TariffIn,
+    TariffOut,
+    TariffPatch,
+    TransportOut,
+    TransportQuery,
+)
 from atbalsts.catalog import selectors, services
 from atbalsts.catalog.models import (
-    LocationKind,
     MunicipalPrice,
     Provider,
     ProviderKind,
     ProviderLocation,
     ProviderRegistration,
-    RegisterKind,
-    ServiceCategory,
     ServiceType,
-    ServiceUnit,
     Tariff,
 )
-from atbalsts.catalog.policies import provider_policy
+from atbalsts.catalog.policies import names_other_municipality, provider_policy
 from atbalsts.core.errors import NotPermitted, ValidationFailed
+from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
 from atbalsts.people.models import Municipality
 
 router = Router(tags=["catalog"])
-MAX_PAGE = 200
-Money = Decimal
-
-
-# --- schemas -----------------------------------------------------------------------------------
-
-
-class ServiceTypeIn(StrictSchema):
-    code: str = Field("", max_length=80)
-    name_lv: str = Field(max_length=200)
-    name_en: str = Field("", max_length=200)
-    category: ServiceCategory
-    unit: ServiceUnit
-    remote_allowed: bool = False
-    for_adult_grt: bool = True
-    for_child_ft: bool = True
-    ib_fundable: bool = True
-    confidential: bool = False
-    registration_required: bool = True
-    default_session_minutes: int | None = None
-    default_unit_price: Money | None = None
-    di_unit_cost: Money | None = None
-    price_note: str = Field("", max_length=300)
-
-
-class ServiceTypePatch(StrictSchema):
-    code: str | None = Field(None, max_length=80)
-    name_lv: str | None = Field(None, max_length=200)
-    name_en: str | None = Field(None, max_length=200)
-    category: ServiceCategory | None = None
-    unit: ServiceUnit | None = None
-    remote_allowed: bool | None = None
-    for_adult_grt: bool | None = None
-    for_child_ft: bool | None = None
-    ib_fundable: bool | None = None
-    confidential: bool | None = None
-    registration_required: bool | None = None
-    default_session_minutes: int | None = None
-    default_unit_price: Money | None = None
-    di_unit_cost: Money | None = None
-    price_note: str | None = Field(None, max_length=300)
-
-
-class ServiceTypeOut(Schema):
-    id: int
-    code: str
-    name_lv: str
-    name_en: str
-    category: str
-    unit: str
-    remote_allowed: bool
-    target_groups: list[str]
-    ib_fundable: bool
-    confidential: bool
-    registration_required: bool
-    default_session_minutes: int | None
-    default_unit_price: Money | None
-    di_unit_cost: Money | None
-    price_note: str
-    retired_at: dt.date | None
-
-
-class RetireIn(StrictSchema):
-    retired_at: dt.date | None
-
-
-class PriceIn(StrictSchema):
-    municipality: str | None = Field(None, description="tikai lietotājiem bez pašvaldības")
-    service_type: str
-    unit_price: Money | None = None
-    di_unit_cost: Money | None = None
-    valid_from: dt.date
-    valid_to: dt.date | None = None
-
-
-class PricePatch(StrictSchema):
-    unit_price: Money | None = None
-    di_unit_cost: Money | None = None
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
-
-
-class PriceOut(Schema):
-    id: int
-    municipality: str
-    service_type: str
-    unit_price: Money | None
-    di_unit_cost: Money | None
-    valid_from: dt.date
-    valid_to: dt.date | None
-
-
-class ProviderIn(StrictSchema):
-    municipality: str | None = Field(None, description="tikai lietotājiem bez pašvaldības")
-    kind: ProviderKind
-    name: str = Field(max_length=200)
-    registration_number: str = Field(max_length=30)
-    contact_person: str = Field("", max_length=120)
-    phone: str = Field("", max_length=30)
-    email: str = Field("", max_length=120)
-    address: str = Field("", max_length=200)
-    seat_municipality: str | None = None
-    iban: str = Field("", max_length=50)
-    notes: str = Field("", max_length=2000)
-
-
-class ProviderPatch(StrictSchema):
-    kind: ProviderKind | None = None
-    name: str | None = Field(None, max_length=200)
-    registration_number: str | None = Field(None, max_length=30)
-    contact_person: str | None = Field(None, max_length=120)
-    phone: str | None = Field(None, max_length=30)
-    email: str | None = Field(None, max_length=120)
-    address: str | None = Field(None, max_length=200)
-    seat_municipality: str | None = None
-    iban: str | None = Field(None, max_length=50)
-    active: bool | None = None
-    notes: str | None = Field(None, max_length=2000)
-
-
-class ProviderOut(Schema):
-    id: int
-    municipality: str
-    kind: str
-    name: str
-    registration_number: str | None = Field(
-        None, description="null: a natural person's personal code, shown only to writers"
-    )
-    contact_person: str
-    phone: str
-    email: str
-    address: str
-    seat_municipality: str | None
-    iban: str
-    active: bool
-    distance_km: Decimal | None = None
-    registration_ok: bool | None = None
-    registration_lapsed: bool | None = None
-
-
-class ProviderPage(Schema):
-    count: int
-    offset: int
-    limit: int
-    items: list[ProviderOut]
-
-
-class ProviderQuery(Schema):
-    q: str = Field("", max_length=100)
-    service_type: str = ""
-    municipality: str = ""
-    near: str = Field("", description="pašvaldības kods, no kuras centra mēra attālumu")
-    max_km: Decimal | None = Field(None, ge=0, le=1000)
-    status: str = Field("", pattern="^(|ok|lapsed|missing)$")
-    include_inactive: bool = False
-    sort: str = "name"
-    offset: int = Field(0, ge=0)
-    limit: int = Field(50, ge=1, le=MAX_PAGE)
-
-
-class RegistrationIn(StrictSchema):
-    register_kind: RegisterKind
-    number: str = Field(max_length=40)
-    service_types: list[str]
-    valid_from: dt.date
-    valid_to: dt.date | None = None
-    verified_on: dt.date | None = None
-
-
-class RegistrationPatch(StrictSchema):
-    register_kind: RegisterKind | None = None
-    number: str | None = Field(None, max_length=40)
-    service_types: list[str] | None = None
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
-    verified_on: dt.date | None = None
-
-
-class RegistrationOut(Schema):
-    id: int
-    provider_id: int
-    register_kind: str = Field(description="social_service_providers / medical_practitioners")
-    number: str
-    service_types: list[str]
-    valid_from: dt.date
-    valid_to: dt.date | None
-    verified_on: dt.date | None
-    verified_by_id: int | None
-
-
-class LocationIn(StrictSchema):
-    kind: LocationKind
-    municipality: str | None = None
-    address: str = Field("", max_length=200)
-    active: bool = True
-
-
-class LocationPatch(StrictSchema):
-    kind: LocationKind | None = None
-    municipality: str | None = None
-    address: str | None = Field(None, max_length=200)
-    active: bool | None = None
-
-
-class LocationOut(Schema):
-    id: int
-    provider_id: int
-    kind: str
-    municipality: str | None
-    address: str
-    active: bool
-
-
-class TariffIn(StrictSchema):
-    service_type: str
-    location_id: int | None = None
-    unit_price: Money
-    session_minutes: int | None = None
-    remote_allowed: bool = False
-    valid_from: dt.date
-    valid_to: dt.date | None = None
-
-
-class TariffPatch(StrictSchema):
-    unit_price: Money | None = None
-    session_minutes: int | None = None
-    remote_allowed: bool | None = None
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
-
-
-class TariffOut(Schema):
-    id: int
-    provider_id: int
-    service_type: str
-    location_id: int | None
-    unit_price: Money
-    session_minutes: int | None
-    remote_allowed: bool
-    valid_from: dt.date
-    valid_to: dt.date | None
-
-
-class PriceQuery(Schema):
-    service_type: str
-    day: dt.date
-    provider: int | None = None
-    location: int | None = None
-    municipality: str = ""
-
-
-class PriceOnDateOut(Schema):
-    unit_price: Money
-    source: str
-    session_minutes: int | None
-    tariff_id: int | None
-    remote_allowed: bool
-
-
-class StatusOut(Schema):
-    provider_id: int
-    service_type: str
-    day: dt.date
-    status: str
-
-
-class TransportQuery(Schema):
-    origin: str
-    destination: str
-    day: dt.date | None = None
-    round_trip: bool = True
-
-
-class TransportOut(Schema):
-    km: Decimal
-    unit_price: Money
-    amount: Money
-    price_source: str
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -336,8 +80,10 @@ def _municipality(code: str | None, field: str = "municipality") -> Municipality
 
 
 def _own_municipality(user: Any, code: str | None) -> Municipality:
+    """The municipality a price or provider is written for: the user's own, or (for a user of
+    no municipality) the one the payload names."""
     if user.municipality_id:
-        if code and code != user.municipality.code:
+        if names_other_municipality(user, code):
             raise NotPermitted()
         return user.municipality
     municipality = _municipality(code)
@@ -425,7 +171,7 @@ def _tariff_out(t: Tariff) -> dict[str, Any]:
     }
 
 
-def _child(request: HttpRequest, model: Any, pk: int) -> Any:
+def _child(request: AuthedHttpRequest, model: Any, pk: int) -> Any:
     """A registration, location or tariff, seen only through a provider the user may see."""
     item = get_object_or_404(model.objects.select_related("provider"), pk=pk)
     selectors.provider_get(user=request.user, pk=item.provider_id)
@@ -437,7 +183,7 @@ def _child(request: HttpRequest, model: Any, pk: int) -> Any:
 
 @router.get("/service-types", response=list[ServiceTypeOut], summary="Pakalpojumu katalogs")
 def list_service_types(
-    request: HttpRequest, category: str = "", include_retired: bool = False, q: str = ""
+    request: AuthedHttpRequest, category: str = "", include_retired: bool = False, q: str = ""
 ) -> list[dict[str, Any]]:
     qs = selectors.service_type_list(
         user=request.user, category=category, include_retired=include_retired, search=q[:100]
@@ -448,12 +194,14 @@ def list_service_types(
 @router.get(
     "/service-types/{service_type_id}", response=ServiceTypeOut, summary="Pakalpojuma veids"
 )
-def get_service_type(request: HttpRequest, service_type_id: int) -> dict[str, Any]:
+def get_service_type(request: AuthedHttpRequest, service_type_id: int) -> dict[str, Any]:
     return _service_type_out(selectors.service_type_get(user=request.user, pk=service_type_id))
 
 
 @router.post("/service-types", response={201: ServiceTypeOut}, summary="Jauns pakalpojuma veids")
-def create_service_type(request: HttpRequest, payload: ServiceTypeIn) -> tuple[int, dict[str, Any]]:
+def create_service_type(
+    request: AuthedHttpRequest, payload: ServiceTypeIn
+) -> tuple[int, dict[str, Any]]:
     st = services.service_type_create(actor=request.user, data=payload.model_dump())
     return 201, _service_type_out(st)
 
@@ -462,7 +210,7 @@ def create_service_type(request: HttpRequest, payload: ServiceTypeIn) -> tuple[i
     "/service-types/{service_type_id}", response=ServiceTypeOut, summary="Mainīt pakalpojuma veidu"
 )
 def update_service_type(
-    request: HttpRequest, service_type_id: int, payload: ServiceTypePatch
+    request: AuthedHttpRequest, service_type_id: int, payload: ServiceTypePatch
 ) -> dict[str, Any]:
     st = selectors.service_type_get(user=request.user, pk=service_type_id)
     st = services.service_type_update(
@@ -477,7 +225,7 @@ def update_service_type(
     summary="Izņemt no lietošanas (null — atjaunot)",
 )
 def retire_service_type(
-    request: HttpRequest, service_type_id: int, payload: RetireIn
+    request: AuthedHttpRequest, service_type_id: int, payload: RetireIn
 ) -> dict[str, Any]:
     st = selectors.service_type_get(user=request.user, pk=service_type_id)
     st = services.service_type_retire(
@@ -489,7 +237,7 @@ def retire_service_type(
 @router.delete(
     "/service-types/{service_type_id}", response={204: None}, summary="Dzēst neizmantotu veidu"
 )
-def delete_service_type(request: HttpRequest, service_type_id: int) -> tuple[int, None]:
+def delete_service_type(request: AuthedHttpRequest, service_type_id: int) -> tuple[int, None]:
     st = selectors.service_type_get(user=request.user, pk=service_type_id)
     services.service_type_delete(actor=request.user, service_type=st)
     return 204, None
@@ -499,14 +247,14 @@ def delete_service_type(request: HttpRequest, service_type_id: int) -> tuple[int
 
 
 @router.get("/municipal-prices", response=list[PriceOut], summary="Pašvaldību cenas")
-def list_prices(request: HttpRequest, service_type: str = "") -> list[dict[str, Any]]:
+def list_prices(request: AuthedHttpRequest, service_type: str = "") -> list[dict[str, Any]]:
     service_type_id = _service_type(service_type).pk if service_type else None
     qs = selectors.municipal_price_list(user=request.user, service_type_id=service_type_id)
     return [_price_out(p) for p in qs]
 
 
 @router.post("/municipal-prices", response={201: PriceOut}, summary="Noteikt pašvaldības cenu")
-def create_price(request: HttpRequest, payload: PriceIn) -> tuple[int, dict[str, Any]]:
+def create_price(request: AuthedHttpRequest, payload: PriceIn) -> tuple[int, dict[str, Any]]:
     municipality = _own_municipality(request.user, payload.municipality)
     data = payload.model_dump(exclude={"municipality"})
     data["service_type"] = _service_type(payload.service_type)
@@ -517,7 +265,7 @@ def create_price(request: HttpRequest, payload: PriceIn) -> tuple[int, dict[str,
 
 
 @router.patch("/municipal-prices/{price_id}", response=PriceOut, summary="Mainīt pašvaldības cenu")
-def update_price(request: HttpRequest, price_id: int, payload: PricePatch) -> dict[str, Any]:
+def update_price(request: AuthedHttpRequest, price_id: int, payload: PricePatch) -> dict[str, Any]:
     price = selectors.municipal_price_get(user=request.user, pk=price_id)
     price = services.municipal_price_update(
         actor=request.user, price=price, data=payload.model_dump(exclude_unset=True)
@@ -529,7 +277,7 @@ def update_price(request: HttpRequest, price_id: int, payload: PricePatch) -> di
 
 
 @router.get("/price", response=PriceOnDateOut, summary="Cena datumā (viens noteikums visur)")
-def price(request: HttpRequest, query: Query[PriceQuery]) -> dict[str, Any]:
+def price(request: AuthedHttpRequest, query: Query[PriceQuery]) -> dict[str, Any]:
     service_type = _service_type(query.service_type)
     provider = (
         selectors.provider_get(user=request.user, pk=query.provider) if query.provider else None
@@ -559,7 +307,7 @@ def price(request: HttpRequest, query: Query[PriceQuery]) -> dict[str, Any]:
     summary="Sniedzēja reģistrācija pakalpojumam datumā: ok / lapsed / missing",
 )
 def registration_status(
-    request: HttpRequest, provider_id: int, service_type: str, day: dt.date | None = None
+    request: AuthedHttpRequest, provider_id: int, service_type: str, day: dt.date | None = None
 ) -> dict[str, Any]:
     provider = selectors.provider_get(user=request.user, pk=provider_id)
     st = _service_type(service_type)
@@ -569,7 +317,7 @@ def registration_status(
 
 
 @router.get("/transport-estimate", response=TransportOut, summary="Transporta izmaksu aprēķins")
-def transport_estimate(request: HttpRequest, query: Query[TransportQuery]) -> dict[str, Any]:
+def transport_estimate(request: AuthedHttpRequest, query: Query[TransportQuery]) -> dict[str, Any]:
     if not provider_policy.can(request.user, Action.VIEW):
         raise NotPermitted()
     origin = _municipality(query.origin, "origin")
@@ -594,7 +342,7 @@ def transport_estimate(request: HttpRequest, query: Query[TransportQuery]) -> di
 
 
 @router.get("/providers", response=ProviderPage, summary="Sniedzēju meklēšana")
-def list_providers(request: HttpRequest, query: Query[ProviderQuery]) -> dict[str, Any]:
+def list_providers(request: AuthedHttpRequest, query: Query[ProviderQuery]) -> dict[str, Any]:
     def pk_of(code: str, field: str) -> int | None:
         found = _municipality(code, field)
         return found.pk if found else None
@@ -627,7 +375,7 @@ def _provider_data(payload: Any, *, exclude_unset: bool) -> dict[str, Any]:
 
 
 @router.post("/providers", response={201: ProviderOut}, summary="Reģistrēt sniedzēju")
-def create_provider(request: HttpRequest, payload: ProviderIn) -> tuple[int, dict[str, Any]]:
+def create_provider(request: AuthedHttpRequest, payload: ProviderIn) -> tuple[int, dict[str, Any]]:
     municipality = _own_municipality(request.user, payload.municipality)
     provider = services.provider_create(
         actor=request.user,
@@ -638,13 +386,13 @@ def create_provider(request: HttpRequest, payload: ProviderIn) -> tuple[int, dic
 
 
 @router.get("/providers/{provider_id}", response=ProviderOut, summary="Sniedzējs")
-def get_provider(request: HttpRequest, provider_id: int) -> dict[str, Any]:
+def get_provider(request: AuthedHttpRequest, provider_id: int) -> dict[str, Any]:
     return _provider_out(request.user, selectors.provider_get(user=request.user, pk=provider_id))
 
 
 @router.patch("/providers/{provider_id}", response=ProviderOut, summary="Mainīt sniedzēja datus")
 def update_provider(
-    request: HttpRequest, provider_id: int, payload: ProviderPatch
+    request: AuthedHttpRequest, provider_id: int, payload: ProviderPatch
 ) -> dict[str, Any]:
     provider = selectors.provider_get(user=request.user, pk=provider_id)
     provider = services.provider_update(
@@ -671,7 +419,7 @@ def _registration_data(payload: Any, *, exclude_unset: bool) -> dict[str, Any]:
     response=list[RegistrationOut],
     summary="Sniedzēja reģistrācijas",
 )
-def list_registrations(request: HttpRequest, provider_id: int) -> list[dict[str, Any]]:
+def list_registrations(request: AuthedHttpRequest, provider_id: int) -> list[dict[str, Any]]:
     provider = selectors.provider_get(user=request.user, pk=provider_id)
     return [_registration_out(r) for r in selectors.provider_registrations(provider=provider)]
 
@@ -682,7 +430,7 @@ def list_registrations(request: HttpRequest, provider_id: int) -> list[dict[str,
     summary="Pievienot reģistrāciju",
 )
 def create_registration(
-    request: HttpRequest, provider_id: int, payload: RegistrationIn
+    request: AuthedHttpRequest, provider_id: int, payload: RegistrationIn
 ) -> tuple[int, dict[str, Any]]:
     provider = selectors.provider_get(user=request.user, pk=provider_id)
     registration = services.registration_create(
@@ -697,7 +445,7 @@ def create_registration(
     "/registrations/{registration_id}", response=RegistrationOut, summary="Mainīt reģistrāciju"
 )
 def update_registration(
-    request: HttpRequest, registration_id: int, payload: RegistrationPatch
+    request: AuthedHttpRequest, registration_id: int, payload: RegistrationPatch
 ) -> dict[str, Any]:
     registration = _child(request, ProviderRegistration, registration_id)
     registration = services.registration_update(
@@ -718,7 +466,7 @@ def _location_data(payload: Any, *, exclude_unset: bool) -> dict[str, Any]:
 @router.get(
     "/providers/{provider_id}/locations", response=list[LocationOut], summary="Sniegšanas vietas"
 )
-def list_locations(request: HttpRequest, provider_id: int) -> list[dict[str, Any]]:
+def list_locations(request: AuthedHttpRequest, provider_id: int) -> list[dict[str, Any]]:
     provider = selectors.provider_get(user=request.user, pk=provider_id)
     return [_location_out(loc) for loc in provider.locations.select_related("municipality")]
 
@@ -727,7 +475,7 @@ def list_locations(request: HttpRequest, provider_id: int) -> list[dict[str, Any
     "/providers/{provider_id}/locations", response={201: LocationOut}, summary="Pievienot vietu"
 )
 def create_location(
-    request: HttpRequest, provider_id: int, payload: LocationIn
+    request: AuthedHttpRequest, provider_id: int, payload: LocationIn
 ) -> tuple[int, dict[str, Any]]:
     provider = selectors.provider_get(user=request.user, pk=provider_id)
     location = services.location_create(
@@ -738,7 +486,7 @@ def create_location(
 
 @router.patch("/locations/{location_id}", response=LocationOut, summary="Mainīt vietu")
 def update_location(
-    request: HttpRequest, location_id: int, payload: LocationPatch
+    request: AuthedHttpRequest, location_id: int, payload: LocationPatch
 ) -> dict[str, Any]:
     location = _child(request, ProviderLocation, location_id)
     location = services.location_update(
@@ -748,14 +496,14 @@ def update_location(
 
 
 @router.get("/providers/{provider_id}/tariffs", response=list[TariffOut], summary="Tarifi")
-def list_tariffs(request: HttpRequest, provider_id: int) -> list[dict[str, Any]]:
+def list_tariffs(request: AuthedHttpRequest, provider_id: int) -> list[dict[str, Any]]:
     provider = selectors.provider_get(user=request.user, pk=provider_id)
     return [_tariff_out(t) for t in selectors.provider_tariffs(provider=provider)]
 
 
 @router.post("/providers/{provider_id}/tariffs", response={201: TariffOut}, summary="Jauns tarifs")
 def create_tariff(
-    request: HttpRequest, provider_id: int, payload: TariffIn
+    request: AuthedHttpRequest, provider_id: int, payload: TariffIn
 ) -> tuple[int, dict[str, Any]]:
     provider = selectors.provider_get(user=request.user, pk=provider_id)
     data = payload.model_dump(exclude={"location_id", "service_type"})
@@ -772,7 +520,9 @@ def create_tariff(
 
 
 @router.patch("/tariffs/{tariff_id}", response=TariffOut, summary="Mainīt tarifu")
-def update_tariff(request: HttpRequest, tariff_id: int, payload: TariffPatch) -> dict[str, Any]:
+def update_tariff(
+    request: AuthedHttpRequest, tariff_id: int, payload: TariffPatch
+) -> dict[str, Any]:
     tariff = _child(request, Tariff, tariff_id)
     tariff = services.tariff_update(
         actor=request.user, tariff=tariff, data=payload.model_dump(exclude_unset=True)

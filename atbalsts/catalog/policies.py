@@ -45,7 +45,7 @@ def _provider_of(obj: Any) -> Provider | None:
     return None
 
 
-def own_provider_id(user: Any) -> int | None:
+def own_provider_id(user: Viewer) -> int | None:
     """The provider organisation a provider-staff user works for, if any."""
     if role_of(user) != Role.PROVIDER:
         return None
@@ -53,20 +53,27 @@ def own_provider_id(user: Any) -> int | None:
     return membership.provider_id if membership is not None else None
 
 
-def _own_municipality(user: Any, municipality_id: int | None) -> bool:
+def _own_municipality(user: Viewer, municipality_id: int | None) -> bool:
     scope = municipality_scope(user)
     if scope is False:
         return False
     return scope is None or municipality_id is None or municipality_id == scope
 
 
+def names_other_municipality(user: Viewer, code: str | None) -> bool:
+    """A user of one municipality writes prices and providers only for it: a request that
+    names another municipality by `code` is refused as not permitted."""
+    own = getattr(user, "municipality", None)
+    return own is not None and bool(code) and code != own.code
+
+
 class ServiceTypePolicy(Policy[ServiceType]):
     """`obj` is a ServiceType (or None for the catalogue as a whole)."""
 
-    def visible(self, user: Any, queryset: QuerySet[ServiceType]) -> QuerySet[ServiceType]:
+    def visible(self, user: Viewer, queryset: QuerySet[ServiceType]) -> QuerySet[ServiceType]:
         return queryset if role_of(user) in _CATALOGUE_READERS else queryset.none()
 
-    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+    def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
         role = role_of(user)
         if action == Action.VIEW:
             return role in _CATALOGUE_READERS
@@ -83,13 +90,13 @@ class ServiceTypePolicy(Policy[ServiceType]):
 class MunicipalPricePolicy(Policy[MunicipalPrice]):
     """`obj` is a MunicipalPrice or the Municipality (its id) the price would belong to."""
 
-    def visible(self, user: Any, queryset: QuerySet[MunicipalPrice]) -> QuerySet[MunicipalPrice]:
+    def visible(self, user: Viewer, queryset: QuerySet[MunicipalPrice]) -> QuerySet[MunicipalPrice]:
         scope = municipality_scope(user)
         if role_of(user) not in _STAFF_READERS or scope is False:
             return queryset.none()
         return queryset if scope is None else queryset.filter(municipality_id=scope)
 
-    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+    def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
         role = role_of(user)
         if role not in _STAFF_READERS:
             return False
@@ -115,7 +122,7 @@ class ProviderPolicy(Policy[Provider]):
     `obj` is a Provider, one of its children, or (for CREATE) the registering Municipality.
     """
 
-    def visible(self, user: Any, queryset: QuerySet[Provider]) -> QuerySet[Provider]:
+    def visible(self, user: Viewer, queryset: QuerySet[Provider]) -> QuerySet[Provider]:
         role = role_of(user)
         if role in _STAFF_READERS:
             return queryset
@@ -123,7 +130,7 @@ class ProviderPolicy(Policy[Provider]):
             return queryset.filter(pk=own_provider_id(user) or -1)
         return queryset.none()
 
-    def visible_children(self, user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def visible_children(self, user: Viewer, queryset: QuerySet[Any]) -> QuerySet[Any]:
         """Registrations, locations or tariffs of the providers the user may see."""
         role = role_of(user)
         if role in _STAFF_READERS:
@@ -132,14 +139,14 @@ class ProviderPolicy(Policy[Provider]):
             return queryset.filter(provider_id=own_provider_id(user) or -1)
         return queryset.none()
 
-    def changeable(self, user: Any, queryset: QuerySet[Provider]) -> QuerySet[Provider]:
+    def changeable(self, user: Viewer, queryset: QuerySet[Provider]) -> QuerySet[Provider]:
         """The providers the user keeps: a head, their municipality's; the admin, all."""
         scope = municipality_scope(user)
         if role_of(user) not in _WRITERS or scope is False:
             return queryset.none()
         return queryset if scope is None else queryset.filter(municipality_id=scope)
 
-    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+    def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
         role = role_of(user)
         provider = _provider_of(obj)
         if role is None:
@@ -156,7 +163,7 @@ class ProviderPolicy(Policy[Provider]):
         return False
 
     @staticmethod
-    def _owns(user: Any, provider: Provider | None, obj: Any) -> bool:
+    def _owns(user: Viewer, provider: Provider | None, obj: Any) -> bool:
         if provider is not None:
             return _own_municipality(user, provider.municipality_id)
         if isinstance(obj, Model):

@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, DecimalField, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from atbalsts.core.dates import dmy
 from atbalsts.core.money import round_money
 from atbalsts.people.models import Municipality
+
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Viewer
 
 from .errors import TariffNotValidOnDate
 from .geography import distance_km, distances_from
@@ -119,7 +123,7 @@ def price_on(
         )
     raise TariffNotValidOnDate(
         _("Pakalpojumam „%(service)s” %(day)s nav spēkā esošas cenas.")
-        % {"service": service_type.name_lv, "day": day.strftime("%d.%m.%Y")},
+        % {"service": service_type.name_lv, "day": dmy(day)},
         field="service_type",
     )
 
@@ -186,7 +190,7 @@ def provider_service_flags(*, provider: Provider, day: dt.date) -> list[ServiceF
 
 
 def service_type_list(
-    *, user: Any, category: str = "", include_retired: bool = False, search: str = ""
+    *, user: Viewer, category: str = "", include_retired: bool = False, search: str = ""
 ) -> QuerySet[ServiceType]:
     qs = service_type_policy.visible(user, ServiceType.objects.all())
     if category:
@@ -198,7 +202,7 @@ def service_type_list(
     return qs.order_by("category", "name_lv")
 
 
-def service_type_get(*, user: Any, pk: Any) -> ServiceType:
+def service_type_get(*, user: Viewer, pk: Any) -> ServiceType:
     return service_type_policy.get_visible(user, ServiceType.objects.all(), pk=pk)
 
 
@@ -211,7 +215,7 @@ def service_type_in_use(*, service_type: ServiceType) -> bool:
 
 
 def municipal_price_list(
-    *, user: Any, municipality_id: int | None = None, service_type_id: int | None = None
+    *, user: Viewer, municipality_id: int | None = None, service_type_id: int | None = None
 ) -> QuerySet[MunicipalPrice]:
     qs = municipal_price_policy.visible(
         user, MunicipalPrice.objects.select_related("municipality", "service_type")
@@ -223,7 +227,7 @@ def municipal_price_list(
     return qs.order_by("municipality__name", "service_type__name_lv", "-valid_from")
 
 
-def municipal_price_get(*, user: Any, pk: Any) -> MunicipalPrice:
+def municipal_price_get(*, user: Viewer, pk: Any) -> MunicipalPrice:
     return municipal_price_policy.get_visible(
         user, MunicipalPrice.objects.select_related("municipality", "service_type"), pk=pk
     )
@@ -259,7 +263,7 @@ def _covering(service_type_id: int | None) -> QuerySet[ProviderRegistration]:
     return qs.filter(service_types=service_type_id) if service_type_id else qs
 
 
-def provider_list(*, user: Any, filters: ProviderFilters | None = None) -> QuerySet[Provider]:
+def provider_list(*, user: Viewer, filters: ProviderFilters | None = None) -> QuerySet[Provider]:
     """Providers the user may see, filtered; annotated with `distance` (km or None) and
     `registration_ok` / `registration_lapsed` for the chosen service (or any registration)."""
     filters = filters or ProviderFilters()
@@ -344,7 +348,7 @@ def _with_distance(qs: QuerySet[Provider], filters: ProviderFilters) -> QuerySet
     )
 
 
-def provider_get(*, user: Any, pk: Any) -> Provider:
+def provider_get(*, user: Viewer, pk: Any) -> Provider:
     """The provider if the user may see it; Http404 otherwise."""
     return provider_policy.get_visible(
         user, Provider.objects.select_related("municipality", "seat_municipality"), pk=pk
@@ -414,7 +418,7 @@ def transport_cost_estimate(
 
 
 def registrations_lapsing(
-    *, user: Any, today: dt.date, within_days: int = 30
+    *, user: Viewer, today: dt.date, within_days: int = 30
 ) -> QuerySet[ProviderRegistration]:
     """Registrations of the active providers the user keeps that ended in the last
     `within_days` days or end in the next `within_days` days: time to check the register."""

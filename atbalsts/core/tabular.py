@@ -273,6 +273,7 @@ class SheetOut:
     header: Sequence[Any] | None
     rows: Iterable[Sequence[Any]]
     widths: Mapping[str, float] = field(default_factory=dict)  # column letter → width
+    formats: Mapping[str, str] = field(default_factory=dict)  # column letter → number format
 
 
 def write_xlsx(
@@ -298,6 +299,10 @@ def write_xlsx(
                         cell.number_format = decimal_format
         for column, width in spec.widths.items():
             sheet.column_dimensions[column].width = width
+        for column, number_format in spec.formats.items():
+            for cells in sheet[f"{column}2:{column}{sheet.max_row}"]:
+                for cell in cells:
+                    cell.number_format = number_format
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -26,8 +26,10 @@ def import_provider(
         "notes": text,
         "seat_municipality": lookups.optional_municipality,
     }  # fmt: skip
-    data = {c: cell(record, c, parsers[c], errors) for c in present(header, parsers)}
-    if errors:
+    data: dict[str, Any] = {
+        c: cell(record, c, parsers[c], errors) for c in present(header, parsers)
+    }
+    if errors or municipality is None:  # a required cell reads as None only with an error
         raise RowFailed(errors)
     existing = None
     if data.get("registration_number"):
@@ -60,7 +62,7 @@ def import_registration(
         errors["service_types"] = str(
             _("Nezināms pakalpojuma kods „%(code)s”.") % {"code": ", ".join(unknown)}
         )
-    data = {
+    data: dict[str, Any] = {
         "register": text(record.get("register")),
         "number": text(record.get("number")),
         "valid_from": cell(record, "valid_from", date, errors),
@@ -69,7 +71,7 @@ def import_registration(
     }
     if "verified_on" in header:
         data["verified_on"] = cell(record, "verified_on", date, errors)
-    if errors:
+    if errors or provider is None:  # a required cell reads as None only with an error
         raise RowFailed(errors)
     existing = ProviderRegistration.objects.filter(
         provider=provider, register=data["register"], number=data["number"]

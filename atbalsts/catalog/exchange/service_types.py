@@ -57,14 +57,14 @@ def import_price(actor: Actor, record: dict[str, Any], lookups: Lookups, header:
     errors: dict[str, str] = {}
     municipality = cell(record, "municipality", lookups.municipality, errors)
     service_type = cell(record, "service_type", lookups.service_type, errors)
-    data = {
+    data: dict[str, Any] = {
         "service_type": service_type,
         "unit_price": cell(record, "unit_price", money, errors),
         "di_unit_cost": cell(record, "di_unit_cost", money, errors),
         "valid_from": cell(record, "valid_from", date, errors),
         "valid_to": cell(record, "valid_to", date, errors),
     }
-    if errors:
+    if errors or municipality is None:  # a required cell reads as None only with an error
         raise RowFailed(errors)
     existing = MunicipalPrice.objects.filter(
         municipality=municipality, service_type=service_type, valid_from=data["valid_from"]

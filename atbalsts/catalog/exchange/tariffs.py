@@ -38,7 +38,7 @@ def import_location(
     }
     if "active" in header:
         data["active"] = cell(record, "active", boolean, errors)
-    if errors:
+    if errors or provider is None:  # a required cell reads as None only with an error
         raise RowFailed(errors)
     existing = _location_of(provider, data["kind"], data["municipality"], data["address"])
     if existing is None:
@@ -78,7 +78,7 @@ def import_tariff(actor: Actor, record: dict[str, Any], lookups: Lookups, header
         data["session_minutes"] = cell(record, "session_minutes", integer, errors)
     if "remote_allowed" in header:
         data["remote_allowed"] = cell(record, "remote_allowed", boolean, errors)
-    if errors:
+    if errors or provider is None:  # a required cell reads as None only with an error
         raise RowFailed(errors)
     existing = Tariff.objects.filter(
         provider=provider,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -50,15 +50,19 @@ def _validate_registration(
 
 
 def registration_values(registration: ProviderRegistration) -> dict[str, Any]:
+    """What an audit event records of a registration, and an import compares."""
     values = snapshot(registration, (*REGISTRATION_FIELDS, "verified_by"))
     values["service_types"] = sorted(registration.service_types.values_list("code", flat=True))
     return values
 
 
-def _split_service_types(data: Mapping[str, object]) -> tuple[dict[str, Any], list[Any] | None]:
-    data = dict(data)
-    service_types = data.pop("service_types", None)
-    return data, (list(service_types) if service_types is not None else None)
+def _split_service_types(
+    data: Mapping[str, object],
+) -> tuple[dict[str, object], list[ServiceType] | None]:
+    fields = dict(data)
+    # the pages, the API and the import all pass the covered service types as a list
+    service_types = cast("Iterable[ServiceType] | None", fields.pop("service_types", None))
+    return fields, (list(service_types) if service_types is not None else None)
 
 
 @transaction.atomic

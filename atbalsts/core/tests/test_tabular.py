@@ -79,13 +79,16 @@ def test_a_neutralised_export_reads_back_as_it_was():
     assert table.rows[0].values == {"phone": "+371 26000001", "note": "=HYPERLINK()"}
 
 
-def test_decimal_format_and_widths():
+def test_decimal_format_column_formats_and_widths():
+    rows = [["x", Decimal("1.50"), 2], []]
     content = write_xlsx(
-        [SheetOut("s", ["a", "b"], [["x", Decimal("1.50")], []], widths={"A": 60})],
+        [SheetOut("s", ["a", "b", "c"], rows, widths={"A": 60}, formats={"C": "0.0"})],
         decimal_format="#,##0.00",
     )
     sheet = load_workbook(io.BytesIO(content))["s"]
     assert sheet["B2"].number_format == "#,##0.00"
+    assert sheet["C2"].number_format == "0.0"
+    assert sheet["C1"].number_format == "General"
     assert sheet.column_dimensions["A"].width == 60
 
 
