@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -16,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from atbalsts.catalog.models import ProviderKind
 from atbalsts.core.audit import AuditEventType, audit_record
 from atbalsts.core.dates import iso_month, month_start
+from atbalsts.core.tabular import XLSX_TYPE, SheetOut, write_csv, write_xlsx
 from atbalsts.core.validation import add_error, raise_if_errors
 from atbalsts.people.models import Municipality
 
@@ -25,8 +24,6 @@ from .inputs import month_field
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Actor
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Cell = str | Decimal | dt.date | None
 
@@ -110,30 +107,12 @@ def invoice_export(
     rows = export_rows(municipality=municipality, month=first)
     header = [str(c) for c in EXPORT_COLUMNS]
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([_cell(v) for v in row])
-        content, mime = ("\ufeff" + out.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"
+        content = write_csv(header, ([_cell(v) for v in row] for row in rows), delimiter=";")
+        mime = "text/csv; charset=utf-8"
     else:
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = iso_month(first)
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(row)
-        for row_cells in sheet.iter_rows(min_row=2):
-            for index in (8, 9):  # unit price, amount
-                row_cells[index].number_format = "#,##0.00"
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        content, mime = buffer.getvalue(), XLSX_TYPE
+        money = "#,##0.00"  # unit price and amount
+        sheet = SheetOut(iso_month(first), header, rows, formats={"I": money, "J": money})
+        content, mime = write_xlsx([sheet]), XLSX_TYPE
     with transaction.atomic():
         audit_record(
             actor=actor,
