@@ -1,0 +1,61 @@
+"""Writes to the people register. Each checks permission, enforces the rules, and audits.
+
+- `clients`: registering, changing, deleting a client, and opening their record;
+- `relations`: representatives, the support circle and consent;
+- `intake`: referrals, the decision on them, and case assignment;
+- `checks`: what they share (personal codes, date order, the shape of their input).
+"""
+
+from .checks import Fields
+from .clients import (
+    ADULT_AGE,
+    CLIENT_FIELDS,
+    ClientInUse,
+    DuplicateClient,
+    age_on,
+    client_create,
+    client_delete,
+    client_update,
+    client_view_record,
+)
+from .intake import REFERRAL_FIELDS, case_assign, referral_create, referral_decide, referral_update
+from .relations import (
+    CIRCLE_FIELDS,
+    REPRESENTATIVE_FIELDS,
+    circle_member_create,
+    circle_member_delete,
+    circle_member_update,
+    consent_give,
+    consent_revoke,
+    representative_create,
+    representative_delete,
+    representative_update,
+)
+
+__all__ = [
+    "ADULT_AGE",
+    "CIRCLE_FIELDS",
+    "CLIENT_FIELDS",
+    "REFERRAL_FIELDS",
+    "REPRESENTATIVE_FIELDS",
+    "ClientInUse",
+    "DuplicateClient",
+    "Fields",
+    "age_on",
+    "case_assign",
+    "circle_member_create",
+    "circle_member_delete",
+    "circle_member_update",
+    "client_create",
+    "client_delete",
+    "client_update",
+    "client_view_record",
+    "consent_give",
+    "consent_revoke",
+    "referral_create",
+    "referral_decide",
+    "referral_update",
+    "representative_create",
+    "representative_delete",
+    "representative_update",
+]

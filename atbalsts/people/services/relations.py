@@ -1,0 +1,229 @@
+"""Writes about the people around a client: representatives, the support circle, consent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from atbalsts.core.audit import AuditEventType, audit_record, diff, masked, snapshot
+from atbalsts.core.errors import DomainError, ValidationFailed
+from atbalsts.core.policies import Action
+from atbalsts.core.validation import (
+    add_error,
+    add_model_field_errors,
+    assign_fields,
+    raise_if_errors,
+)
+
+from ..models import Client, Consent, Representative, SupportCircleMember
+from ..policies import client_policy
+from .checks import Fields, check_date_order, check_personal_code
+
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Actor
+
+REPRESENTATIVE_FIELDS = (
+    "kind",
+    "first_name",
+    "last_name",
+    "personal_code",
+    "authority",
+    "valid_from",
+    "valid_to",
+    "phone",
+    "email",
+)
+CIRCLE_FIELDS = ("first_name", "last_name", "relation", "phone", "notes")
+
+
+def _validate_representative(rep: Representative) -> None:
+    errors: dict[str, list[str]] = {}
+    add_model_field_errors(rep, errors, exclude=["client", "personal_code"])
+    check_personal_code(rep, errors, required=False)
+    check_date_order(rep.valid_from, rep.valid_to, errors, "valid_to")
+    raise_if_errors(errors)
+
+
+def _audit_child(
+    actor: Actor,
+    event: AuditEventType,
+    obj: Representative | SupportCircleMember | Consent,
+    extra: dict[str, Any],
+) -> None:
+    audit_record(
+        actor=actor,
+        event_type=event,
+        subject=obj,
+        client_id=obj.client_id,
+        municipality_id=obj.client.municipality_id,
+        extra_data=extra,
+    )
+
+
+@transaction.atomic
+def representative_create(*, actor: Actor, client: Client, data: Fields) -> Representative:
+    client_policy.require(actor, Action.CHANGE, client)
+    rep = Representative(client=client)
+    assign_fields(rep, data, REPRESENTATIVE_FIELDS)
+    _validate_representative(rep)
+    rep.save()
+    _audit_child(
+        actor,
+        AuditEventType.REPRESENTATIVE_CREATED,
+        rep,
+        {"values": masked(snapshot(rep, REPRESENTATIVE_FIELDS))},
+    )
+    return rep
+
+
+@transaction.atomic
+def representative_update(
+    *, actor: Actor, representative: Representative, data: Fields
+) -> Representative:
+    client_policy.require(actor, Action.CHANGE, representative.client)
+    rep = (
+        Representative.objects.select_for_update()
+        .select_related("client")
+        .get(pk=representative.pk)
+    )
+    before = snapshot(rep, REPRESENTATIVE_FIELDS)
+    assign_fields(rep, data, REPRESENTATIVE_FIELDS)
+    _validate_representative(rep)
+    changes = diff(before, snapshot(rep, REPRESENTATIVE_FIELDS))
+    if changes:
+        rep.save()
+        _audit_child(actor, AuditEventType.REPRESENTATIVE_CHANGED, rep, {"changes": changes})
+    return rep
+
+
+@transaction.atomic
+def representative_delete(*, actor: Actor, representative: Representative) -> None:
+    client_policy.require(actor, Action.CHANGE, representative.client)
+    if representative.consents.exists():
+        raise DomainError(
+            _("Pārstāvi nevar dzēst: viņš ir devis piekrišanu. Norādiet pilnvaru beigu datumu.")
+        )
+    _audit_child(
+        actor,
+        AuditEventType.REPRESENTATIVE_DELETED,
+        representative,
+        {"values": masked(snapshot(representative, REPRESENTATIVE_FIELDS))},
+    )
+    representative.delete()
+
+
+def _validate_circle(member: SupportCircleMember) -> None:
+    errors: dict[str, list[str]] = {}
+    add_model_field_errors(member, errors, exclude=["client"])
+    raise_if_errors(errors)
+
+
+@transaction.atomic
+def circle_member_create(*, actor: Actor, client: Client, data: Fields) -> SupportCircleMember:
+    client_policy.require(actor, Action.CHANGE, client)
+    member = SupportCircleMember(client=client)
+    assign_fields(member, data, CIRCLE_FIELDS)
+    _validate_circle(member)
+    member.save()
+    _audit_child(
+        actor,
+        AuditEventType.CIRCLE_MEMBER_CREATED,
+        member,
+        {"values": snapshot(member, CIRCLE_FIELDS)},
+    )
+    return member
+
+
+@transaction.atomic
+def circle_member_update(
+    *, actor: Actor, member: SupportCircleMember, data: Fields
+) -> SupportCircleMember:
+    client_policy.require(actor, Action.CHANGE, member.client)
+    member = (
+        SupportCircleMember.objects.select_for_update().select_related("client").get(pk=member.pk)
+    )
+    before = snapshot(member, CIRCLE_FIELDS)
+    assign_fields(member, data, CIRCLE_FIELDS)
+    _validate_circle(member)
+    changes = diff(before, snapshot(member, CIRCLE_FIELDS))
+    if changes:
+        member.save()
+        _audit_child(actor, AuditEventType.CIRCLE_MEMBER_CHANGED, member, {"changes": changes})
+    return member
+
+
+@transaction.atomic
+def circle_member_delete(*, actor: Actor, member: SupportCircleMember) -> None:
+    client_policy.require(actor, Action.CHANGE, member.client)
+    _audit_child(
+        actor,
+        AuditEventType.CIRCLE_MEMBER_DELETED,
+        member,
+        {"values": snapshot(member, CIRCLE_FIELDS)},
+    )
+    try:
+        with transaction.atomic():
+            member.delete()
+    except ProtectedError as exc:
+        raise DomainError(
+            _("Dalībnieku nevar dzēst: viņam ir plānoti vai sniegti pakalpojumi.")
+        ) from exc
+
+
+@transaction.atomic
+def consent_give(*, actor: Actor, client: Client, data: Fields) -> Consent:
+    client_policy.require(actor, Action.CHANGE, client)
+    consent = Consent(client=client)
+    assign_fields(
+        consent, data, ("purpose", "recipient", "given_by_representative", "given_on", "notes")
+    )
+    errors: dict[str, list[str]] = {}
+    add_model_field_errors(consent, errors, exclude=["client", "revoked_on", "revoke_reason"])
+    rep = consent.given_by_representative
+    if rep is not None:
+        if rep.client_id != client.pk:
+            add_error(errors, "given_by_representative", _("Pārstāvis nav šī klienta pārstāvis."))
+        elif consent.given_on and not rep.is_valid_on(consent.given_on):
+            add_error(
+                errors,
+                "given_by_representative",
+                _("Pārstāvja pilnvaras šajā datumā nav spēkā."),
+            )
+    if consent.given_on and consent.given_on > timezone.localdate():
+        add_error(errors, "given_on", _("Piekrišanas datums nevar būt nākotnē."))
+    raise_if_errors(errors)
+    consent.save()
+    _audit_child(
+        actor,
+        AuditEventType.CONSENT_GIVEN,
+        consent,
+        {"purpose": consent.purpose, "recipient": consent.recipient},
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_revoke(*, actor: Actor, consent: Consent, revoked_on: dt.date, reason: str) -> Consent:
+    client_policy.require(actor, Action.CHANGE, consent.client)
+    consent = Consent.objects.select_for_update().select_related("client").get(pk=consent.pk)
+    if consent.revoked_on is not None:
+        raise DomainError(_("Šī piekrišana jau ir atsaukta."))
+    if revoked_on < consent.given_on:
+        raise ValidationFailed({"revoked_on": [_("Atsaukt nevar agrāk, nekā piekrišana dota.")]})
+    if revoked_on > timezone.localdate():
+        raise ValidationFailed({"revoked_on": [_("Atsaukšanas datums nevar būt nākotnē.")]})
+    consent.revoked_on = revoked_on
+    consent.revoke_reason = reason.strip()[:300]
+    consent.save(update_fields=["revoked_on", "revoke_reason", "updated_at"])
+    _audit_child(
+        actor,
+        AuditEventType.CONSENT_REVOKED,
+        consent,
+        {"revoked_on": revoked_on.isoformat(), "reason": consent.revoke_reason},
+    )
+    return consent
