@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
@@ -24,8 +23,12 @@ from atbalsts.assessment.models import (
 )
 from atbalsts.assessment.policies import assessment_policy
 from atbalsts.core.errors import DomainError
+from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
 from atbalsts.people import selectors as people_selectors
+
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Actor
 
 router = Router(tags=["assessment"])
 
@@ -222,7 +225,7 @@ def _period_out(period: BudgetPeriod) -> dict[str, Any]:
     }
 
 
-def _budget_out(user: Any, budget: IndicativeBudget) -> dict[str, Any]:
+def _budget_out(user: Actor, budget: IndicativeBudget) -> dict[str, Any]:
     data = budget.explanation
     text = selectors.budget_explanation(budget)
     show_steps = assessment_policy.can(user, Action.VIEW, budget.period.client)
@@ -258,7 +261,7 @@ def _budget_out(user: Any, budget: IndicativeBudget) -> dict[str, Any]:
     response=list[AssessmentOut],
     summary="Klienta vajadzību izvērtējumi",
 )
-def list_assessments(request: HttpRequest, client_id: int) -> list[dict[str, Any]]:
+def list_assessments(request: AuthedHttpRequest, client_id: int) -> list[dict[str, Any]]:
     client = people_selectors.client_get(user=request.user, pk=client_id)
     items = list(selectors.assessment_list(user=request.user, client=client))
     for assessment in items:
@@ -272,7 +275,7 @@ def list_assessments(request: HttpRequest, client_id: int) -> list[dict[str, Any
     summary="Sākt vajadzību izvērtējumu",
 )
 def create_assessment(
-    request: HttpRequest, client_id: int, payload: AssessmentIn
+    request: AuthedHttpRequest, client_id: int, payload: AssessmentIn
 ) -> tuple[int, dict[str, Any]]:
     client = people_selectors.client_get(user=request.user, pk=client_id)
     data = payload.model_dump(exclude_unset=True, exclude_none=True, mode="python")
@@ -281,7 +284,7 @@ def create_assessment(
 
 
 @router.get("/assessments/{assessment_id}", response=AssessmentOut, summary="Izvērtējums")
-def get_assessment(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
+def get_assessment(request: AuthedHttpRequest, assessment_id: int) -> dict[str, Any]:
     assessment = selectors.assessment_get(user=request.user, pk=assessment_id)
     services.assessment_view_record(actor=request.user, assessment=assessment)
     return _assessment_out(assessment)
@@ -291,7 +294,7 @@ def get_assessment(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
     "/assessments/{assessment_id}", response=AssessmentOut, summary="Labot izvērtējuma melnrakstu"
 )
 def update_assessment(
-    request: HttpRequest, assessment_id: int, payload: AssessmentPatch
+    request: AuthedHttpRequest, assessment_id: int, payload: AssessmentPatch
 ) -> dict[str, Any]:
     assessment = selectors.assessment_get(user=request.user, pk=assessment_id)
     data = payload.model_dump(exclude_unset=True, mode="python")
@@ -304,7 +307,7 @@ def update_assessment(
     response=AssessmentOut,
     summary="Pabeigt izvērtējumu",
 )
-def complete_assessment(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
+def complete_assessment(request: AuthedHttpRequest, assessment_id: int) -> dict[str, Any]:
     assessment = selectors.assessment_get(user=request.user, pk=assessment_id)
     assessment = services.assessment_complete(actor=request.user, assessment=assessment)
     return _assessment_out(assessment)
@@ -316,7 +319,7 @@ def complete_assessment(request: HttpRequest, assessment_id: int) -> dict[str, A
 @router.get(
     "/clients/{client_id}/periods", response=list[PeriodOut], summary="Klienta budžeta periodi"
 )
-def list_periods(request: HttpRequest, client_id: int) -> list[dict[str, Any]]:
+def list_periods(request: AuthedHttpRequest, client_id: int) -> list[dict[str, Any]]:
     client = people_selectors.client_get(user=request.user, pk=client_id)
     return [_period_out(p) for p in selectors.budget_period_list(user=request.user, client=client)]
 
@@ -325,7 +328,7 @@ def list_periods(request: HttpRequest, client_id: int) -> list[dict[str, Any]]:
     "/clients/{client_id}/periods", response={201: PeriodOut}, summary="Izveidot budžeta periodu"
 )
 def create_period(
-    request: HttpRequest, client_id: int, payload: PeriodIn
+    request: AuthedHttpRequest, client_id: int, payload: PeriodIn
 ) -> tuple[int, dict[str, Any]]:
     client = people_selectors.client_get(user=request.user, pk=client_id)
     period = services.budget_period_create(
@@ -343,7 +346,7 @@ def create_period(
     response={201: BudgetOut},
     summary="Aprēķināt indikatīvo budžetu",
 )
-def compute_budget(request: HttpRequest, period_id: int) -> tuple[int, dict[str, Any]]:
+def compute_budget(request: AuthedHttpRequest, period_id: int) -> tuple[int, dict[str, Any]]:
     period = selectors.budget_period_get(user=request.user, pk=period_id)
     budget = services.budget_compute(actor=request.user, period=period)
     return 201, _budget_out(request.user, budget)
@@ -354,7 +357,7 @@ def compute_budget(request: HttpRequest, period_id: int) -> tuple[int, dict[str,
     response=BudgetOut,
     summary="Spēkā esošais budžets ar aprēķina gaitu",
 )
-def get_period_budget(request: HttpRequest, period_id: int) -> dict[str, Any]:
+def get_period_budget(request: AuthedHttpRequest, period_id: int) -> dict[str, Any]:
     period = selectors.budget_period_get(user=request.user, pk=period_id)
     budget = selectors.budget_current(period=period)
     if budget is None:
@@ -363,7 +366,7 @@ def get_period_budget(request: HttpRequest, period_id: int) -> dict[str, Any]:
 
 
 @router.get("/budgets/{budget_id}", response=BudgetOut, summary="Budžets ar aprēķina gaitu")
-def get_budget(request: HttpRequest, budget_id: int) -> dict[str, Any]:
+def get_budget(request: AuthedHttpRequest, budget_id: int) -> dict[str, Any]:
     return _budget_out(request.user, selectors.budget_get(user=request.user, pk=budget_id))
 
 
@@ -373,7 +376,7 @@ def get_budget(request: HttpRequest, budget_id: int) -> dict[str, Any]:
     summary="Ierosināt citu summu mēnesī",
 )
 def propose_override(
-    request: HttpRequest, budget_id: int, payload: OverrideIn
+    request: AuthedHttpRequest, budget_id: int, payload: OverrideIn
 ) -> tuple[int, BudgetOverride]:
     budget = selectors.budget_get(user=request.user, pk=budget_id)
     override = services.override_propose(
@@ -390,7 +393,9 @@ def propose_override(
     response=OverrideOut,
     summary="Apstiprināt vai noraidīt citu summu",
 )
-def decide_override(request: HttpRequest, override_id: int, payload: DecisionIn) -> BudgetOverride:
+def decide_override(
+    request: AuthedHttpRequest, override_id: int, payload: DecisionIn
+) -> BudgetOverride:
     override = selectors.override_get(user=request.user, pk=override_id)
     return services.override_decide(
         actor=request.user,
@@ -428,10 +433,10 @@ def _rule_out(rule: AllocationRule) -> dict[str, Any]:
 
 
 @router.get("/rules", response=list[RuleOut], summary="Budžeta sadales noteikumi")
-def list_rules(request: HttpRequest) -> list[dict[str, Any]]:
+def list_rules(request: AuthedHttpRequest) -> list[dict[str, Any]]:
     return [_rule_out(r) for r in selectors.rule_list(user=request.user)]
 
 
 @router.get("/rules/{rule_id}", response=RuleOut, summary="Budžeta sadales noteikums")
-def get_rule(request: HttpRequest, rule_id: int) -> dict[str, Any]:
+def get_rule(request: AuthedHttpRequest, rule_id: int) -> dict[str, Any]:
     return _rule_out(selectors.rule_get(user=request.user, pk=rule_id))

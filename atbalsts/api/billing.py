@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -19,8 +19,12 @@ from atbalsts.billing.policies import BillingAction, billing_policy
 from atbalsts.catalog.models import Provider
 from atbalsts.core.dates import iso_month
 from atbalsts.core.errors import NotPermitted, ValidationFailed
+from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.people import selectors as people_selectors
 from atbalsts.people.models import Municipality
+
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Actor
 
 router = Router(tags=["billing"])
 MAX_PAGE = 200
@@ -164,7 +168,7 @@ def _month_or_400(value: str, field: str = "month") -> dt.date:
         raise ValidationFailed({field: [_("Mēnesim jābūt formā GGGG-MM.")]}) from exc
 
 
-def _invoice_out(user: Any, invoice: Invoice, *, lines: bool) -> dict[str, Any]:
+def _invoice_out(user: Actor, invoice: Invoice, *, lines: bool) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": invoice.pk,
         "number": invoice.number,
@@ -211,15 +215,15 @@ def _invoice_out(user: Any, invoice: Invoice, *, lines: bool) -> dict[str, Any]:
     return out
 
 
-def _own_municipality(user: Any) -> Municipality:
-    if user.municipality_id is None:
+def _own_municipality(user: Actor) -> Municipality:
+    municipality = user.municipality if user.municipality_id is not None else None
+    if municipality is None:
         raise NotPermitted()
-    municipality: Municipality = user.municipality
     return municipality
 
 
 @router.get("/invoices", response=InvoicePage, summary="Rēķinu saraksts")
-def list_invoices(request: HttpRequest, query: Query[InvoiceQuery]) -> dict[str, Any]:
+def list_invoices(request: AuthedHttpRequest, query: Query[InvoiceQuery]) -> dict[str, Any]:
     user = request.user
     if not billing_policy.can(user, BillingAction.VIEW):
         raise NotPermitted()
@@ -243,7 +247,7 @@ def list_invoices(request: HttpRequest, query: Query[InvoiceQuery]) -> dict[str,
     response={201: InvoiceOut},
     summary="Ievadīt papīra rēķinu (sociālais darbinieks)",
 )
-def enter_paper_invoice(request: HttpRequest, payload: PaperIn) -> tuple[int, dict[str, Any]]:
+def enter_paper_invoice(request: AuthedHttpRequest, payload: PaperIn) -> tuple[int, dict[str, Any]]:
     user = request.user
     municipality = _own_municipality(user)
     provider = Provider.objects.filter(pk=payload.provider_id).first()
@@ -270,13 +274,13 @@ def enter_paper_invoice(request: HttpRequest, payload: PaperIn) -> tuple[int, di
 
 
 @router.get("/invoices/{invoice_id}", response=InvoiceOut, summary="Rēķins ar rindām")
-def get_invoice(request: HttpRequest, invoice_id: int) -> dict[str, Any]:
+def get_invoice(request: AuthedHttpRequest, invoice_id: int) -> dict[str, Any]:
     invoice = selectors.invoice_get(user=request.user, pk=invoice_id)
     return _invoice_out(request.user, invoice, lines=True)
 
 
 @router.post("/invoices", response={201: InvoiceOut}, summary="Iesniegt mēneša rēķinu (sniedzējs)")
-def submit_invoice(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]]:
+def submit_invoice(request: AuthedHttpRequest, payload: SubmitIn) -> tuple[int, dict[str, Any]]:
     user = request.user
     provider = billing_policy.submitting_provider(user)
     if provider is None:
@@ -294,30 +298,32 @@ def submit_invoice(request: HttpRequest, payload: SubmitIn) -> tuple[int, dict[s
     return 201, _invoice_out(user, invoice, lines=True)
 
 
-def _visible(request: HttpRequest, invoice_id: int) -> Invoice:
+def _visible(request: AuthedHttpRequest, invoice_id: int) -> Invoice:
     return selectors.invoice_get(user=request.user, pk=invoice_id)
 
 
 @router.post("/invoices/{invoice_id}/recheck", response=InvoiceOut, summary="Pārbaudīt vēlreiz")
-def recheck_invoice(request: HttpRequest, invoice_id: int) -> dict[str, Any]:
+def recheck_invoice(request: AuthedHttpRequest, invoice_id: int) -> dict[str, Any]:
     invoice = services.invoice_recheck(actor=request.user, invoice=_visible(request, invoice_id))
     return _invoice_out(request.user, invoice, lines=True)
 
 
 @router.post("/invoices/{invoice_id}/confirm", response=InvoiceOut, summary="Apstiprināt saturu")
-def confirm_invoice(request: HttpRequest, invoice_id: int) -> dict[str, Any]:
+def confirm_invoice(request: AuthedHttpRequest, invoice_id: int) -> dict[str, Any]:
     invoice = services.invoice_confirm(actor=request.user, invoice=_visible(request, invoice_id))
     return _invoice_out(request.user, invoice, lines=True)
 
 
 @router.post("/invoices/{invoice_id}/approve", response=InvoiceOut, summary="Apstiprināt apmaksu")
-def approve_invoice(request: HttpRequest, invoice_id: int) -> dict[str, Any]:
+def approve_invoice(request: AuthedHttpRequest, invoice_id: int) -> dict[str, Any]:
     invoice = services.invoice_approve(actor=request.user, invoice=_visible(request, invoice_id))
     return _invoice_out(request.user, invoice, lines=True)
 
 
 @router.post("/invoices/{invoice_id}/reject", response=InvoiceOut, summary="Noraidīt")
-def reject_invoice(request: HttpRequest, invoice_id: int, payload: RejectIn) -> dict[str, Any]:
+def reject_invoice(
+    request: AuthedHttpRequest, invoice_id: int, payload: RejectIn
+) -> dict[str, Any]:
     invoice = services.invoice_reject(
         actor=request.user, invoice=_visible(request, invoice_id), reason=payload.reason
     )
@@ -325,7 +331,7 @@ def reject_invoice(request: HttpRequest, invoice_id: int, payload: RejectIn) -> 
 
 
 @router.post("/invoices/{invoice_id}/pay", response=InvoiceOut, summary="Atzīmēt apmaksu")
-def pay_invoice(request: HttpRequest, invoice_id: int, payload: PayIn) -> dict[str, Any]:
+def pay_invoice(request: AuthedHttpRequest, invoice_id: int, payload: PayIn) -> dict[str, Any]:
     invoice = services.invoice_pay(
         actor=request.user,
         invoice=_visible(request, invoice_id),
@@ -336,7 +342,7 @@ def pay_invoice(request: HttpRequest, invoice_id: int, payload: PayIn) -> dict[s
 
 
 @router.get("/clients/{client_id}/ledger", response=LedgerOut, summary="Budžeta izlietojums")
-def client_ledger(request: HttpRequest, client_id: int) -> dict[str, Any]:
+def client_ledger(request: AuthedHttpRequest, client_id: int) -> dict[str, Any]:
     client = people_selectors.client_get(user=request.user, pk=client_id)
     ledger = selectors.budget_ledger(user=request.user, client=client, today=timezone.localdate())
     return {
@@ -368,7 +374,7 @@ def client_ledger(request: HttpRequest, client_id: int) -> dict[str, Any]:
 
 
 @router.get("/export", summary="Eksports grāmatvedībai (CSV vai XLSX)")
-def export_invoices(request: HttpRequest, query: Query[ExportQuery]) -> HttpResponse:
+def export_invoices(request: AuthedHttpRequest, query: Query[ExportQuery]) -> HttpResponse:
     user = request.user
     municipality = _own_municipality(user)
     month = _month_or_400(query.month)

@@ -7,7 +7,7 @@ what the assessment says; analysts see no individual records at all; providers s
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from django.db.models import QuerySet
 
@@ -16,6 +16,9 @@ from atbalsts.core.roles import Role
 from atbalsts.people.models import Client, Municipality
 
 from .models import AllocationRule, BudgetOverride, BudgetPeriod, IndicativeBudget, NeedsAssessment
+
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Actor, Viewer
 
 _WRITERS = frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.ADMIN})
 _CONTENT_READERS = _WRITERS | {Role.AUDITOR}
@@ -37,14 +40,14 @@ def _municipality_id_of(obj: Any) -> int | None:
     return getattr(obj, "municipality_id", None)
 
 
-def _in_scope(user: Any, obj: Any) -> bool:
+def _in_scope(user: Viewer, obj: Any) -> bool:
     scope = municipality_scope(user)
     if scope is False:
         return False
     return scope is None or obj is None or _municipality_id_of(obj) == scope
 
 
-def _scoped(user: Any, queryset: QuerySet[Any], readers: frozenset[Role], path: str) -> Any:
+def _scoped(user: Viewer, queryset: QuerySet[Any], readers: frozenset[Role], path: str) -> Any:
     scope = municipality_scope(user)
     if role_of(user) not in readers or scope is False:
         return queryset.none()
@@ -56,13 +59,15 @@ def _scoped(user: Any, queryset: QuerySet[Any], readers: frozenset[Role], path: 
 class AssessmentPolicy(Policy[NeedsAssessment]):
     """Needs assessments. `obj` is an assessment or, for CREATE, the client."""
 
-    def visible(self, user: Any, queryset: QuerySet[NeedsAssessment]) -> QuerySet[NeedsAssessment]:
+    def visible(
+        self, user: Viewer, queryset: QuerySet[NeedsAssessment]
+    ) -> QuerySet[NeedsAssessment]:
         result: QuerySet[NeedsAssessment] = _scoped(
             user, queryset, _CONTENT_READERS, "client__municipality_id"
         )
         return result
 
-    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+    def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
         role = role_of(user)
         if role is None or not _in_scope(user, obj):
             return False
@@ -72,6 +77,11 @@ class AssessmentPolicy(Policy[NeedsAssessment]):
             return role in _WRITERS
         return False
 
+    def works_own_cases(self, user: Viewer) -> TypeGuard[Actor]:
+        """Whether the user's work lists (re-assessments due) hold only the cases assigned to
+        them: a social worker's; the head and others see their whole scope."""
+        return role_of(user) == Role.SOCIAL_WORKER
+
 
 class BudgetPolicy(Policy[BudgetPeriod]):
     """Budget periods, indicative budgets and their overrides.
@@ -80,14 +90,14 @@ class BudgetPolicy(Policy[BudgetPeriod]):
     override; DECIDE: approve or reject an override.
     """
 
-    def visible(self, user: Any, queryset: QuerySet[BudgetPeriod]) -> QuerySet[BudgetPeriod]:
+    def visible(self, user: Viewer, queryset: QuerySet[BudgetPeriod]) -> QuerySet[BudgetPeriod]:
         result: QuerySet[BudgetPeriod] = _scoped(
             user, queryset, _BUDGET_READERS, "client__municipality_id"
         )
         return result
 
     def visible_budgets(
-        self, user: Any, queryset: QuerySet[IndicativeBudget]
+        self, user: Viewer, queryset: QuerySet[IndicativeBudget]
     ) -> QuerySet[IndicativeBudget]:
         result: QuerySet[IndicativeBudget] = _scoped(
             user, queryset, _BUDGET_READERS, "period__client__municipality_id"
@@ -95,14 +105,14 @@ class BudgetPolicy(Policy[BudgetPeriod]):
         return result
 
     def visible_overrides(
-        self, user: Any, queryset: QuerySet[BudgetOverride]
+        self, user: Viewer, queryset: QuerySet[BudgetOverride]
     ) -> QuerySet[BudgetOverride]:
         result: QuerySet[BudgetOverride] = _scoped(
             user, queryset, _BUDGET_READERS, "budget__period__client__municipality_id"
         )
         return result
 
-    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+    def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
         role = role_of(user)
         if role is None or not _in_scope(user, obj):
             return False
@@ -114,18 +124,22 @@ class BudgetPolicy(Policy[BudgetPeriod]):
             return role in _DECIDERS
         return False
 
+    def proposed_override(self, user: Viewer, override: BudgetOverride) -> bool:
+        """Whether the user proposed the override: then another person decides it."""
+        return bool(override.proposed_by_id == user.pk)
+
 
 class AllocationRulePolicy(Policy[AllocationRule]):
     """Allocation rules are not personal: staff may read them; the head sets their own
     municipality's rules, an administrator the national default."""
 
-    def visible(self, user: Any, queryset: QuerySet[AllocationRule]) -> QuerySet[AllocationRule]:
+    def visible(self, user: Viewer, queryset: QuerySet[AllocationRule]) -> QuerySet[AllocationRule]:
         role = role_of(user)
         if role is None or role == Role.PROVIDER:
             return queryset.none()
         return queryset
 
-    def can(self, user: Any, action: Action, obj: Any = None) -> bool:
+    def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
         role = role_of(user)
         if role is None or role == Role.PROVIDER:
             return False
@@ -139,7 +153,9 @@ class AllocationRulePolicy(Policy[AllocationRule]):
             return False
         # For CREATE, obj is the municipality (None = national); a head sets only their own.
         municipality_id = _municipality_id_of(obj) if obj is not None else None
-        return municipality_id is not None and municipality_id == user.municipality_id
+        return municipality_id is not None and municipality_id == getattr(
+            user, "municipality_id", None
+        )
 
 
 assessment_policy = AssessmentPolicy()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 
 from atbalsts.core.errors import DomainError
 from atbalsts.core.money import format_money, round_money
-from atbalsts.core.policies import Action, role_of
-from atbalsts.core.roles import Role
+from atbalsts.core.policies import Action
 from atbalsts.people.models import Client, ClientStatus, Municipality, TargetGroup
 
 from .dates import add_months
@@ -33,6 +32,9 @@ from .models import (
 )
 from .policies import assessment_policy, budget_policy, rule_policy
 
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Viewer
+
 CHILD_REVIEW_MONTHS = 6
 DEFAULT_ADULT_REVIEW_MONTHS = 12
 DUE_WITHIN_DAYS = 30
@@ -49,12 +51,12 @@ class AssessmentIncomplete(DomainError):
 # --- assessments -----------------------------------------------------------------------------
 
 
-def assessment_list(*, user: Any, client: Client) -> QuerySet[NeedsAssessment]:
+def assessment_list(*, user: Viewer, client: Client) -> QuerySet[NeedsAssessment]:
     qs = NeedsAssessment.objects.filter(client=client).select_related("social_worker")
     return assessment_policy.visible(user, qs).order_by("-assessed_on", "-id")
 
 
-def assessment_get(*, user: Any, pk: Any) -> NeedsAssessment:
+def assessment_get(*, user: Viewer, pk: Any) -> NeedsAssessment:
     """The assessment if the user may read its content; Http404 otherwise."""
     qs = NeedsAssessment.objects.select_related(
         "client", "client__municipality", "social_worker", "completed_by"
@@ -107,12 +109,12 @@ class Reassessments:
     overdue: list[ReassessmentItem]
 
 
-def reassessments_due(*, user: Any, today: dt.date) -> Reassessments:
+def reassessments_due(*, user: Viewer, today: dt.date) -> Reassessments:
     """Re-assessments due within 30 days and those already overdue, soonest first.
 
     A social worker sees their own active cases; the head and others their whole scope."""
     clients = Client.objects.filter(status=ClientStatus.ACTIVE)
-    if role_of(user) == Role.SOCIAL_WORKER:
+    if assessment_policy.works_own_cases(user):
         clients = clients.filter(
             assignments__social_worker=user,
             assignments__start_date__lte=today,
@@ -149,12 +151,12 @@ def reassessments_due(*, user: Any, today: dt.date) -> Reassessments:
 # --- allocation rules ------------------------------------------------------------------------
 
 
-def rule_list(*, user: Any) -> QuerySet[AllocationRule]:
+def rule_list(*, user: Viewer) -> QuerySet[AllocationRule]:
     qs = AllocationRule.objects.select_related("municipality").prefetch_related("bands")
     return rule_policy.visible(user, qs)
 
 
-def rule_get(*, user: Any, pk: Any) -> AllocationRule:
+def rule_get(*, user: Viewer, pk: Any) -> AllocationRule:
     qs = AllocationRule.objects.select_related("municipality").prefetch_related("bands")
     return rule_policy.get_visible(user, qs, pk=pk)
 
@@ -272,11 +274,11 @@ def budget_calculate(
 # --- budget periods and budgets --------------------------------------------------------------
 
 
-def budget_period_list(*, user: Any, client: Client) -> QuerySet[BudgetPeriod]:
+def budget_period_list(*, user: Viewer, client: Client) -> QuerySet[BudgetPeriod]:
     return budget_policy.visible(user, BudgetPeriod.objects.filter(client=client)).order_by("start")
 
 
-def budget_period_get(*, user: Any, pk: Any) -> BudgetPeriod:
+def budget_period_get(*, user: Viewer, pk: Any) -> BudgetPeriod:
     qs = BudgetPeriod.objects.select_related("client", "client__municipality")
     return budget_policy.get_visible(user, qs, pk=pk)
 
@@ -286,7 +288,7 @@ def budget_current(*, period: BudgetPeriod) -> IndicativeBudget | None:
     return period.budgets.filter(is_current=True).first()
 
 
-def budget_get(*, user: Any, pk: Any) -> IndicativeBudget:
+def budget_get(*, user: Viewer, pk: Any) -> IndicativeBudget:
     qs = IndicativeBudget.objects.select_related(
         "period", "period__client", "period__client__municipality", "rule", "assessment"
     )
@@ -296,7 +298,7 @@ def budget_get(*, user: Any, pk: Any) -> IndicativeBudget:
         raise Http404() from exc
 
 
-def override_get(*, user: Any, pk: Any) -> BudgetOverride:
+def override_get(*, user: Viewer, pk: Any) -> BudgetOverride:
     qs = BudgetOverride.objects.select_related(
         "budget", "budget__period", "budget__period__client", "proposed_by", "decided_by"
     )
@@ -306,7 +308,7 @@ def override_get(*, user: Any, pk: Any) -> BudgetOverride:
         raise Http404() from exc
 
 
-def overrides_pending(*, user: Any) -> QuerySet[BudgetOverride]:
+def overrides_pending(*, user: Viewer) -> QuerySet[BudgetOverride]:
     """Proposals waiting for the head's decision, for the start page."""
     if not budget_policy.can(user, Action.DECIDE):
         return BudgetOverride.objects.none()
