@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -23,6 +23,9 @@ from atbalsts.people.models import (
     TargetGroup,
 )
 from atbalsts.people.personal_code import make_old_form
+
+if TYPE_CHECKING:
+    from atbalsts.core.actors import Actor
 
 DEMO_PASSWORD = "atbalsts-demo"  # noqa: S105 - printed for the demo, never used in production
 
@@ -136,7 +139,7 @@ def _birth(rng: random.Random, start: dt.date, youngest: int, oldest: int) -> dt
 
 @transaction.atomic
 def generate_clients(
-    *, actor: object, municipality: Municipality, worker: object, count: int, seed: int
+    *, actor: Actor, municipality: Municipality, worker: Actor, count: int, seed: int
 ) -> list[Client]:
     """`count` clients, half children and half adults, each with representatives or circle."""
     rng = random.Random(seed)

@@ -27,7 +27,7 @@ from atbalsts.reporting.selectors import extract_coverage, pilot_report
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(pilot.__file__).resolve().parents[1] / "reporting" / "data"
+DATA = Path(__file__).resolve().parents[2] / "reporting" / "data"
 GROUPS = (
     # table, target group, last day, months, total, per person-month
     ("balvi_children.csv", TargetGroup.CHILD_FT, dt.date(2020, 10, 31), 12, "63236.60", "526.97"),
