@@ -14,6 +14,7 @@ from atbalsts.core.money import parse_money
 from atbalsts.people.models import Municipality, TargetGroup
 
 from .models import INTENSITIES, NeedsAssessment, SpecialistRole, domains_for
+from .policies import rule_policy
 from .services import MAX_DOCUMENT_BYTES
 
 INTENSITY_LABELS = {
@@ -221,7 +222,7 @@ class RuleForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, target_group: str, user: Any, creating: bool, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        if not creating or user.municipality_id:
+        if not (creating and rule_policy.chooses_rule_scope(user)):
             del self.fields["municipality"]
         self.domains = domains_for(target_group)
         for domain in self.domains:

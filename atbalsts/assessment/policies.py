@@ -157,6 +157,11 @@ class AllocationRulePolicy(Policy[AllocationRule]):
             user, "municipality_id", None
         )
 
+    def chooses_rule_scope(self, user: Viewer) -> bool:
+        """Whether a new rule's form asks for its municipality (or the national default): only
+        for a user bound to no municipality; everyone else writes their own municipality's."""
+        return not getattr(user, "municipality_id", None)
+
 
 assessment_policy = AssessmentPolicy()
 budget_policy = BudgetPolicy()

@@ -15,7 +15,9 @@ same transaction.
 - exports: the accounting export
 """
 
-from .exports import EXPORT_COLUMNS, XLSX_TYPE, export_rows, invoice_export
+from atbalsts.core.tabular import XLSX_TYPE
+
+from .exports import EXPORT_COLUMNS, export_rows, invoice_export
 from .inputs import MAX_QUANTITY, NUMBER_MAX, REASON_MAX, REFERENCE_MAX, parse_month
 from .invoices import invoice_enter_paper, invoice_submit
 from .workflow import (
