@@ -148,9 +148,14 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
-# Pseudonyms shown to ministry analysts are HMACs of the client's id under this key;
-# the municipality keeps it, the ministry never receives it.
-PSEUDONYM_KEY = "atbalsts-local-pseudonym-key"
+# Pseudonyms shown to ministry analysts are HMACs of the client's id under PSEUDONYM_KEY;
+# the municipality keeps it, the ministry never receives it. Every environment sets its own
+# (production from the environment, never falling back to SECRET_KEY: rotating the secret
+# would change every pseudonym the ministry already holds).
+
+# `manage.py demo_load` makes users whose password is printed in the README: only where this
+# is True (local development and the tests), never in production.
+DEMO_DATA_ALLOWED = False
 
 LOGGING = {
     "version": 1,

@@ -8,17 +8,24 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 
 
-def _required(name: str) -> str:
+def _required(name: str, why: str = "") -> str:
     value = os.environ.get(name, "").strip()
     if not value:
-        raise ImproperlyConfigured(f"Environment variable {name} is required in production.")
+        message = f"Environment variable {name} is required in production."
+        raise ImproperlyConfigured(f"{message} {why}" if why else message)
     return value
 
 
 SECRET_KEY = _required("SECRET_KEY")
 ALLOWED_HOSTS = [host.strip() for host in _required("ALLOWED_HOSTS").split(",") if host.strip()]
 DATABASES = {"default": dj_database_url.parse(_required("DATABASE_URL"), conn_max_age=60)}
-PSEUDONYM_KEY = os.environ.get("PSEUDONYM_KEY", SECRET_KEY)
+# Its own key, never SECRET_KEY: the pseudonyms the ministry holds must survive rotating it.
+PSEUDONYM_KEY = _required(
+    "PSEUDONYM_KEY",
+    "It is the key behind the client pseudonyms given to the ministry: set it once, keep it "
+    "apart from SECRET_KEY and never change it (a new key gives every client a new pseudonym).",
+)
+DEMO_DATA_ALLOWED = False
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"

@@ -3,6 +3,8 @@
 from .base import *  # noqa: F403
 
 SECRET_KEY = "atbalsts-test-key"
+PSEUDONYM_KEY = "atbalsts-local-pseudonym-key"
+DEMO_DATA_ALLOWED = True
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = False

@@ -5,6 +5,7 @@ import random
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from atbalsts.accounts.models import User
@@ -144,6 +145,16 @@ def test_demo_load_is_idempotent_and_builds_a_living_municipality():
     for session in Session.objects.select_related("letter")[:200]:
         assert session.letter.period_start <= session.date <= session.letter.period_end
         assert session.date < first_of_month
+
+
+@pytest.mark.django_db
+def test_demo_load_refuses_where_demo_data_is_not_allowed(settings):
+    """Production sets DEMO_DATA_ALLOWED = False: the demo users' password is in the README."""
+    settings.DEMO_DATA_ALLOWED = False
+    counts = _counts()
+    with pytest.raises(CommandError, match=r"DEMO_DATA_ALLOWED=False"):
+        call_command("demo_load", stdout=io.StringIO(), stderr=io.StringIO())
+    assert _counts() == counts
 
 
 def test_company_numbers_pass_the_latvian_check():

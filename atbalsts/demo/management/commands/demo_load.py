@@ -3,7 +3,8 @@
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from atbalsts.catalog.models import ProviderMembership
 from atbalsts.core.roles import Role
@@ -25,6 +26,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_DATA_ALLOWED:
+            # The demo users' password is printed in the README: never in production.
+            raise CommandError(
+                "Demo datus šajā vidē ielādēt nedrīkst (DEMO_DATA_ALLOWED=False): demo "
+                "lietotāju parole ir publiska. Demo data is not allowed with these settings."
+            )
         users = people.ensure_users()
         admin = users["admins"]
         for code, worker, seed in (("balvi", "socdarbiniece", 2019), ("tukums", "tukums", 2021)):
