@@ -20,29 +20,13 @@ from .models import (
     TargetGroup,
 )
 from .selectors import CLIENT_SORTS
+from .services import CIRCLE_FIELDS, CLIENT_FIELDS, REFERRAL_FIELDS, REPRESENTATIVE_FIELDS
 
 
 class ClientForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Client
-        fields = [
-            "municipality",
-            "target_group",
-            "status",
-            "first_name",
-            "last_name",
-            "personal_code",
-            "date_of_birth",
-            "start_date",
-            "disability_group",
-            "disability_valid_until",
-            "legal_capacity",
-            "address",
-            "phone",
-            "email",
-            "languages",
-            "notes",
-        ]
+        fields = ["municipality", *CLIENT_FIELDS]
         help_texts = {
             "date_of_birth": _("Vecās formas personas kodam to aizpilda no koda."),
             "personal_code": _("Formā DDMMGG-NNNNN vai 32NNNN-NNNNN."),
@@ -82,17 +66,7 @@ class ClientFilterForm(forms.Form):
 class RepresentativeForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Representative
-        fields = [
-            "kind",
-            "first_name",
-            "last_name",
-            "personal_code",
-            "authority",
-            "valid_from",
-            "valid_to",
-            "phone",
-            "email",
-        ]
+        fields = list(REPRESENTATIVE_FIELDS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -102,7 +76,7 @@ class RepresentativeForm(StyledFormMixin, forms.ModelForm):
 class CircleMemberForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = SupportCircleMember
-        fields = ["first_name", "last_name", "relation", "phone", "notes"]
+        fields = list(CIRCLE_FIELDS)
 
 
 class ConsentForm(StyledFormMixin, forms.ModelForm):
@@ -125,15 +99,7 @@ class ConsentRevokeForm(StyledFormMixin, forms.Form):
 class ReferralForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Referral
-        fields = [
-            "target_group",
-            "first_name",
-            "last_name",
-            "personal_code",
-            "referred_by",
-            "referred_on",
-            "reason",
-        ]
+        fields = list(REFERRAL_FIELDS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
