@@ -207,8 +207,9 @@ def decimal_field(
     except (ValueError, InvalidOperation):
         add_error(errors, name, message or _("Jābūt skaitlim, piemēram, 12,50."))
         return None
-    in_range = number > 0 if positive else number >= 0
-    if not number.is_finite() or not in_range or number > high:
+    # NaN is not ordered: ask whether it is finite before comparing it.
+    finite = number.is_finite()
+    if not finite or not (number > 0 if positive else number >= 0) or number > high:
         add_error(errors, name, message or _("Jābūt skaitlim no 0 līdz %(max)s.") % {"max": high})
         return None
     if number != number.quantize(Decimal("0.01")):
