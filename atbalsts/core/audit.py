@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -225,4 +225,33 @@ def audit_record(
         municipality_id=municipality_id,
         extra_data=dict(extra_data or {}),
         request_id=request_id_var.get(),
+    )
+
+
+class _ClientLike(Protocol):
+    """A client as the audit log files it: its id and its municipality's."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def municipality_id(self) -> int | None: ...
+
+
+def audit_for_client(
+    actor: Viewer | None,
+    event_type: AuditEventType,
+    subject: models.Model,
+    client: _ClientLike,
+    extra: Mapping[str, Any],
+) -> AuditEvent:
+    """An audit event about `subject`, filed under the client it concerns and that client's
+    municipality (where the client's record and the municipality's log find it)."""
+    return audit_record(
+        actor=actor,
+        event_type=event_type,
+        subject=subject,
+        client_id=client.pk,
+        municipality_id=client.municipality_id,
+        extra_data=extra,
     )

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from atbalsts.core.audit import AuditEventType, audit_record
+from atbalsts.core.audit import AuditEventType, audit_for_client
 from atbalsts.core.dates import recorded_at
 from atbalsts.core.policies import Action
 from atbalsts.core.validation import add_error, raise_if_errors
@@ -179,14 +179,7 @@ def _save_nested(assessment: NeedsAssessment, nested: Mapping[str, Any]) -> None
 def _audit_assessment(
     actor: Actor, event: AuditEventType, assessment: NeedsAssessment, extra: dict[str, Any]
 ) -> None:
-    audit_record(
-        actor=actor,
-        event_type=event,
-        subject=assessment,
-        client_id=assessment.client_id,
-        municipality_id=assessment.client.municipality_id,
-        extra_data=extra,
-    )
+    audit_for_client(actor, event, assessment, assessment.client, extra)
 
 
 def _locked(assessment: NeedsAssessment) -> NeedsAssessment:

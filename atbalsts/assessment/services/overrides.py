@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from atbalsts.core.audit import AuditEventType, audit_record
+from atbalsts.core.audit import AuditEventType, audit_for_client
 from atbalsts.core.errors import DomainError, ValidationFailed
 from atbalsts.core.money import round_money
 from atbalsts.core.policies import Action
@@ -30,15 +30,7 @@ MAX_NOTE = 500
 def _audit_override(
     actor: Actor, event: AuditEventType, override: BudgetOverride, extra: dict[str, Any]
 ) -> None:
-    client = override.budget.period.client
-    audit_record(
-        actor=actor,
-        event_type=event,
-        subject=override,
-        client_id=client.pk,
-        municipality_id=client.municipality_id,
-        extra_data=extra,
-    )
+    audit_for_client(actor, event, override, override.budget.period.client, extra)
 
 
 @transaction.atomic

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from atbalsts.core.audit import AuditEventType
+from atbalsts.core.audit import AuditEventType, audit_for_client
 from atbalsts.core.policies import Action
 from atbalsts.people.models import Client
 
 from ..models import Session
 from ..policies import delivery_policy
-from .client_audit import audit_for_client
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Actor

@@ -12,7 +12,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from atbalsts.core.audit import AuditEventType
+from atbalsts.core.audit import AuditEventType, audit_for_client
 from atbalsts.core.dates import dmy, hm
 from atbalsts.core.errors import DomainError, NotPermitted, ValidationFailed
 from atbalsts.core.policies import Action
@@ -24,7 +24,6 @@ from ..errors import DuplicateSession, NoLetter, SessionInvoiced
 from ..models import Session, SessionStatus
 from ..policies import delivery_policy
 from .checks import clean_session
-from .client_audit import audit_for_client
 from .flags import reflag_after_save
 from .pricing import is_invoiceable
 

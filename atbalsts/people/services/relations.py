@@ -10,7 +10,13 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from atbalsts.core.audit import AuditEventType, audit_record, diff, masked, snapshot
+from atbalsts.core.audit import (
+    AuditEventType,
+    audit_for_client,
+    diff,
+    masked,
+    snapshot,
+)
 from atbalsts.core.errors import DomainError, ValidationFailed
 from atbalsts.core.policies import Action
 from atbalsts.core.validation import (
@@ -55,14 +61,7 @@ def _audit_child(
     obj: Representative | SupportCircleMember | Consent,
     extra: dict[str, Any],
 ) -> None:
-    audit_record(
-        actor=actor,
-        event_type=event,
-        subject=obj,
-        client_id=obj.client_id,
-        municipality_id=obj.client.municipality_id,
-        extra_data=extra,
-    )
+    audit_for_client(actor, event, obj, obj.client, extra)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from atbalsts.core.actors import Actor
-from atbalsts.core.audit import AuditEventType
+from atbalsts.core.audit import AuditEventType, audit_for_client
 from atbalsts.core.dates import dmy, recorded_at
 from atbalsts.core.errors import DomainError
 from atbalsts.core.money import round_money
@@ -29,7 +29,6 @@ from ..errors import BudgetExceeded, PlanNotAgreed, PlanWrongStatus
 from ..models import PlanStatus, PlanVersion, SignMethod
 from ..policies import plan_policy
 from ..selectors import budget_problem_text, version_budget_fit
-from .audit import plan_audit
 from .drafts import bump_revision, lock_draft
 from .inputs import exact_decimal, instance_field, reported
 from .letters import letters_issue
@@ -85,7 +84,7 @@ def overrun_approve(
         ]
     )
     bump_revision(version)
-    plan_audit(
+    audit_for_client(
         actor,
         AuditEventType.PLAN_OVERRUN_APPROVED,
         version,
@@ -163,7 +162,7 @@ def version_agree(
     version.agreed_by = actor
     version.revision += 1
     version.save()
-    plan_audit(
+    audit_for_client(
         actor,
         AuditEventType.PLAN_AGREED,
         version,
@@ -205,11 +204,13 @@ def version_activate(
     ):
         old.status = PlanStatus.SUPERSEDED
         old.save(update_fields=["status", "updated_at"])
-        plan_audit(actor, AuditEventType.PLAN_SUPERSEDED, old, client, {"by": version.pk})
+        audit_for_client(actor, AuditEventType.PLAN_SUPERSEDED, old, client, {"by": version.pk})
     version.status = PlanStatus.ACTIVE
     version.activated_at = recorded_at(on, field="activated_on", not_before=version.agreed_at)
     version.save(update_fields=["status", "activated_at", "updated_at"])
-    plan_audit(actor, AuditEventType.PLAN_ACTIVATED, version, client, {"number": version.number})
+    audit_for_client(
+        actor, AuditEventType.PLAN_ACTIVATED, version, client, {"number": version.number}
+    )
     return version
 
 
@@ -228,5 +229,7 @@ def version_close(*, actor: Actor, version: PlanVersion, reason: object) -> Plan
     version.closed_at = timezone.now()
     version.close_reason = why
     version.save(update_fields=["status", "closed_at", "close_reason", "updated_at"])
-    plan_audit(actor, AuditEventType.PLAN_CLOSED, version, version.plan.client, {"reason": why})
+    audit_for_client(
+        actor, AuditEventType.PLAN_CLOSED, version, version.plan.client, {"reason": why}
+    )
     return version

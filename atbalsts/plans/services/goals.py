@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from atbalsts.assessment.models import domains_for
 from atbalsts.core.actors import Actor
-from atbalsts.core.audit import AuditEventType, diff, snapshot
+from atbalsts.core.audit import AuditEventType, audit_for_client, diff, snapshot
 from atbalsts.core.policies import Action
 from atbalsts.core.validation import (
     add_error,
@@ -22,7 +22,6 @@ from atbalsts.core.validation import (
 
 from ..models import Goal, GoalTerm, PlanVersion
 from ..policies import plan_policy
-from .audit import plan_audit
 from .drafts import bump_revision, lock_draft
 from .inputs import decision_domain_field
 
@@ -67,7 +66,7 @@ def goal_add(
     _clean_goal(version, goal, data)
     goal.save()
     bump_revision(version)
-    plan_audit(
+    audit_for_client(
         actor,
         AuditEventType.PLAN_GOAL_ADDED,
         goal,
@@ -87,7 +86,7 @@ def goal_update(*, actor: Actor, goal: Goal, revision: object, data: Mapping[str
     _clean_goal(version, goal, data)
     goal.save()
     bump_revision(version)
-    plan_audit(
+    audit_for_client(
         actor,
         AuditEventType.PLAN_GOAL_CHANGED,
         goal,
@@ -101,7 +100,7 @@ def goal_update(*, actor: Actor, goal: Goal, revision: object, data: Mapping[str
 def goal_remove(*, actor: Actor, goal: Goal, revision: object) -> None:
     plan_policy.require(actor, Action.CHANGE, goal.version)
     version = lock_draft(goal.version, revision)
-    plan_audit(
+    audit_for_client(
         actor,
         AuditEventType.PLAN_GOAL_REMOVED,
         goal,

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from atbalsts.core.actors import Actor
-from atbalsts.core.audit import AuditEventType
+from atbalsts.core.audit import AuditEventType, audit_for_client
 from atbalsts.core.dates import recorded_at
 from atbalsts.core.policies import Action
 from atbalsts.people.models import Client, Municipality
@@ -28,7 +28,6 @@ from ..models import (
 )
 from ..policies import plan_policy
 from ..selectors import social_worker_of, version_lines
-from .audit import plan_audit
 
 if TYPE_CHECKING:
     from atbalsts.accounts.models import User
@@ -129,7 +128,7 @@ def letters_issue(
             total=sum((line.total for line in lines), Decimal("0.00")),
             budget_total=sum((line.total for line in lines if line.is_budget), Decimal("0.00")),
         )
-        plan_audit(
+        audit_for_client(
             actor,
             AuditEventType.LETTER_ISSUED,
             letter,
@@ -161,7 +160,7 @@ def _replace(
     old.replaced_by = new
     old.replaced_at = now
     old.save(update_fields=["status", "replaced_by", "replaced_at", "updated_at"])
-    plan_audit(
+    audit_for_client(
         actor,
         AuditEventType.LETTER_REPLACED,
         old,
@@ -172,7 +171,7 @@ def _replace(
 
 def letter_download_record(*, actor: Actor, letter: GuaranteeLetter) -> None:
     """A letter names the person: downloading it is an audit event."""
-    plan_audit(
+    audit_for_client(
         actor,
         AuditEventType.LETTER_DOWNLOADED,
         letter,

@@ -14,7 +14,7 @@ from atbalsts.catalog.models import Provider, ServiceType, Tariff
 from atbalsts.catalog.selectors import PriceSource, price_on
 from atbalsts.catalog.services import provider_choice_check
 from atbalsts.core.actors import Actor
-from atbalsts.core.audit import AuditEventType, diff, snapshot
+from atbalsts.core.audit import AuditEventType, audit_for_client, diff, snapshot
 from atbalsts.core.dates import dmy
 from atbalsts.core.errors import ValidationFailed
 from atbalsts.core.money import MONEY_MAX_DIGITS, round_money
@@ -35,7 +35,6 @@ from ..models import FundingSource, Goal, PlanLine, PlanVersion
 from ..policies import plan_policy
 from ..selectors import PeriodFit, budget_problem_text, max_monthly_quantity, version_budget_fit
 from ..spread import line_total, months_between, whole_months_end
-from .audit import plan_audit
 from .drafts import MAX_PLAN_MONTHS, bump_revision, lock_draft
 from .inputs import decision_domain_field, exact_decimal, instance_field, reported
 
@@ -286,7 +285,7 @@ def line_add(
     line.save()
     _check_budget(version, before)
     bump_revision(version)
-    plan_audit(
+    audit_for_client(
         actor,
         AuditEventType.PLAN_LINE_ADDED,
         line,
@@ -311,7 +310,7 @@ def line_update(
     line.save()
     _check_budget(version, before)
     bump_revision(version)
-    plan_audit(
+    audit_for_client(
         actor,
         AuditEventType.PLAN_LINE_CHANGED,
         line,
@@ -325,7 +324,7 @@ def line_update(
 def line_remove(*, actor: Actor, line: PlanLine, revision: object) -> None:
     plan_policy.require(actor, Action.CHANGE, line.version)
     version = lock_draft(line.version, revision)
-    plan_audit(
+    audit_for_client(
         actor,
         AuditEventType.PLAN_LINE_REMOVED,
         line,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from atbalsts.core.actors import Actor
-from atbalsts.core.audit import AuditEventType, diff, snapshot
+from atbalsts.core.audit import AuditEventType, audit_for_client, diff, snapshot
 from atbalsts.core.errors import ValidationFailed
 from atbalsts.core.policies import Action
 from atbalsts.core.validation import (
@@ -25,7 +25,6 @@ from atbalsts.core.validation import (
 from ..errors import PlanWrongStatus
 from ..models import Goal, GoalOutcome, PlanReview, PlanStatus, PlanVersion, SupportPlan
 from ..policies import plan_policy
-from .audit import plan_audit
 from .inputs import reported
 
 REVIEWABLE = frozenset({PlanStatus.ACTIVE, PlanStatus.SUPERSEDED, PlanStatus.CLOSED})
@@ -68,7 +67,7 @@ def goal_outcome_record(
     raise_if_errors(errors)
     goal.outcome_recorded_by = actor
     goal.save(update_fields=[*OUTCOME_FIELDS, "outcome_recorded_by"])
-    plan_audit(
+    audit_for_client(
         actor,
         AuditEventType.PLAN_GOAL_OUTCOME_RECORDED,
         goal,
@@ -124,7 +123,7 @@ def plan_review_record(
     review = PlanReview.objects.create(
         plan=plan, version=version, reviewed_on=day, note=text, recorded_by=actor, **flags
     )
-    plan_audit(
+    audit_for_client(
         actor,
         AuditEventType.PLAN_REVIEW_RECORDED,
         review,
@@ -150,4 +149,6 @@ def plan_review_record(
 
 def plan_view_record(*, actor: Actor, version: PlanVersion, what: str = "plan") -> None:
     """Reading a plan's goals (the person's own words about their life) is an audit event."""
-    plan_audit(actor, AuditEventType.PLAN_VIEWED, version, version.plan.client, {"what": what})
+    audit_for_client(
+        actor, AuditEventType.PLAN_VIEWED, version, version.plan.client, {"what": what}
+    )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from atbalsts.assessment.dates import add_months
 from atbalsts.core.actors import Actor
-from atbalsts.core.audit import AuditEventType, diff, snapshot
+from atbalsts.core.audit import AuditEventType, audit_for_client, diff, snapshot
 from atbalsts.core.dates import dmy
 from atbalsts.core.errors import DomainError
 from atbalsts.core.policies import Action
@@ -30,7 +30,6 @@ from ..models import Goal, PlanStatus, PlanVersion, SupportPlan
 from ..policies import plan_policy
 from ..selectors import extension_calculate, respread_default, respread_starts
 from ..spread import months_between
-from .audit import plan_audit
 from .drafts import MAX_PLAN_MONTHS, bump_revision, check_period, lock_draft
 from .inputs import reported
 
@@ -60,7 +59,7 @@ def plan_create(
     version = PlanVersion.objects.create(
         plan=plan, number=1, start=start_day, end=end_day, notes=text, created_by=actor
     )
-    plan_audit(
+    audit_for_client(
         actor,
         AuditEventType.PLAN_CREATED,
         version,
@@ -95,7 +94,7 @@ def version_update(
     version.save(update_fields=["start", "end", "notes", "updated_at"])
     bump_revision(version)
     changes = diff(before, snapshot(version, VERSION_FIELDS))
-    plan_audit(
+    audit_for_client(
         actor, AuditEventType.PLAN_CHANGED, version, version.plan.client, {"changes": changes}
     )
     return version
@@ -154,7 +153,7 @@ def version_new(*, actor: Actor, version: PlanVersion) -> PlanVersion:
     SupportPlan.objects.select_for_update().filter(pk=version.plan_id).first()
     source = PlanVersion.objects.select_related("plan__client").get(pk=version.pk)
     draft = _copy(actor, source)
-    plan_audit(
+    audit_for_client(
         actor,
         AuditEventType.PLAN_VERSION_CREATED,
         draft,
@@ -225,7 +224,7 @@ def version_extend(
             field="from_date",
         )
     draft = _copy(actor, source, end=new_end, extension=extension.as_json())
-    plan_audit(
+    audit_for_client(
         actor,
         AuditEventType.PLAN_EXTENDED,
         draft,
