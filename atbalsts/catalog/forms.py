@@ -24,6 +24,7 @@ from .models import (
     Tariff,
 )
 from .selectors import PROVIDER_SORTS, RegistrationStatus
+from .services import LOCATION_FIELDS, PRICE_FIELDS, PROVIDER_FIELDS, TARIFF_FIELDS
 
 
 class MoneyField(forms.Field):
@@ -107,14 +108,7 @@ class MunicipalPriceForm(ServiceRulesForm):
 
     class Meta:
         model = MunicipalPrice
-        fields = [
-            "municipality",
-            "service_type",
-            "unit_price",
-            "di_unit_cost",
-            "valid_from",
-            "valid_to",
-        ]
+        fields = ["municipality", *PRICE_FIELDS]
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -130,20 +124,7 @@ class ProviderForm(ServiceRulesForm):
 
     class Meta:
         model = Provider
-        fields = [
-            "municipality",
-            "kind",
-            "name",
-            "registration_number",
-            "contact_person",
-            "phone",
-            "email",
-            "address",
-            "seat_municipality",
-            "iban",
-            "active",
-            "notes",
-        ]
+        fields = ["municipality", *PROVIDER_FIELDS]
         help_texts = {
             "registration_number": _(
                 "Juridiskai personai — 11 cipari; fiziskai personai — personas kods."
@@ -185,7 +166,7 @@ class RegistrationForm(ServiceRulesForm):
 class LocationForm(ServiceRulesForm):
     class Meta:
         model = ProviderLocation
-        fields = ["kind", "municipality", "address", "active"]
+        fields = list(LOCATION_FIELDS)
         help_texts = {
             "municipality": _(
                 "Telpām — kur tās atrodas; klienta dzīvesvietai — kuru pašvaldību apkalpo."
@@ -198,15 +179,7 @@ class TariffForm(ServiceRulesForm):
 
     class Meta:
         model = Tariff
-        fields = [
-            "service_type",
-            "location",
-            "unit_price",
-            "session_minutes",
-            "remote_allowed",
-            "valid_from",
-            "valid_to",
-        ]
+        fields = list(TARIFF_FIELDS)
         help_texts = {
             "valid_from": _(
                 "Jauna cena no šī datuma automātiski noslēdz iepriekšējo beztermiņa tarifu "

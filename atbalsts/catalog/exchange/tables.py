@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from atbalsts.core.errors import DomainError
 
+from ..services.rules import PRICE_FIELDS, PROVIDER_FIELDS
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 
@@ -29,27 +31,12 @@ TABLES: dict[str, tuple[str, ...]] = {
         "price_note",
         "retired_at",
     ),
-    "municipal_prices": (
-        "municipality",
-        "service_type",
-        "unit_price",
-        "di_unit_cost",
-        "valid_from",
-        "valid_to",
-    ),
+    "municipal_prices": ("municipality", *PRICE_FIELDS),
+    # a provider is found by its municipality and number, so those two lead
     "providers": (
         "municipality",
         "registration_number",
-        "kind",
-        "name",
-        "contact_person",
-        "phone",
-        "email",
-        "address",
-        "seat_municipality",
-        "iban",
-        "active",
-        "notes",
+        *(name for name in PROVIDER_FIELDS if name != "registration_number"),
     ),
     "registrations": (
         "provider_municipality",
