@@ -2,7 +2,8 @@
 
 Invoice approval adds each approved line through `add_spend`, in the approval's transaction:
 the MonthlySpend row (the budget ledger reads it) and the three roll-ups the pilot report
-reads (models.SpendSummary, ServiceMonths, ClientMonths). `rebuild` computes the roll-ups
+and its budget needed per band read (models.SpendSummary, ServiceMonths, ClientMonths — the
+latter with each month's money as well). `rebuild` computes the roll-ups
 again from MonthlySpend in a few set-based statements (after a bulk load, or to repair).
 """
 
@@ -15,7 +16,14 @@ from typing import Any
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 
-from .models import ClientMonths, MonthlySpend, ServiceMonths, SpendSummary
+from .models import (
+    CLIENT_MONTH_AMOUNTS,
+    ClientMonths,
+    MonthlySpend,
+    ServiceMonths,
+    SpendSummary,
+    client_month_amount,
+)
 
 
 def month_bit(month: dt.date) -> int:
@@ -108,11 +116,12 @@ def add_spend(
         {"months": F("months").bitor(bit)},
         {"months": bit},
     )
+    money = client_month_amount(month.month)
     _upsert(
         ClientMonths,
         {**where, "client_id": client_id, "year": month.year},
-        {"months": F("months").bitor(bit)},
-        {"months": bit},
+        {"months": F("months").bitor(bit), money: F(money) + amount},
+        {"months": bit, money: amount},
     )
 
 
@@ -130,8 +139,8 @@ def _year_and_month(column: str) -> tuple[str, str]:
 
 
 def rebuild() -> None:
-    """Compute the roll-ups again from MonthlySpend: all of the money; the months only of
-    rows with money on them."""
+    """Compute the roll-ups again from MonthlySpend: all of the money; the months (and
+    ClientMonths' money per month) only of rows with money on them."""
     spend = MonthlySpend._meta.db_table
     summary = SpendSummary._meta.db_table
     service_months = ServiceMonths._meta.db_table
@@ -161,10 +170,15 @@ def rebuild() -> None:
             GROUP BY municipality_id, target_group, service_type_id, {person}, {year}
             """  # noqa: S608
         )
+        amounts = ", ".join(CLIENT_MONTH_AMOUNTS)
+        per_month = ", ".join(
+            f"SUM(CASE WHEN {month} = {number} THEN amount ELSE 0 END)" for number in range(1, 13)
+        )
         cursor.execute(
             f"""
-            INSERT INTO {client_months} (municipality_id, target_group, client_id, year, months)
-            SELECT municipality_id, target_group, client_id, {year}, {bit}
+            INSERT INTO {client_months} (municipality_id, target_group, client_id, year, months,
+                                         {amounts})
+            SELECT municipality_id, target_group, client_id, {year}, {bit}, {per_month}
             FROM {spend} WHERE amount <> 0
             GROUP BY municipality_id, target_group, client_id, {year}
             """  # noqa: S608

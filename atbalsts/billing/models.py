@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -353,14 +355,34 @@ class ServiceMonths(_RollupRow):
         return f"{self.person} {self.service_type_id} {self.year}: {self.months:012b}"
 
 
+def _month_amount() -> models.DecimalField[Decimal, Decimal]:
+    return models.DecimalField(
+        _("summa"), max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, default=0
+    )
+
+
 class ClientMonths(_RollupRow):
-    """The months of a year in which a client (or their circle) received any service."""
+    """The months of a year in which a client (or their circle) received any service, and the
+    money of each month (`amount_01` … `amount_12`, all services and sources): the budget
+    needed per band reads a client's money and months from here (`CLIENT_MONTH_AMOUNTS`)."""
 
     client = models.ForeignKey(
         Client, verbose_name=_("klients"), on_delete=models.PROTECT, related_name="+"
     )
     year = models.PositiveSmallIntegerField(_("gads"))
     months = models.PositiveIntegerField(_("mēneši"), default=0)
+    amount_01 = _month_amount()
+    amount_02 = _month_amount()
+    amount_03 = _month_amount()
+    amount_04 = _month_amount()
+    amount_05 = _month_amount()
+    amount_06 = _month_amount()
+    amount_07 = _month_amount()
+    amount_08 = _month_amount()
+    amount_09 = _month_amount()
+    amount_10 = _month_amount()
+    amount_11 = _month_amount()
+    amount_12 = _month_amount()
 
     class Meta:
         verbose_name = _("klienta mēneši")
@@ -374,3 +396,11 @@ class ClientMonths(_RollupRow):
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.year}: {self.months:012b}"
+
+
+def client_month_amount(month_number: int) -> str:
+    """The ClientMonths field holding the money of a month (1 = January)."""
+    return f"amount_{month_number:02d}"
+
+
+CLIENT_MONTH_AMOUNTS = [client_month_amount(m) for m in range(1, 13)]

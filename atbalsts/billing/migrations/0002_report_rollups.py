@@ -5,11 +5,9 @@ from django.db import migrations, models
 
 
 def backfill(apps, schema_editor):
-    """Fill the new roll-ups from the ledger already there (nothing to do on a new database)."""
-    if apps.get_model("billing", "MonthlySpend").objects.exists():
-        from atbalsts.billing.ledger import rebuild
-
-        rebuild()
+    """The roll-ups are filled from the ledger already there by 0003_client_month_amounts:
+    `billing.ledger.rebuild` writes ClientMonths' money per month, columns that exist only
+    from that migration on."""
 
 
 class Migration(migrations.Migration):

@@ -79,14 +79,14 @@ def _in_period(masks: dict[int, int]) -> Case:
 def _rollup(
     user: Viewer,
     model: type[models.Model],
-    municipalities: Sequence[Municipality] | None,
+    municipalities: Sequence[Municipality | int] | None,
     target_group: str | None,
 ) -> QuerySet[Any]:
     """One of the roll-ups billing keeps next to the ledger, in the user's scope and the
     report's municipalities and target group."""
     qs = report_policy.visible(user, model._default_manager.all())
     if municipalities:
-        qs = qs.filter(municipality_id__in=[m.pk for m in municipalities])
+        qs = qs.filter(municipality_id__in=_ids(municipalities))
     if target_group:
         qs = qs.filter(target_group=target_group)
     return qs.order_by()

@@ -11,16 +11,28 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 
 from atbalsts.assessment.models import IndicativeBudget, LifeDomain, domains_for
-from atbalsts.core.money import round_money
+from atbalsts.billing.models import CLIENT_MONTH_AMOUNTS, ClientMonths
+from atbalsts.core.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, round_money
 from atbalsts.people.models import Municipality, TargetGroup
 from atbalsts.plans.models import Goal, GoalOutcome, PlanReview
 
 from ..policies import report_policy
-from .common import _ids, _sum, spend_rows
-from .pilot import PilotReport, pilot_report
+from .common import ZERO, _ids, _in_period, _rollup, _sum, period_masks
+from .pilot import PilotReport, _months_counted, pilot_report
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Viewer
@@ -87,15 +99,39 @@ def outcomes_report(
     if target_group:
         goals = goals.filter(version__plan__client__target_group=target_group)
         reviews = reviews.filter(plan__client__target_group=target_group)
-    latest: dict[tuple[int, Any], tuple[str, str]] = {}
-    for plan_id, key, domain, outcome in goals.order_by(
-        "outcome_reviewed_on", "version__number", "id"
-    ).values_list("version__plan_id", "key", "domain", "outcome"):
-        latest[(plan_id, key)] = (domain, outcome)
+    # A goal carried into later versions counts once, with its latest outcome: the goals of
+    # the same plan and key judged later (by date, then version, then id) rule it out. The
+    # database counts per domain and outcome; Python gets a few dozen rows.
+    later = (
+        Goal.objects.exclude(outcome="")
+        .filter(
+            version__plan_id=OuterRef("version__plan_id"),
+            key=OuterRef("key"),
+            outcome_reviewed_on__gte=date_from,
+            outcome_reviewed_on__lte=date_to,
+        )
+        .filter(
+            Q(outcome_reviewed_on__gt=OuterRef("outcome_reviewed_on"))
+            | Q(
+                outcome_reviewed_on=OuterRef("outcome_reviewed_on"),
+                version__number__gt=OuterRef("version__number"),
+            )
+            | Q(
+                outcome_reviewed_on=OuterRef("outcome_reviewed_on"),
+                version__number=OuterRef("version__number"),
+                pk__gt=OuterRef("pk"),
+            )
+        )
+    )
     counts: dict[str, dict[str, int]] = {}
-    for domain, outcome in latest.values():
-        per = counts.setdefault(domain, {})
-        per[outcome] = per.get(outcome, 0) + 1
+    for domain, outcome, number in (
+        goals.exclude(Exists(later))
+        .order_by()
+        .values("domain", "outcome")
+        .annotate(number=Count("id"))
+        .values_list("domain", "outcome", "number")
+    ):
+        counts.setdefault(domain, {})[outcome] = number
     order = list(domains_for(target_group)) if target_group else list(LifeDomain)
     order += [LifeDomain(d) for d in counts if LifeDomain(d) not in order]
     shown = [d for d in order if target_group or d.value in counts]
@@ -149,6 +185,19 @@ def _band_of(budget: dict[str, Any]) -> tuple[str, Decimal]:
     return budget["band_code"], round_money(Decimal(str(amount)))
 
 
+def _period_money(masks: dict[int, int]) -> Case:
+    """A ClientMonths row's money in the months of the period: the sum of its month columns
+    that the period's mask for its year selects."""
+    money: DecimalField[Decimal, Decimal] = DecimalField(
+        max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES
+    )
+    whens = []
+    for year, mask in masks.items():
+        columns = [F(CLIENT_MONTH_AMOUNTS[bit]) for bit in range(12) if mask >> bit & 1]
+        whens.append(When(year=year, then=sum(columns[1:], columns[0])))
+    return Case(*whens, default=Value(ZERO), output_field=money)
+
+
 def budget_needed_by_band(
     *,
     user: Viewer,
@@ -161,14 +210,13 @@ def budget_needed_by_band(
     period ÷ the months they received services, as in the pilot report), averaged and the
     maximum over the band's clients, rounded once to the cent. A client's band is that of the
     current indicative budget of their latest budget period overlapping the report period.
-    Two queries whatever the data size."""
-    rows = spend_rows(
-        user=user,
-        municipalities=municipalities,
-        target_group=target_group,
-        date_from=date_from,
-        date_to=date_to,
-    )
+    Two queries whatever the data size: the indicative budgets, and the clients' money and
+    months from the ClientMonths roll-up (one row per client and year; each month's money is
+    kept there next to the month's bit, docs/performance.md)."""
+    report_policy.require_municipalities(user, municipalities)
+    masks = period_masks(date_from, date_to)
+    if not masks:
+        return []
     budgets = report_policy.scoped(
         user,
         IndicativeBudget.objects.filter(
@@ -186,13 +234,25 @@ def budget_needed_by_band(
         "period__client_id", "band_code", "explanation", "computed_monthly_amount"
     ):
         bands[budget["period__client_id"]] = _band_of(budget)
-    groups: dict[tuple[str, str, Decimal | None], list[Decimal]] = {}
-    for r in rows.values("client_id", "target_group").annotate(
-        amount=Sum("amount"), months=Count("month", distinct=True)
+    # Per client, target group and year: the months with money in the period (the OR of the
+    # masks of every municipality that paid, its bits counted) and the money; the years are
+    # added up here.
+    spent: dict[tuple[int, str], tuple[Decimal, int]] = {}
+    for client_id, group, amount, months in (
+        _rollup(user, ClientMonths, ids, target_group)
+        .filter(year__in=masks)
+        .annotate(in_period=_in_period(masks), money=_period_money(masks))
+        .exclude(in_period=0)
+        .values("client_id", "target_group", "year")
+        .annotate(amount=Sum("money"), months=_months_counted())
+        .values_list("client_id", "target_group", "amount", "months")
     ):
-        code, monthly = bands.get(r["client_id"], ("", None))
-        per_month = _sum(r["amount"]) / r["months"]
-        groups.setdefault((r["target_group"], code, monthly), []).append(per_month)
+        before, counted = spent.get((client_id, group), (ZERO, 0))
+        spent[(client_id, group)] = (before + _sum(amount), counted + months)
+    groups: dict[tuple[str, str, Decimal | None], list[Decimal]] = {}
+    for (client_id, group), (amount, months) in spent.items():
+        code, monthly = bands.get(client_id, ("", None))
+        groups.setdefault((group, code, monthly), []).append(amount / months)
     result = [
         BandNeed(
             target_group=group,
