@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -29,37 +30,28 @@ def _registration_number(rng: random.Random, taken: set[str]) -> str:
 def _staff(municipality: Municipality, workers: int) -> Staff:
     User = get_user_model()
     code = municipality.code
-    people = [
-        User(
-            username=f"{code}-sd{i + 1}",
-            first_name=FEMALE_FIRST[i % len(FEMALE_FIRST)],
-            last_name=FEMALE_LAST[(i * 3) % len(FEMALE_LAST)],
-            role=Role.SOCIAL_WORKER,
+
+    def user(name: str, first: str, last: str, role: Role) -> Any:
+        return User(
+            username=f"{code}-{name}",
+            first_name=first,
+            last_name=last,
+            role=role,
             municipality=municipality,
             password="!",  # noqa: S106 - an unusable password: these users cannot log in
         )
+
+    people = [
+        user(
+            f"sd{i + 1}",
+            FEMALE_FIRST[i % len(FEMALE_FIRST)],
+            FEMALE_LAST[(i * 3) % len(FEMALE_LAST)],
+            Role.SOCIAL_WORKER,
+        )
         for i in range(workers)
     ]
-    people.append(
-        User(
-            username=f"{code}-vaditaja",
-            first_name="Aija",
-            last_name="Vadone",
-            role=Role.HEAD,
-            municipality=municipality,
-            password="!",  # noqa: S106
-        )
-    )
-    people.append(
-        User(
-            username=f"{code}-gramatvede",
-            first_name="Rita",
-            last_name="Skaitle",
-            role=Role.ACCOUNTANT,
-            municipality=municipality,
-            password="!",  # noqa: S106
-        )
-    )
+    people.append(user("vaditaja", "Aija", "Vadone", Role.HEAD))
+    people.append(user("gramatvede", "Rita", "Skaitle", Role.ACCOUNTANT))
     made = User.objects.bulk_create(people)
     if made[0].pk is None:  # a backend that does not return ids
         made = list(User.objects.filter(username__in=[u.username for u in people]))
