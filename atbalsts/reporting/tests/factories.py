@@ -9,7 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 from atbalsts.billing.ledger import add_spend
-from atbalsts.billing.models import ClientMonths, MonthlySpend, ServiceMonths, SpendSummary
+from atbalsts.billing.models import (
+    CLIENT_MONTH_AMOUNTS,
+    ClientMonths,
+    MonthlySpend,
+    ServiceMonths,
+    SpendSummary,
+)
 from atbalsts.catalog.models import ServiceType
 from atbalsts.people.models import Client, SupportCircleMember
 from atbalsts.plans.models import FundingSource
@@ -79,7 +85,12 @@ def rollup_contents() -> dict[str, set[tuple[Any, ...]]]:
         ),
         "client": set(
             ClientMonths.objects.values_list(
-                "municipality_id", "target_group", "client_id", "year", "months"
+                "municipality_id",
+                "target_group",
+                "client_id",
+                "year",
+                "months",
+                *CLIENT_MONTH_AMOUNTS,
             )
         ),
     }
