@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any, TypeGuard
 
 from django.db.models import QuerySet
 
-from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
+from atbalsts.core.policies import Action, Policy, role_of
 from atbalsts.core.roles import Role
+from atbalsts.core.scoping import role_allows, scoped
 from atbalsts.people.models import Client, Municipality
 
 from .models import AllocationRule, BudgetOverride, BudgetPeriod, IndicativeBudget, NeedsAssessment
@@ -24,6 +25,13 @@ _WRITERS = frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.ADMIN})
 _CONTENT_READERS = _WRITERS | {Role.AUDITOR}
 _BUDGET_READERS = _CONTENT_READERS | {Role.ACCOUNTANT}
 _DECIDERS = frozenset({Role.HEAD, Role.ADMIN})
+# Who may take each action on a record of their own municipality.
+_ASSESSMENT_ROLES = {
+    Action.VIEW: _CONTENT_READERS,
+    Action.CREATE: _WRITERS,
+    Action.CHANGE: _WRITERS,
+}
+_BUDGET_ROLES = {**_ASSESSMENT_ROLES, Action.VIEW: _BUDGET_READERS, Action.DECIDE: _DECIDERS}
 
 
 def _municipality_id_of(obj: Any) -> int | None:
@@ -40,42 +48,16 @@ def _municipality_id_of(obj: Any) -> int | None:
     return getattr(obj, "municipality_id", None)
 
 
-def _in_scope(user: Viewer, obj: Any) -> bool:
-    scope = municipality_scope(user)
-    if scope is False:
-        return False
-    return scope is None or obj is None or _municipality_id_of(obj) == scope
-
-
-def _scoped(user: Viewer, queryset: QuerySet[Any], readers: frozenset[Role], path: str) -> Any:
-    scope = municipality_scope(user)
-    if role_of(user) not in readers or scope is False:
-        return queryset.none()
-    if scope is None:
-        return queryset
-    return queryset.filter(**{path: scope})
-
-
 class AssessmentPolicy(Policy[NeedsAssessment]):
     """Needs assessments. `obj` is an assessment or, for CREATE, the client."""
 
     def visible(
         self, user: Viewer, queryset: QuerySet[NeedsAssessment]
     ) -> QuerySet[NeedsAssessment]:
-        result: QuerySet[NeedsAssessment] = _scoped(
-            user, queryset, _CONTENT_READERS, "client__municipality_id"
-        )
-        return result
+        return scoped(user, queryset, "client__municipality_id", _CONTENT_READERS)
 
     def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
-        role = role_of(user)
-        if role is None or not _in_scope(user, obj):
-            return False
-        if action == Action.VIEW:
-            return role in _CONTENT_READERS
-        if action in (Action.CREATE, Action.CHANGE):
-            return role in _WRITERS
-        return False
+        return role_allows(user, action, obj, _ASSESSMENT_ROLES, _municipality_id_of)
 
     def works_own_cases(self, user: Viewer) -> TypeGuard[Actor]:
         """Whether the user's work lists (re-assessments due) hold only the cases assigned to
@@ -91,38 +73,20 @@ class BudgetPolicy(Policy[BudgetPeriod]):
     """
 
     def visible(self, user: Viewer, queryset: QuerySet[BudgetPeriod]) -> QuerySet[BudgetPeriod]:
-        result: QuerySet[BudgetPeriod] = _scoped(
-            user, queryset, _BUDGET_READERS, "client__municipality_id"
-        )
-        return result
+        return scoped(user, queryset, "client__municipality_id", _BUDGET_READERS)
 
     def visible_budgets(
         self, user: Viewer, queryset: QuerySet[IndicativeBudget]
     ) -> QuerySet[IndicativeBudget]:
-        result: QuerySet[IndicativeBudget] = _scoped(
-            user, queryset, _BUDGET_READERS, "period__client__municipality_id"
-        )
-        return result
+        return scoped(user, queryset, "period__client__municipality_id", _BUDGET_READERS)
 
     def visible_overrides(
         self, user: Viewer, queryset: QuerySet[BudgetOverride]
     ) -> QuerySet[BudgetOverride]:
-        result: QuerySet[BudgetOverride] = _scoped(
-            user, queryset, _BUDGET_READERS, "budget__period__client__municipality_id"
-        )
-        return result
+        return scoped(user, queryset, "budget__period__client__municipality_id", _BUDGET_READERS)
 
     def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
-        role = role_of(user)
-        if role is None or not _in_scope(user, obj):
-            return False
-        if action == Action.VIEW:
-            return role in _BUDGET_READERS
-        if action in (Action.CREATE, Action.CHANGE):
-            return role in _WRITERS
-        if action == Action.DECIDE:
-            return role in _DECIDERS
-        return False
+        return role_allows(user, action, obj, _BUDGET_ROLES, _municipality_id_of)
 
     def proposed_override(self, user: Viewer, override: BudgetOverride) -> bool:
         """Whether the user proposed the override: then another person decides it."""

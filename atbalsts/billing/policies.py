@@ -20,8 +20,9 @@ from django.db.models import QuerySet
 from atbalsts.catalog.models import Provider
 from atbalsts.catalog.policies import own_provider_id
 from atbalsts.core.errors import NotPermitted
-from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
+from atbalsts.core.policies import Action, Policy, role_of
 from atbalsts.core.roles import Role
+from atbalsts.core.scoping import in_scope, scoped
 from atbalsts.people.models import Client, Municipality
 
 from .models import Invoice
@@ -60,13 +61,6 @@ def _municipality_id_of(obj: Any) -> int | None:
     return getattr(obj, "municipality_id", None)
 
 
-def _in_scope(user: Viewer, obj: Any) -> bool:
-    scope = municipality_scope(user)
-    if scope is False:
-        return False
-    return scope is None or obj is None or _municipality_id_of(obj) == scope
-
-
 class BillingPolicy(Policy[Invoice]):
     """`obj` is an Invoice; for SUBMIT the Provider; for ENTER_PAPER and EXPORT the
     Municipality; for VIEW_LEDGER the Client."""
@@ -75,10 +69,7 @@ class BillingPolicy(Policy[Invoice]):
         role = role_of(user)
         if role == Role.PROVIDER:
             return queryset.filter(provider_id=own_provider_id(user) or -1)
-        scope = municipality_scope(user)
-        if role not in _MUNICIPAL_READERS or scope is False:
-            return queryset.none()
-        return queryset if scope is None else queryset.filter(municipality_id=scope)
+        return scoped(user, queryset, "municipality_id", _MUNICIPAL_READERS)
 
     def can(self, user: Viewer, action: Action | BillingAction, obj: Any = None) -> bool:
         role = role_of(user)
@@ -86,7 +77,7 @@ class BillingPolicy(Policy[Invoice]):
             return False
         if role == Role.PROVIDER:
             return self._provider_can(user, action, obj)
-        if not _in_scope(user, obj):
+        if not in_scope(user, obj, _municipality_id_of):
             return False
         if action in (BillingAction.VIEW, Action.VIEW):
             return role in _MUNICIPAL_READERS

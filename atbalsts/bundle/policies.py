@@ -10,6 +10,7 @@ from django.db.models import Model, QuerySet
 from atbalsts.core.errors import NotPermitted
 from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
 from atbalsts.core.roles import Role
+from atbalsts.core.scoping import scoped
 
 from .models import ImportRun
 
@@ -25,10 +26,7 @@ class BundlePolicy(Policy[ImportRun]):
     """`obj` is the Municipality the bundle is for, or an ImportRun."""
 
     def visible(self, user: Viewer, queryset: QuerySet[ImportRun]) -> QuerySet[ImportRun]:
-        scope = municipality_scope(user)
-        if role_of(user) not in _IMPORTERS or scope is False:
-            return queryset.none()
-        return queryset if scope is None else queryset.filter(municipality_id=scope)
+        return scoped(user, queryset, "municipality_id", _IMPORTERS)
 
     def can(self, user: Viewer, action: Action, obj: Model | None = None) -> bool:
         if role_of(user) not in _IMPORTERS:

@@ -17,6 +17,7 @@ from django.db.models import Model, QuerySet
 
 from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
 from atbalsts.core.roles import Role
+from atbalsts.core.scoping import scoped
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Viewer
@@ -91,10 +92,7 @@ class MunicipalPricePolicy(Policy[MunicipalPrice]):
     """`obj` is a MunicipalPrice or the Municipality (its id) the price would belong to."""
 
     def visible(self, user: Viewer, queryset: QuerySet[MunicipalPrice]) -> QuerySet[MunicipalPrice]:
-        scope = municipality_scope(user)
-        if role_of(user) not in _STAFF_READERS or scope is False:
-            return queryset.none()
-        return queryset if scope is None else queryset.filter(municipality_id=scope)
+        return scoped(user, queryset, "municipality_id", _STAFF_READERS)
 
     def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
         role = role_of(user)
@@ -141,10 +139,7 @@ class ProviderPolicy(Policy[Provider]):
 
     def changeable(self, user: Viewer, queryset: QuerySet[Provider]) -> QuerySet[Provider]:
         """The providers the user keeps: a head, their municipality's; the admin, all."""
-        scope = municipality_scope(user)
-        if role_of(user) not in _WRITERS or scope is False:
-            return queryset.none()
-        return queryset if scope is None else queryset.filter(municipality_id=scope)
+        return scoped(user, queryset, "municipality_id", _WRITERS)
 
     def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
         role = role_of(user)

@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 
 from atbalsts.catalog.policies import own_provider_id
-from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
+from atbalsts.core.policies import Action, Policy, role_of
 from atbalsts.core.roles import Role
+from atbalsts.core.scoping import in_scope, scoped
 from atbalsts.people.models import Client, Municipality
 from atbalsts.plans.models import GuaranteeLetter
 
@@ -52,13 +53,6 @@ def _municipality_id_of(obj: Any) -> int | None:
     return getattr(obj, "municipality_id", None)
 
 
-def _in_scope(user: Viewer, obj: Any) -> bool:
-    scope = municipality_scope(user)
-    if scope is False:
-        return False
-    return scope is None or obj is None or _municipality_id_of(obj) == scope
-
-
 def _provider_id_of(obj: Any) -> int | None:
     return getattr(obj, "provider_id", None)
 
@@ -75,12 +69,7 @@ class DeliveryPolicy(Policy[Session]):
         if role == Role.PROVIDER:
             provider_id = own_provider_id(user)
             return queryset.filter(provider_id=provider_id) if provider_id else queryset.none()
-        scope = municipality_scope(user)
-        if role not in _READERS or scope is False:
-            return queryset.none()
-        if scope is None:
-            return queryset
-        return queryset.filter(client__municipality_id=scope)
+        return scoped(user, queryset, "client__municipality_id", _READERS)
 
     def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
         role = role_of(user)
@@ -93,7 +82,7 @@ class DeliveryPolicy(Policy[Session]):
             if obj is not None and _provider_id_of(obj) != provider_id:
                 return False
             return action in (Action.VIEW, Action.VIEW_NOTES, Action.CREATE, Action.CHANGE)
-        if not _in_scope(user, obj):
+        if not in_scope(user, obj, _municipality_id_of):
             return False
         if action == Action.VIEW:
             return role in _READERS
@@ -146,12 +135,7 @@ class MunicipalRulePolicy(Policy[Any]):
         role = role_of(user)
         if role == Role.PROVIDER:
             return queryset if own_provider_id(user) else queryset.none()
-        scope = municipality_scope(user)
-        if role not in _READERS or scope is False:
-            return queryset.none()
-        if scope is None:
-            return queryset
-        return queryset.filter(municipality_id=scope)
+        return scoped(user, queryset, "municipality_id", _READERS)
 
     def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
         role = role_of(user)
@@ -160,9 +144,9 @@ class MunicipalRulePolicy(Policy[Any]):
         if action == Action.VIEW:
             if role == Role.PROVIDER:
                 return own_provider_id(user) is not None
-            return role in _READERS and _in_scope(user, obj)
+            return role in _READERS and in_scope(user, obj, _municipality_id_of)
         if action in (Action.CREATE, Action.CHANGE):
-            return role in _DECIDERS and _in_scope(user, obj)
+            return role in _DECIDERS and in_scope(user, obj, _municipality_id_of)
         return False
 
 

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
-from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
+from atbalsts.core.policies import Action, Policy, role_of
 from atbalsts.core.roles import Role
+from atbalsts.core.scoping import in_scope, scoped
 
 from .models import Client, Municipality, Referral
 
@@ -30,13 +31,6 @@ def _municipality_id_of(obj: Any) -> int | None:
     return getattr(obj, "municipality_id", None)
 
 
-def _in_scope(user: Viewer, obj: Any) -> bool:
-    scope = municipality_scope(user)
-    if scope is False:
-        return False
-    return scope is None or obj is None or _municipality_id_of(obj) == scope
-
-
 class ClientPolicy(Policy[Client]):
     """Clients and everything hanging off them: representatives, circle, consent, cases.
 
@@ -44,16 +38,11 @@ class ClientPolicy(Policy[Client]):
     """
 
     def visible(self, user: Viewer, queryset: QuerySet[Client]) -> QuerySet[Client]:
-        scope = municipality_scope(user)
-        if scope is False:
-            return queryset.none()
-        if scope is None:
-            return queryset
-        return queryset.filter(municipality_id=scope)
+        return scoped(user, queryset, "municipality_id")
 
     def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
         role = role_of(user)
-        if role is None or not _in_scope(user, obj):
+        if role is None or not in_scope(user, obj, _municipality_id_of):
             return False
         if action == Action.VIEW:
             return role != Role.PROVIDER
@@ -74,17 +63,11 @@ class ReferralPolicy(Policy[Referral]):
     """The candidate list: social workers register referrals, the head decides."""
 
     def visible(self, user: Viewer, queryset: QuerySet[Referral]) -> QuerySet[Referral]:
-        role = role_of(user)
-        scope = municipality_scope(user)
-        if role not in _WRITERS or scope is False:
-            return queryset.none()
-        if scope is None:
-            return queryset
-        return queryset.filter(municipality_id=scope)
+        return scoped(user, queryset, "municipality_id", _WRITERS)
 
     def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
         role = role_of(user)
-        if role not in _WRITERS or not _in_scope(user, obj):
+        if role not in _WRITERS or not in_scope(user, obj, _municipality_id_of):
             return False
         if action in (Action.VIEW, Action.VIEW_IDENTITY, Action.CREATE, Action.CHANGE):
             return True

@@ -13,14 +13,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeGuard, TypeVar
+from typing import TYPE_CHECKING, TypeGuard
 
-from django.db import models
 from django.db.models import QuerySet
 
 from atbalsts.core.actors import Viewer
-from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
+from atbalsts.core.policies import Action, Policy, role_of
 from atbalsts.core.roles import Role
+from atbalsts.core.scoping import role_allows, scoped
 from atbalsts.people.models import Client, Municipality
 
 from .models import Goal, GuaranteeLetter, PlanLine, PlanVersion, SupportPlan
@@ -32,8 +32,14 @@ _WRITERS = frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.ADMIN})
 _CONTENT_READERS = _WRITERS | {Role.AUDITOR}
 _MONEY_READERS = _CONTENT_READERS | {Role.ACCOUNTANT}
 _DECIDERS = frozenset({Role.HEAD, Role.ADMIN})
-
-M = TypeVar("M", bound=models.Model)
+# Who may take each action on a record of their own municipality.
+_ROLES = {
+    Action.VIEW: _MONEY_READERS,
+    Action.VIEW_NOTES: _CONTENT_READERS,
+    Action.CREATE: _WRITERS,
+    Action.CHANGE: _WRITERS,
+    Action.DECIDE: _DECIDERS,
+}
 
 
 def _municipality_id_of(obj: object) -> int | None:
@@ -52,22 +58,6 @@ def _municipality_id_of(obj: object) -> int | None:
     return getattr(obj, "municipality_id", None)
 
 
-def _in_scope(user: Viewer, obj: object) -> bool:
-    scope = municipality_scope(user)
-    if scope is False:
-        return False
-    return scope is None or obj is None or _municipality_id_of(obj) == scope
-
-
-def _scoped(user: Viewer, queryset: QuerySet[M], path: str) -> QuerySet[M]:
-    scope = municipality_scope(user)
-    if role_of(user) not in _MONEY_READERS or scope is False:
-        return queryset.none()
-    if scope is None:
-        return queryset
-    return queryset.filter(**{path: scope})
-
-
 class PlanPolicy(Policy[SupportPlan]):
     """Plans, their versions, goals and lines, and the guarantee letters.
 
@@ -78,31 +68,20 @@ class PlanPolicy(Policy[SupportPlan]):
     """
 
     def visible(self, user: Viewer, queryset: QuerySet[SupportPlan]) -> QuerySet[SupportPlan]:
-        return _scoped(user, queryset, "client__municipality_id")
+        return scoped(user, queryset, "client__municipality_id", _MONEY_READERS)
 
     def visible_versions(
         self, user: Viewer, queryset: QuerySet[PlanVersion]
     ) -> QuerySet[PlanVersion]:
-        return _scoped(user, queryset, "plan__client__municipality_id")
+        return scoped(user, queryset, "plan__client__municipality_id", _MONEY_READERS)
 
     def visible_letters(
         self, user: Viewer, queryset: QuerySet[GuaranteeLetter]
     ) -> QuerySet[GuaranteeLetter]:
-        return _scoped(user, queryset, "municipality_id")
+        return scoped(user, queryset, "municipality_id", _MONEY_READERS)
 
     def can(self, user: Viewer, action: Action, obj: object = None) -> bool:
-        role = role_of(user)
-        if role is None or not _in_scope(user, obj):
-            return False
-        if action == Action.VIEW:
-            return role in _MONEY_READERS
-        if action == Action.VIEW_NOTES:
-            return role in _CONTENT_READERS
-        if action in (Action.CREATE, Action.CHANGE):
-            return role in _WRITERS
-        if action == Action.DECIDE:
-            return role in _DECIDERS
-        return False
+        return role_allows(user, action, obj, _ROLES, _municipality_id_of)
 
     def lists_own_cases(self, user: Viewer) -> TypeGuard[User]:
         """Whether the user's lists of plans to work on hold only their own active cases (a

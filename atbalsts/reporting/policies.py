@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 
 from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
 from atbalsts.core.roles import Role
+from atbalsts.core.scoping import role_allows, scoped
 from atbalsts.people.models import Municipality
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ _REPORT_READERS = frozenset(
     {Role.SOCIAL_WORKER, Role.HEAD, Role.ACCOUNTANT, Role.AUDITOR, Role.ANALYST, Role.ADMIN}
 )
 _CASELOAD_READERS = frozenset({Role.HEAD, Role.AUDITOR, Role.ADMIN})
+_ROLES = {Action.VIEW: _REPORT_READERS, Action.VIEW_NOTES: _CASELOAD_READERS}
 
 
 @dataclass(frozen=True)
@@ -69,29 +71,14 @@ class ReportPolicy(Policy[Any]):
         return self.scoped(user, queryset, "municipality_id")
 
     def scoped(self, user: Viewer, queryset: QuerySet[Any], path: str) -> QuerySet[Any]:
-        scope = municipality_scope(user)
-        if role_of(user) not in _REPORT_READERS or scope is False:
-            return queryset.none()
-        if scope is None:
-            return queryset
-        return queryset.filter(**{path: scope})
+        return scoped(user, queryset, path, _REPORT_READERS)
 
     def is_national(self, user: Viewer) -> bool:
         """May the user see every municipality (and so choose among them)?"""
         return role_of(user) in _REPORT_READERS and municipality_scope(user) is None
 
     def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
-        role = role_of(user)
-        scope = municipality_scope(user)
-        if role is None or scope is False:
-            return False
-        if obj is not None and scope is not None and _municipality_id_of(obj) != scope:
-            return False
-        if action == Action.VIEW:
-            return role in _REPORT_READERS
-        if action == Action.VIEW_NOTES:
-            return role in _CASELOAD_READERS
-        return False
+        return role_allows(user, action, obj, _ROLES, _municipality_id_of)
 
     def require_municipalities(self, user: Viewer, municipalities: Iterable[Any] | None) -> None:
         """Refuse (403) a report on any municipality outside the user's scope."""
