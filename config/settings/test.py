@@ -1,5 +1,7 @@
 """Settings for the test suite: fast hashing, no lockouts unless a test turns them on."""
 
+import os
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "atbalsts-test-key"
@@ -8,7 +10,10 @@ DEMO_DATA_ALLOWED = True
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = False
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+# bin/test runs the tests in parallel processes (pytest-xdist): each has its own test
+# database (pytest-django names it per worker) and keeps its files apart.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+MEDIA_ROOT = BASE_DIR / "var" / (f"test-media-{_WORKER}" if _WORKER else "test-media")  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
