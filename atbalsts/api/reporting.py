@@ -164,27 +164,7 @@ def research_extract(
     form = ResearchExtractForm(_query(request, ("municipality", "group", "date_from", "date_to")))
     if not form.is_valid():
         raise ValidationFailed(field_errors(form))
-    params = form.report_params()
-    rows = selectors.research_extract(user=request.user, **params)
-    named = selectors.report_municipalities(
-        user=request.user, municipalities=params["municipalities"]
-    )
-    exports.extract_record(
-        actor=request.user,
-        municipalities=named,
-        target_group=params["target_group"],
-        date_from=params["date_from"],
-        date_to=params["date_to"],
-        via="api",
-    )
-    response = StreamingHttpResponse(
-        exports.extract_csv_chunks(rows), content_type=exports.CONTENT_TYPES["csv"]
-    )
-    name = exports.extract_filename(
-        municipalities=named, date_from=params["date_from"], date_to=params["date_to"]
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return exports.extract_download(actor=request.user, params=form.report_params(), via="api")
 
 
 def _load_out(row: selectors.WorkerLoad) -> dict[str, Any]:

@@ -133,30 +133,10 @@ def research_extract(request: AuthedHttpRequest) -> HttpResponse | StreamingHttp
     if not form.is_valid():
         context = {"form": form, "national": report_policy.is_national(request.user)}
         return render(request, "reporting/pilot_report.html", context, status=400)
-    params = form.report_params()
     try:
-        rows = selectors.research_extract(user=request.user, **params)
+        return exports.extract_download(actor=request.user, params=form.report_params(), via="web")
     except NotPermitted as exc:
         raise PermissionDenied from exc
-    named = selectors.report_municipalities(
-        user=request.user, municipalities=params["municipalities"]
-    )
-    exports.extract_record(
-        actor=request.user,
-        municipalities=named,
-        target_group=params["target_group"],
-        date_from=params["date_from"],
-        date_to=params["date_to"],
-        via="web",
-    )
-    response = StreamingHttpResponse(
-        exports.extract_csv_chunks(rows), content_type=exports.CONTENT_TYPES["csv"]
-    )
-    name = exports.extract_filename(
-        municipalities=named, date_from=params["date_from"], date_to=params["date_to"]
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @login_required
