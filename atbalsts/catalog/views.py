@@ -21,7 +21,7 @@ from atbalsts.core.errors import DomainError, ValidationFailed
 from atbalsts.core.forms import apply_domain_error
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
-from atbalsts.core.views import form_page, require
+from atbalsts.core.views import delete_page, form_page, require
 from atbalsts.people.models import Municipality
 
 from . import exchange, selectors, services
@@ -159,23 +159,15 @@ def service_type_retire(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def service_type_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     service_type = selectors.service_type_get(user=request.user, pk=pk)
     require(service_type_policy.can(request.user, Action.DELETE, service_type))
-    if request.method == "POST":
-        try:
-            services.service_type_delete(actor=request.user, service_type=service_type)
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-            return redirect(service_type.get_absolute_url())
-        messages.success(request, _("Pakalpojuma veids dzēsts."))
-        return redirect("catalog:service_type_list")
-    return render(
+    return delete_page(
         request,
-        "confirm_delete.html",
-        {
-            "title": _("Dzēst pakalpojuma veidu"),
-            "question": _("Vai tiešām dzēst pakalpojuma veidu „%(name)s”? To nevar atsaukt.")
-            % {"name": service_type.name_lv},
-            "cancel_url": service_type.get_absolute_url(),
-        },
+        delete=lambda: services.service_type_delete(actor=request.user, service_type=service_type),
+        title=_("Dzēst pakalpojuma veidu"),
+        question=_("Vai tiešām dzēst pakalpojuma veidu „%(name)s”? To nevar atsaukt.")
+        % {"name": service_type.name_lv},
+        cancel_url=service_type.get_absolute_url(),
+        deleted_message=_("Pakalpojuma veids dzēsts."),
+        success_url="catalog:service_type_list",
     )
 
 

@@ -1,4 +1,4 @@
-"""The one way pages hand a form to a service and show what went wrong."""
+"""The one way pages hand a form (or a deletion) to a service and show what went wrong."""
 
 from collections.abc import Callable
 from typing import Any
@@ -47,3 +47,30 @@ def form_page(
                 return redirect(success_url(obj))
         return render(request, template, {**context, "form": form}, status=400)
     return render(request, template, {**context, "form": form})
+
+
+def delete_page(
+    request: HttpRequest,
+    *,
+    delete: Callable[[], object],
+    title: str,
+    question: str,
+    cancel_url: str,
+    deleted_message: str,
+    success_url: str,
+) -> HttpResponse:
+    """Ask `question`, then on POST delete through the service and go to `success_url` (a URL
+    or a URL name). A refusal is shown as a message on the page Cancel leads to."""
+    if request.method == "POST":
+        try:
+            delete()
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+            return redirect(cancel_url)
+        messages.success(request, deleted_message)
+        return redirect(success_url)
+    return render(
+        request,
+        "confirm_delete.html",
+        {"title": title, "question": question, "cancel_url": cancel_url},
+    )

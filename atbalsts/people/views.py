@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from atbalsts.core.errors import DomainError
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
-from atbalsts.core.views import form_page, require
+from atbalsts.core.views import delete_page, form_page, require
 
 from . import selectors, services
 from .forms import (
@@ -157,23 +156,15 @@ def client_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def client_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     client = selectors.client_get(user=request.user, pk=pk)
     require(client_policy.can(request.user, Action.DELETE, client))
-    if request.method == "POST":
-        try:
-            services.client_delete(actor=request.user, client=client)
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-            return redirect(client.get_absolute_url())
-        messages.success(request, _("Klients dzēsts."))
-        return redirect("people:client_list")
-    return render(
+    return delete_page(
         request,
-        "confirm_delete.html",
-        {
-            "title": _("Dzēst klientu"),
-            "question": _("Vai tiešām dzēst klientu %(name)s? To nevar atsaukt.")
-            % {"name": client.full_name},
-            "cancel_url": client.get_absolute_url(),
-        },
+        delete=lambda: services.client_delete(actor=request.user, client=client),
+        title=_("Dzēst klientu"),
+        question=_("Vai tiešām dzēst klientu %(name)s? To nevar atsaukt.")
+        % {"name": client.full_name},
+        cancel_url=client.get_absolute_url(),
+        deleted_message=_("Klients dzēsts."),
+        success_url="people:client_list",
     )
 
 
@@ -221,19 +212,16 @@ def _child_delete(
     title: str,
     question: str,
 ) -> HttpResponse:
-    """Confirm, then delete something of the client's; a refusal is shown on the client's card."""
-    if request.method == "POST":
-        try:
-            delete()
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, deleted_message)
-        return redirect(client.get_absolute_url())
-    return render(
+    """Confirm, then delete something of the client's; back to the client's card, where a
+    refusal is shown too."""
+    return delete_page(
         request,
-        "confirm_delete.html",
-        {"title": title, "question": question, "cancel_url": client.get_absolute_url()},
+        delete=delete,
+        title=title,
+        question=question,
+        cancel_url=client.get_absolute_url(),
+        deleted_message=deleted_message,
+        success_url=client.get_absolute_url(),
     )
 
 
