@@ -5,26 +5,26 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from atbalsts.accounts.tests.factories import (
+    ACC,
+    ADM,
+    AN,
+    AUD,
+    HEAD,
+    MUNICIPAL,
+    PROV,
+    SW,
+    user_in_role,
+)
 from atbalsts.assessment import services
 from atbalsts.assessment.policies import assessment_policy, budget_policy, rule_policy
 from atbalsts.assessment.tests.factories import make_assessment
 from atbalsts.core.models import AuditEvent
 from atbalsts.core.policies import Action
-from atbalsts.core.roles import Role
 from atbalsts.people.tests.factories import make_client
 
 pytestmark = pytest.mark.django_db
 
-SW, HEAD, ACC, PROV, AN, AUD, ADM = (
-    Role.SOCIAL_WORKER,
-    Role.HEAD,
-    Role.ACCOUNTANT,
-    Role.PROVIDER,
-    Role.ANALYST,
-    Role.AUDITOR,
-    Role.ADMIN,
-)
-MUNICIPAL = (SW, HEAD, ACC, PROV)
 # role: (read assessment, write assessment, see budget, write budget, decide override)
 MATRIX = {
     SW: (True, True, True, True, False),
@@ -54,14 +54,10 @@ def world(make_user, balvi, tukums):
     return result
 
 
-def _user(make_user, role, balvi):
-    return make_user(role, balvi if role in MUNICIPAL else None)
-
-
 @pytest.mark.parametrize("role", list(MATRIX))
 @pytest.mark.parametrize("where", ["own", "other"])
 def test_policy_matrix(make_user, balvi, world, role, where):
-    user = _user(make_user, role, balvi)
+    user = user_in_role(role, balvi)
     expected = MATRIX[role]
     if where == "other" and role in MUNICIPAL:
         expected = (False,) * 5
@@ -79,7 +75,7 @@ def test_policy_matrix(make_user, balvi, world, role, where):
 @pytest.mark.parametrize("role", list(MATRIX))
 @pytest.mark.parametrize("where", ["own", "other"])
 def test_http_matrix(client, make_user, balvi, world, role, where):
-    user = _user(make_user, role, balvi)
+    user = user_in_role(role, balvi)
     client.force_login(user)
     w = world[where]
     read, write, budget_read, budget_write, _ = MATRIX[role]
@@ -128,7 +124,7 @@ def test_reading_an_assessment_page_is_audited(client, make_user, balvi, world):
     ],
 )
 def test_who_may_change_rules(make_user, balvi, tukums, role, own_rule, national_rule):
-    user = _user(make_user, role, balvi)
+    user = user_in_role(role, balvi)
     assert rule_policy.can(user, Action.CREATE, balvi) is own_rule
     assert rule_policy.can(user, Action.CREATE, None) is national_rule
     assert rule_policy.can(user, Action.CREATE, tukums) is (role == ADM)

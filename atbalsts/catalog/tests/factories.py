@@ -9,6 +9,7 @@ from atbalsts.catalog import services
 from atbalsts.catalog.identifiers import iban_with_check_digits
 from atbalsts.catalog.models import (
     LocationKind,
+    MunicipalPrice,
     Provider,
     ProviderKind,
     ProviderLocation,
@@ -106,3 +107,24 @@ def make_tariff(
         **overrides,
     }
     return services.tariff_create(actor=actor, provider=provider, data=data)
+
+
+def make_municipal_price(
+    *,
+    actor: Any,
+    municipality: Municipality,
+    service_type: ServiceType,
+    valid_from: dt.date = dt.date(2026, 1, 1),
+    valid_to: dt.date | None = None,
+    unit_price: str | None = None,
+    di_unit_cost: str | None = None,
+) -> MunicipalPrice:
+    """A municipality's price from `valid_from`; only the amounts and the end given are sent."""
+    data: dict[str, Any] = {"service_type": service_type, "valid_from": valid_from}
+    if valid_to is not None:
+        data["valid_to"] = valid_to
+    if unit_price is not None:
+        data["unit_price"] = Decimal(unit_price)
+    if di_unit_cost is not None:
+        data["di_unit_cost"] = Decimal(di_unit_cost)
+    return services.municipal_price_create(actor=actor, municipality=municipality, data=data)

@@ -24,6 +24,7 @@ from atbalsts.core.roles import Role
 
 from .factories import (
     make_location,
+    make_municipal_price,
     make_provider,
     make_registration,
     make_tariff,
@@ -42,21 +43,15 @@ def register(admin_user, balvi, tukums):
     services.service_type_retire(
         actor=actor, service_type=ServiceType.objects.get(code="massage"), retired_at=D(2026, 1, 1)
     )
-    services.municipal_price_create(
+    make_municipal_price(
         actor=actor,
         municipality=balvi,
-        data={"service_type": psych, "unit_price": Decimal("40.00"), "valid_from": D(2025, 1, 1)},
+        service_type=psych,
+        unit_price="40.00",
+        valid_from=D(2025, 1, 1),
     )
-    services.municipal_price_create(
-        actor=actor,
-        municipality=balvi,
-        data={"service_type": psych, "unit_price": Decimal("42.50"), "valid_from": D(2026, 1, 1)},
-    )
-    services.municipal_price_create(
-        actor=actor,
-        municipality=tukums,
-        data={"service_type": km, "di_unit_cost": Decimal("0.12"), "valid_from": D(2026, 1, 1)},
-    )
+    make_municipal_price(actor=actor, municipality=balvi, service_type=psych, unit_price="42.50")
+    make_municipal_price(actor=actor, municipality=tukums, service_type=km, di_unit_cost="0.12")
     saulstari = make_provider(
         actor=actor, municipality=balvi, name="Saulstari, biedrība", email="info@saulstari.lv"
     )

@@ -5,11 +5,12 @@ from decimal import Decimal
 
 import pytest
 
-from atbalsts.catalog import services
 from atbalsts.catalog.errors import TariffNotValidOnDate
 from atbalsts.catalog.geography import distance_km, haversine_km
 from atbalsts.catalog.selectors import transport_cost_estimate
 from atbalsts.people.models import Municipality
+
+from .factories import make_municipal_price
 
 
 def test_haversine_known_distance():
@@ -42,15 +43,7 @@ def test_transport_estimate_uses_the_municipal_price(head, balvi):
     from atbalsts.catalog.selectors import transport_service_type
 
     km_service = transport_service_type()
-    services.municipal_price_create(
-        actor=head,
-        municipality=balvi,
-        data={
-            "service_type": km_service,
-            "unit_price": Decimal("0.20"),
-            "valid_from": dt.date(2026, 1, 1),
-        },
-    )
+    make_municipal_price(actor=head, municipality=balvi, service_type=km_service, unit_price="0.20")
     riga = Municipality.objects.get(code="riga")
     estimate = transport_cost_estimate(origin=balvi, destination=riga, day=dt.date(2026, 3, 1))
     assert estimate.unit_price == Decimal("0.20")

@@ -1,31 +1,22 @@
 """Who sees and changes what in the catalogue (the rules in policies.py)."""
 
-import datetime as dt
-from decimal import Decimal
-
 import pytest
 
-from atbalsts.catalog import selectors, services
+from atbalsts.catalog import selectors
 from atbalsts.catalog.models import Provider
 from atbalsts.catalog.policies import municipal_price_policy, provider_policy, service_type_policy
 from atbalsts.core.errors import NotPermitted
 from atbalsts.core.policies import Action
 from atbalsts.core.roles import Role
 
-from .factories import make_provider
+from .factories import make_municipal_price, make_provider
 
 
 @pytest.fixture
 def prices(head, make_user, balvi, tukums, service_type):
     for actor, municipality in ((head, balvi), (make_user(Role.HEAD, tukums), tukums)):
-        services.municipal_price_create(
-            actor=actor,
-            municipality=municipality,
-            data={
-                "service_type": service_type,
-                "unit_price": Decimal("10.00"),
-                "valid_from": dt.date(2026, 1, 1),
-            },
+        make_municipal_price(
+            actor=actor, municipality=municipality, service_type=service_type, unit_price="10.00"
         )
 
 
@@ -52,14 +43,8 @@ def test_admin_and_unbound_auditor_see_every_price(admin_user, make_user, prices
 
 def test_head_cannot_set_another_municipality_price(head, tukums, service_type):
     with pytest.raises(NotPermitted):
-        services.municipal_price_create(
-            actor=head,
-            municipality=tukums,
-            data={
-                "service_type": service_type,
-                "unit_price": Decimal("1.00"),
-                "valid_from": dt.date(2026, 1, 1),
-            },
+        make_municipal_price(
+            actor=head, municipality=tukums, service_type=service_type, unit_price="1.00"
         )
 
 

@@ -7,11 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from atbalsts.catalog import services
 from atbalsts.catalog.errors import TariffNotValidOnDate
 from atbalsts.catalog.selectors import PriceSource, price_on
 
-from .factories import make_location, make_service_type, make_tariff
+from .factories import make_location, make_municipal_price, make_service_type, make_tariff
 
 D = dt.date
 
@@ -85,15 +84,12 @@ def test_location_without_own_tariff_uses_general_tariff(head, provider, service
 
 
 def test_municipal_price_is_the_fallback_across_its_edges(head, provider, service_type, balvi):
-    services.municipal_price_create(
+    make_municipal_price(
         actor=head,
         municipality=balvi,
-        data={
-            "service_type": service_type,
-            "unit_price": Decimal("15.00"),
-            "valid_from": D(2026, 1, 1),
-            "valid_to": D(2026, 6, 30),
-        },
+        service_type=service_type,
+        unit_price="15.00",
+        valid_to=D(2026, 6, 30),
     )
 
     def on(day):
@@ -109,14 +105,8 @@ def test_municipal_price_is_the_fallback_across_its_edges(head, provider, servic
 
 
 def test_other_municipality_price_does_not_apply(head, service_type, balvi, tukums):
-    services.municipal_price_create(
-        actor=head,
-        municipality=balvi,
-        data={
-            "service_type": service_type,
-            "unit_price": Decimal("15.00"),
-            "valid_from": D(2026, 1, 1),
-        },
+    make_municipal_price(
+        actor=head, municipality=balvi, service_type=service_type, unit_price="15.00"
     )
     result = price_on(
         provider=None, service_type=service_type, day=D(2026, 2, 1), municipality=tukums
@@ -126,14 +116,8 @@ def test_other_municipality_price_does_not_apply(head, service_type, balvi, tuku
 
 def test_di_unit_cost_when_municipality_has_no_price(head, balvi):
     service_type = make_service_type(actor=head, default_unit_price=None)
-    services.municipal_price_create(
-        actor=head,
-        municipality=balvi,
-        data={
-            "service_type": service_type,
-            "di_unit_cost": Decimal("7.31"),
-            "valid_from": D(2026, 1, 1),
-        },
+    make_municipal_price(
+        actor=head, municipality=balvi, service_type=service_type, di_unit_cost="7.31"
     )
     result = price_on(
         provider=None, service_type=service_type, day=D(2026, 1, 1), municipality=balvi

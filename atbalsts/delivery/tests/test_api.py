@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -15,23 +14,10 @@ from atbalsts.accounts.services import api_token_create
 from atbalsts.delivery.models import EmergencySituation, NoShowRule, Session
 from atbalsts.plans.models import GuaranteeLetter
 
-from .factories import LAST_MONTH, DeliveryWorld, make_letters, make_session
+from .factories import LAST_MONTH, DeliveryWorld, make_session
 
 BASE = "/api/delivery"
 DAY = LAST_MONTH + dt.timedelta(days=2)
-
-
-@pytest.fixture
-def letters(world: DeliveryWorld) -> dict[str, GuaranteeLetter]:
-    made = make_letters(
-        world,
-        lines=[
-            {},
-            {"service_type": world.psychologist, "quantity": Decimal("4")},
-            {"provider": world.other_provider, "quantity": Decimal("5")},
-        ],
-    )
-    return {"ours": made[world.provider.pk], "theirs": made[world.other_provider.pk]}
 
 
 @pytest.fixture

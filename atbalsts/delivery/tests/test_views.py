@@ -15,22 +15,9 @@ from atbalsts.core.roles import Role
 from atbalsts.delivery.models import EmergencySituation, NoShowRule, Session
 from atbalsts.plans.models import GuaranteeLetter
 
-from .factories import LAST_MONTH, TODAY, DeliveryWorld, make_letters, make_session
+from .factories import LAST_MONTH, TODAY, DeliveryWorld, make_session
 
 DAY = LAST_MONTH + dt.timedelta(days=2)
-
-
-@pytest.fixture
-def letters(world: DeliveryWorld) -> dict[str, GuaranteeLetter]:
-    made = make_letters(
-        world,
-        lines=[
-            {},
-            {"service_type": world.psychologist, "quantity": Decimal("4")},
-            {"provider": world.other_provider, "quantity": Decimal("5")},
-        ],
-    )
-    return {"ours": made[world.provider.pk], "theirs": made[world.other_provider.pk]}
 
 
 def form_data(letter: GuaranteeLetter, **data: Any) -> dict[str, Any]:

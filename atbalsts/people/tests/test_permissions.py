@@ -3,22 +3,23 @@
 import pytest
 from django.urls import reverse
 
+from atbalsts.accounts.tests.factories import (
+    ACC,
+    ADM,
+    AN,
+    AUD,
+    HEAD,
+    MUNICIPAL,
+    PROV,
+    SW,
+    user_in_role,
+)
 from atbalsts.core.policies import Action
-from atbalsts.core.roles import Role
 from atbalsts.people.policies import client_policy
 from atbalsts.people.tests.factories import make_client
 
 pytestmark = pytest.mark.django_db
 
-SW, HEAD, ACC, PROV, AN, AUD, ADM = (
-    Role.SOCIAL_WORKER,
-    Role.HEAD,
-    Role.ACCOUNTANT,
-    Role.PROVIDER,
-    Role.ANALYST,
-    Role.AUDITOR,
-    Role.ADMIN,
-)
 # role: (view, identity, notes, change, delete, audit) for a client of the user's OWN municipality;
 # national roles (analyst, auditor, admin) have no municipality and see every municipality.
 MATRIX = {
@@ -38,7 +39,6 @@ ACTIONS = (
     Action.DELETE,
     Action.VIEW_AUDIT,
 )
-MUNICIPAL = (SW, HEAD, ACC, PROV)
 
 
 @pytest.fixture
@@ -51,15 +51,11 @@ def clients(make_user, balvi, tukums):
     }
 
 
-def _user_for(make_user, role, balvi):
-    return make_user(role, balvi if role in MUNICIPAL else None)
-
-
 @pytest.mark.parametrize("role", list(MATRIX))
 @pytest.mark.parametrize("where", ["own", "other"])
 @pytest.mark.parametrize("action_index", range(len(ACTIONS)))
 def test_policy_matrix(make_user, balvi, clients, role, where, action_index):
-    user = _user_for(make_user, role, balvi)
+    user = user_in_role(role, balvi)
     expected = MATRIX[role][action_index]
     if where == "other" and role in MUNICIPAL:
         expected = False
@@ -69,7 +65,7 @@ def test_policy_matrix(make_user, balvi, clients, role, where, action_index):
 @pytest.mark.parametrize("role", list(MATRIX))
 @pytest.mark.parametrize("where", ["own", "other"])
 def test_http_matrix(client, make_user, balvi, clients, role, where):
-    user = _user_for(make_user, role, balvi)
+    user = user_in_role(role, balvi)
     client.force_login(user)
     target = clients[where]
     can_view = MATRIX[role][0] and not (where == "other" and role in MUNICIPAL)
