@@ -1,5 +1,6 @@
 """Settings shared by every environment; the others import this and change only what differs."""
 
+import copy
 from pathlib import Path
 
 import dj_database_url
@@ -36,6 +37,10 @@ INSTALLED_APPS = [
     "atbalsts.reporting",
     "atbalsts.demo",
     "atbalsts.bundle",
+    "atbalsts.jobs",
+    "atbalsts.notifications",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -85,7 +90,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # while a long transaction such as a bundle import writes; without it they wait for the
     # lock and fail with "database is locked" after five seconds.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+# Background jobs write their progress through a second connection (atbalsts/jobs/router.py):
+# on SQLite another file, since the file a job works in is locked by its transaction; on
+# PostgreSQL the same database through its own connection.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["jobs"] = {
+        "ENGINE": "django.db.backends.sqlite3",
+        # beside the main file: var/atbalsts.sqlite3 → var/atbalsts-jobs.sqlite3
+        "NAME": str(DATABASES["default"]["NAME"]).removesuffix(".sqlite3") + "-jobs.sqlite3",
+        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;"},
+    }
+else:
+    DATABASES["jobs"] = copy.deepcopy(DATABASES["default"])
+DATABASE_ROUTERS = ["atbalsts.jobs.router.JobsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Django's Tasks API (the django-tasks backport): tasks are rows in the database, run by
+# `manage.py db_worker` (bin/start starts one beside the web server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # A file cache under var/, shared by every worker process: the bundle import page keeps the
 # progress of a running import here, where the page's polling requests can read it.
