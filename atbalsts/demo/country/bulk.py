@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import io
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -56,6 +56,7 @@ class Table:
     def __init__(self, model: type[models.Model], fields: Sequence[str]) -> None:
         meta = model._meta
         self.table = meta.db_table
+        self.fields = tuple(fields)
         column_of = {f.name: str(f.column) for f in meta.concrete_fields}
         self.columns = [column_of[name] for name in fields]
         # Fields added to the model later than this generator get their default, so a new
@@ -82,6 +83,15 @@ class Table:
         self.rows.append(row + self.fill if self.fill else row)
         if len(self.rows) >= self.BATCH:
             self.flush()
+
+    def add_named(self, values: Mapping[str, Any]) -> None:
+        """A row given by field name, for a table whose fields come from a service's field
+        list: a field added to or moved in that list cannot put a value in the wrong column."""
+        if len(values) != len(self.fields):
+            unknown = sorted(set(values) - set(self.fields))
+            missing = sorted(set(self.fields) - set(values))
+            raise TypeError(f"{self.table}: unknown fields {unknown}, missing {missing}")
+        self.add(tuple(values[name] for name in self.fields))
 
     def flush(self) -> None:
         if not self.rows:

@@ -24,6 +24,7 @@ from atbalsts.people.models import (
     TargetGroup,
 )
 from atbalsts.people.personal_code import make_old_form
+from atbalsts.people.services import CLIENT_FIELDS
 from atbalsts.plans.models import (
     FundingSource,
     GuaranteeLetter,
@@ -34,6 +35,7 @@ from atbalsts.plans.models import (
     SignMethod,
     SupportPlan,
 )
+from atbalsts.plans.services import LINE_FIELDS
 
 from .bulk import Table
 from .plans import set_quantities, write_lines_and_letters
@@ -79,27 +81,7 @@ def write_people(gen: Generator) -> None:
     tables = {
         "client": Table(
             Client,
-            [
-                "id",
-                "created_at",
-                "updated_at",
-                "municipality",
-                "target_group",
-                "status",
-                "first_name",
-                "last_name",
-                "personal_code",
-                "date_of_birth",
-                "start_date",
-                "disability_group",
-                "disability_valid_until",
-                "legal_capacity",
-                "address",
-                "phone",
-                "email",
-                "languages",
-                "notes",
-            ],
+            ["id", "created_at", "updated_at", "municipality", *CLIENT_FIELDS],
         ),
         "circle": Table(
             SupportCircleMember,
@@ -160,27 +142,16 @@ def write_people(gen: Generator) -> None:
         ),
         "line": Table(
             PlanLine,
+            # the fields a line is written with, then what the service works out for it
             [
                 "id",
                 "version",
                 "key",
-                "service_type",
-                "provider",
+                *LINE_FIELDS,
                 "registration_status",
-                "override_reason",
                 "tariff",
                 "unit_price",
                 "price_source",
-                "quantity",
-                "start",
-                "months",
-                "end",
-                "session_minutes",
-                "funding_source",
-                "goal",
-                "priority",
-                "recipient",
-                "decision_domain",
                 "total",
             ],
         ),
@@ -249,30 +220,31 @@ def write_people(gen: Generator) -> None:
             codes.add(code)
             client_id = tables["client"].new_id()
             worker = staff.workers[index % len(staff.workers)]
-            tables["client"].add(
-                (
-                    client_id,
-                    gen.now,
-                    gen.now,
-                    municipality.pk,
-                    group,
-                    "active",
-                    first,
-                    last,
-                    code,
-                    born,
-                    start,
-                    DisabilityGroup.CHILD
+            tables["client"].add_named(
+                {
+                    "id": client_id,
+                    "created_at": gen.now,
+                    "updated_at": gen.now,
+                    "municipality": municipality.pk,
+                    "target_group": group,
+                    "status": "active",
+                    "first_name": first,
+                    "last_name": last,
+                    "personal_code": code,
+                    "date_of_birth": born,
+                    "start_date": start,
+                    "disability_group": DisabilityGroup.CHILD
                     if child
                     else rng.choice([DisabilityGroup.I, DisabilityGroup.II]),
-                    end + dt.timedelta(days=365),
-                    LegalCapacity.MINOR if child else LegalCapacity.FULL,
-                    f"{rng.choice(STREETS)} {rng.randint(1, 60)}, {municipality.admin_centre}",
-                    f"2{rng.randint(0, 9_999_999):07d}",
-                    "",
-                    "latviešu",
-                    "",
-                )
+                    "disability_valid_until": end + dt.timedelta(days=365),
+                    "legal_capacity": LegalCapacity.MINOR if child else LegalCapacity.FULL,
+                    "address": f"{rng.choice(STREETS)} {rng.randint(1, 60)}, "
+                    f"{municipality.admin_centre}",
+                    "phone": f"2{rng.randint(0, 9_999_999):07d}",
+                    "email": "",
+                    "languages": "latviešu",
+                    "notes": "",
+                }
             )
             member_id = tables["circle"].new_id()
             tables["circle"].add(

@@ -37,31 +37,31 @@ def write_lines_and_letters(gen: Generator, tables: dict[str, Table]) -> None:
             months = line.last_month - line.first_month + 1
             line_total = round_money(line.unit_price * line.quantity * months)
             total += line_total
-            tables["line"].add(
-                (
-                    line.id,
+            tables["line"].add_named(
+                {
+                    "id": line.id,
                     # version id is the letter's
-                    letter["version_id"],
-                    line.key,
-                    line.service_type_id,
-                    line.provider_id,
-                    "ok",
-                    "",
-                    extra["tariff"],
-                    line.unit_price,
-                    "tariff",
-                    line.quantity,
-                    letter["start"],
-                    months,
-                    letter["end"],
-                    line.minutes,
-                    line.funding_source,
-                    None,
-                    line.time_slot + 1,
-                    line.recipient_id,
-                    "",
-                    line_total,
-                )
+                    "version": letter["version_id"],
+                    "key": line.key,
+                    "service_type": line.service_type_id,
+                    "provider": line.provider_id,
+                    "registration_status": "ok",
+                    "override_reason": "",
+                    "tariff": extra["tariff"],
+                    "unit_price": line.unit_price,
+                    "price_source": "tariff",
+                    "quantity": line.quantity,
+                    "start": letter["start"],
+                    "months": months,
+                    "end": letter["end"],
+                    "session_minutes": line.minutes,
+                    "funding_source": line.funding_source,
+                    "goal": None,
+                    "priority": line.time_slot + 1,
+                    "recipient": line.recipient_id,
+                    "decision_domain": "",
+                    "total": line_total,
+                }
             )
             snapshot.append(
                 {

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from atbalsts.catalog.models import Provider, ProviderKind, ServiceType, ServiceUnit, Tariff
+from atbalsts.catalog.services import PROVIDER_FIELDS
 from atbalsts.core.money import round_money
 from atbalsts.core.roles import Role
 from atbalsts.delivery.models import NoShowRule
@@ -79,23 +80,7 @@ def write_providers(gen: Generator) -> None:
     gen.municipalities = municipalities
     providers = Table(
         Provider,
-        [
-            "id",
-            "created_at",
-            "updated_at",
-            "municipality",
-            "kind",
-            "name",
-            "registration_number",
-            "contact_person",
-            "phone",
-            "email",
-            "address",
-            "seat_municipality",
-            "iban",
-            "active",
-            "notes",
-        ],
+        ["id", "created_at", "updated_at", "municipality", *PROVIDER_FIELDS],
     )
     tariffs = Table(
         Tariff,
@@ -155,24 +140,25 @@ def write_providers(gen: Generator) -> None:
                 )
             else:
                 name = f"{rng.choice(FEMALE_FIRST)} {rng.choice(FEMALE_LAST)}"
-            providers.add(
-                (
-                    provider_id,
-                    gen.now,
-                    gen.now,
-                    municipality.pk,
-                    ProviderKind.LEGAL if legal else ProviderKind.NATURAL,
-                    name,
-                    _registration_number(rng, taken),
-                    "",
-                    f"6{rng.randint(0, 9_999_999):07d}",
-                    "",
-                    f"{rng.choice(STREETS)} {rng.randint(1, 60)}, {municipality.admin_centre}",
-                    municipality.pk,
-                    "",
-                    True,
-                    "",
-                )
+            providers.add_named(
+                {
+                    "id": provider_id,
+                    "created_at": gen.now,
+                    "updated_at": gen.now,
+                    "municipality": municipality.pk,
+                    "kind": ProviderKind.LEGAL if legal else ProviderKind.NATURAL,
+                    "name": name,
+                    "registration_number": _registration_number(rng, taken),
+                    "contact_person": "",
+                    "phone": f"6{rng.randint(0, 9_999_999):07d}",
+                    "email": "",
+                    "address": f"{rng.choice(STREETS)} {rng.randint(1, 60)}, "
+                    f"{municipality.admin_centre}",
+                    "seat_municipality": municipality.pk,
+                    "iban": "",
+                    "active": True,
+                    "notes": "",
+                }
             )
             gen.country.provider_names[provider_id] = name
             for service in rng.sample(services, rng.randint(3, 9)):
