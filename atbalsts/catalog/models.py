@@ -1,4 +1,4 @@
-"""The service catalogue, the provider register and the dated prices (DOMAIN.md §5–6)."""
+"""The service catalogue, the provider register and the dated prices (docs/domain.md, "Budget rules" and "Delivery and evidence")."""
 
 from __future__ import annotations
 
