@@ -1,4 +1,7 @@
-"""The service catalogue, the provider register and the dated prices (docs/domain.md, "Budget rules" and "Delivery and evidence")."""
+"""The service catalogue, the provider register and the dated prices.
+
+See docs/domain.md, "Budget rules" and "Delivery and evidence".
+"""
 
 from __future__ import annotations
 

@@ -43,7 +43,7 @@ class GoalTerm(models.TextChoices):
 
 
 class DecisionDomain(models.TextChoices):
-    """The six domains of the support person for decision-making (docs/domain.md, "The support person for decision-making")."""
+    """The six domains of the support person for decision-making (docs/domain.md)."""
 
     RIGHTS = "rights", _("tiesības un intereses")
     FINANCES = "finances", _("finanses (budžets, pirkumi)")
