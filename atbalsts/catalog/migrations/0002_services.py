@@ -1,7 +1,8 @@
 """Loads the starting catalogue: the 46 services seen in the pilots (data/services.csv).
 
 Confidentiality follows docs/domain.md ("Delivery and evidence"): psychologists,
-psychotherapists and medical practitioners (medical rehabilitation specialists and arts therapists are medical practitioners in Latvia).
+psychotherapists and medical practitioners (medical rehabilitation specialists and arts
+therapists are medical practitioners in Latvia).
 Transport compensation needs no provider registration. Prices marked "illustrative" are
 defaults a municipality edits.
 """
