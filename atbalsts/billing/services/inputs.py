@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,9 +46,4 @@ def line_decimal(
 ) -> Decimal | None:
     """A quantity, unit price or amount of an invoice line: 0 to MAX_QUANTITY, two decimals
     at most; a money text may be written 1 234,50."""
-    try:
-        return decimal_field(value, name, errors, high=MAX_QUANTITY, money=money, required=required)
-    except InvalidOperation:
-        # core.validation compares a NaN with 0 before it asks whether the number is finite
-        add_error(errors, name, _("Jābūt skaitlim no 0 līdz %(max)s.") % {"max": MAX_QUANTITY})
-        return None
+    return decimal_field(value, name, errors, high=MAX_QUANTITY, money=money, required=required)
