@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from atbalsts.api.api import api
+from atbalsts.operations.views import healthz
 
 urlpatterns = [
     path("", include("atbalsts.reporting.urls")),
@@ -16,9 +17,11 @@ urlpatterns = [
     path("billing/", include("atbalsts.billing.urls")),
     path("import/", include("atbalsts.bundle.urls")),
     path("account/", include("atbalsts.accounts.urls")),
+    path("pazinojumi/", include("atbalsts.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]
 
 if settings.DEBUG:  # pragma: no cover - development only

@@ -1,5 +1,6 @@
 """Production settings: everything secret or site-specific comes from the environment."""
 
+import copy
 import os
 
 import dj_database_url
@@ -42,3 +43,52 @@ STORAGES = {
 
 # Staff must pass the TOTP step to reach the admin site.
 OTP_ADMIN_REQUIRED = True
+
+# --- operations ---
+# Logs: one JSON object a line on stderr (LOG_FORMAT=plain for people reading a terminal),
+# with the access line of every request. See docs/operations.md.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json").strip() or "json"
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+LOGGING = copy.deepcopy(LOGGING)  # noqa: F405
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+LOGGING["root"]["level"] = LOG_LEVEL
+LOGGING["loggers"]["atbalsts.access"]["level"] = "INFO"
+# The load balancer asks /healthz over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+HEALTHZ_MAX_HEARTBEAT_AGE = int(os.environ.get("HEALTHZ_MAX_HEARTBEAT_AGE", "120"))
+HEALTHZ_MAX_QUEUE_DEPTH = int(os.environ.get("HEALTHZ_MAX_QUEUE_DEPTH", "1000"))
+# More than one web host: the cache (import progress, and whatever else is kept there) must
+# be shared, so REDIS_URL (or CACHE_URL) names a Redis server. Without it the file cache under
+# var/ stays, which is shared only by the processes of one host.
+_CACHE_URL = (os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL") or "").strip()
+if _CACHE_URL:
+    if not _CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("REDIS_URL must be a redis://, rediss:// or unix:// URL.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_URL,
+            "TIMEOUT": 2 * 60 * 60,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "atbalsts"),
+        }
+    }
+
+# --- notifications ---
+# Mail through an SMTP server from the environment; SITE_URL is the address mails link to
+# (default: https:// and the first of ALLOWED_HOSTS).
+_MAIL_HOST = (ALLOWED_HOSTS or ["localhost"])[0].lstrip(".")
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost").strip() or "localhost"
+_EMAIL_PORT = os.environ.get("EMAIL_PORT", "25").strip() or "25"
+if not _EMAIL_PORT.isdigit():
+    raise ImproperlyConfigured("EMAIL_PORT must be a port number.")
+EMAIL_PORT = int(_EMAIL_PORT)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0").strip().lower() in ("1", "true", "yes")
+DEFAULT_FROM_EMAIL = (
+    os.environ.get("DEFAULT_FROM_EMAIL", "").strip() or f"Atbalsts <atbalsts@{_MAIL_HOST}>"
+)
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/") or f"https://{_MAIL_HOST}"
