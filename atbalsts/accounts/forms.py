@@ -7,6 +7,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token, user_has_device
 
+from atbalsts.notifications.models import NotificationKind
+
 
 class LoginForm(AuthenticationForm):
     otp_token = forms.CharField(
@@ -42,3 +44,22 @@ class OtpConfirmForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Nosaukums"), max_length=100, help_text=_("Kurai sistēmai"))
+
+
+class NotificationPreferencesForm(forms.Form):
+    """Which notifications come by e-mail, and whether in one daily digest."""
+
+    email_kinds = forms.MultipleChoiceField(
+        label=_("Sūtīt e-pastā"),
+        required=False,
+        choices=NotificationKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Neatzīmētos paziņojumus redzēsiet tikai sistēmā."),
+    )
+    digest = forms.TypedChoiceField(
+        label=_("Cik bieži"),
+        choices=[("1", _("vienā dienas apkopojumā")), ("0", _("katru paziņojumu atsevišķi"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        initial="1",
+    )

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", views.account, name="account"),
     path("otp/", views.otp_confirm, name="otp_confirm"),
     path("tokens/", views.token_create, name="token_create"),
+    path("notifications/", views.notification_preferences, name="notification_preferences"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -13,10 +13,13 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from atbalsts.core.errors import DomainError
 from atbalsts.core.http import AuthedHttpRequest
+from atbalsts.notifications import selectors as notification_selectors
+from atbalsts.notifications import services as notification_services
 
 from . import services
-from .forms import ApiTokenForm, LoginForm, OtpConfirmForm
+from .forms import ApiTokenForm, LoginForm, NotificationPreferencesForm, OtpConfirmForm
 from .models import ApiToken
 
 
@@ -54,8 +57,42 @@ def account(request: AuthedHttpRequest) -> HttpResponse:
             "otp_form": OtpConfirmForm(),
             "tokens": tokens,
             "token_form": ApiTokenForm(),
+            "notification_form": _notification_form(user),
         },
     )
+
+
+def _notification_form(user: Any) -> NotificationPreferencesForm:
+    return NotificationPreferencesForm(
+        initial={
+            "email_kinds": sorted(notification_selectors.email_kinds_of(user=user)),
+            "digest": "1" if notification_selectors.settings_of(user=user).digest else "0",
+        }
+    )
+
+
+@login_required
+@require_POST
+def notification_preferences(request: AuthedHttpRequest) -> HttpResponse:
+    form = NotificationPreferencesForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Paziņojumu izvēle nav saglabāta: pārbaudiet atzīmētās vērtības.")
+        )
+        return redirect("accounts:account")
+    try:
+        notification_services.preferences_save(
+            actor=request.user,
+            data={
+                "email_kinds": list(form.cleaned_data["email_kinds"]),
+                "digest": bool(form.cleaned_data["digest"]),
+            },
+        )
+    except DomainError:
+        messages.error(request, _("Paziņojumu izvēle nav saglabāta."))
+        return redirect("accounts:account")
+    messages.success(request, _("Paziņojumu izvēle saglabāta."))
+    return redirect("accounts:account")
 
 
 @login_required
