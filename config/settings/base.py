@@ -228,3 +228,14 @@ LOGGING = {
     # The access line (one per request) is for production; runserver prints its own.
     "loggers": {"axes": {"level": "WARNING"}, "atbalsts.access": {"level": "WARNING"}},
 }
+
+# --- notifications ---
+# The daily reminders and their mails (atbalsts/notifications, docs/user-guide/pazinojumi.md).
+# Mails link to SITE_URL + the object's page and carry no personal data. The scheduled run
+# (`reminders_daily`, or `manage.py reminders_run` from cron) comes back at this Riga time.
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
+    "atbalsts.notifications.context_processors.unread"
+)
+SITE_URL = "http://127.0.0.1:8000"
+DEFAULT_FROM_EMAIL = "Atbalsts <atbalsts@localhost>"
+NOTIFICATIONS_DAILY_AT = "06:00"

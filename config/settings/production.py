@@ -74,3 +74,21 @@ if _CACHE_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "atbalsts"),
         }
     }
+
+# --- notifications ---
+# Mail through an SMTP server from the environment; SITE_URL is the address mails link to
+# (default: https:// and the first of ALLOWED_HOSTS).
+_MAIL_HOST = (ALLOWED_HOSTS or ["localhost"])[0].lstrip(".")
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost").strip() or "localhost"
+_EMAIL_PORT = os.environ.get("EMAIL_PORT", "25").strip() or "25"
+if not _EMAIL_PORT.isdigit():
+    raise ImproperlyConfigured("EMAIL_PORT must be a port number.")
+EMAIL_PORT = int(_EMAIL_PORT)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0").strip().lower() in ("1", "true", "yes")
+DEFAULT_FROM_EMAIL = (
+    os.environ.get("DEFAULT_FROM_EMAIL", "").strip() or f"Atbalsts <atbalsts@{_MAIL_HOST}>"
+)
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/") or f"https://{_MAIL_HOST}"
