@@ -1,19 +1,20 @@
-"""API for the data import bundle: POST one XLSX or .zip of CSV files, get the report."""
+"""API for the data import bundle: POST one XLSX or .zip of CSV files and get the run's id at
+once (202); the worker imports it; GET the run for its progress, then its report or errors."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
-from atbalsts.bundle.errors import BundleRejected
+from atbalsts.bundle import progress
 from atbalsts.bundle.reader import MAX_BYTES
-from atbalsts.bundle.services import bundle_import
 from atbalsts.core.errors import ValidationFailed
+from atbalsts.jobs.selectors import job_get
 from atbalsts.people.models import Municipality
 
 if TYPE_CHECKING:
@@ -43,26 +44,34 @@ def import_bundle(
         approving = get_user_model().objects.filter(username=approver, is_active=True).first()
         if approving is None:
             raise ValidationFailed({"approver": [_("Nav šāda aktīva lietotāja.")]})
-    try:
-        report = bundle_import(
-            actor=user,
-            municipality=target,
-            files=[(file.name or "bundle", file.read(MAX_BYTES + 1))],
-            approver=approving,
-        )
-    except BundleRejected as exc:
-        return _rejected(exc)
-    return report.as_dict()
+    job = progress.import_start(
+        actor=user,
+        municipality=target,
+        files=[(file.name or "bundle", file.read(MAX_BYTES + 1))],
+        approver=approving,
+    )
+    return JsonResponse({"run": job.pk}, status=202)
 
 
-def _rejected(exc: BundleRejected) -> HttpResponse:
+@router.get("/runs/{run_id}", summary="Importa gaita un rezultāts: atskaite vai kļūdas")
+def import_run(request: HttpRequest, run_id: int) -> Any:
+    """`status`: queued, running, done or failed; `phase` while it runs (checking, writing);
+    `done` of `total` rows saved; when done the `report` (counts by sheet), when failed the
+    `message` and, for a rejected bundle, every row error in `rows`. 404 for another user's
+    run."""
+    user = cast("Actor", request.user)
+    job = job_get(user, run_id, kind=progress.KIND)
+    state = progress.job_state(job)
     return JsonResponse(
         {
-            "code": exc.code,
-            "message": str(exc.message),
-            "errors": exc.field_errors,
-            "rows": [row.as_dict() for row in exc.rows],
+            "run": job.pk,
+            "status": job.status,
+            "phase": state.phase if job.status == "running" else "",
+            "done": state.done,
+            "total": state.total,
+            "report": state.report,
+            "message": job.message,
+            "rows": job.errors,
         },
-        status=400,
         json_dumps_params={"ensure_ascii": False},
     )

@@ -1,43 +1,45 @@
-"""How far an import started on the page has got, kept in Django's cache.
+"""The bundle import as a background job: started by the page or the API, run by the worker.
 
-The import writes everything in one transaction, so its progress cannot go into the database
-where another request could read it (on SQLite the writer even holds the lock). Instead the
-page gives each upload form a token; the import's `progress` callback writes to the cache under
-that token and the user's id, and the page polls the progress endpoint, which reads it back.
-
-A token is a random nonce followed by an HMAC of the nonce and the user's id: a token made
-for one user is refused (404) for any other without looking anything up, and a user can only
-ever read and write progress under their own id.
+The request stores the uploaded files (atbalsts/jobs/uploads.py), records a Job and returns at
+once; the worker runs `import_work`, which calls the bundle_import service with a progress
+callback writing to the Job (through the jobs connection, readable while the import's own
+transaction is open). The Job's result is the report (counts); a rejected bundle fails the
+job with every row error. The page and the API read the Job back (`job_state`).
 """
 
 from __future__ import annotations
 
-import re
-import secrets
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.core.cache import cache
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from atbalsts.core.errors import DomainError, NotPermitted
+from atbalsts.jobs.models import Job, JobStatus
+from atbalsts.jobs.services import JobFailed, JobProgress, job_create
+from atbalsts.jobs.tasks import BUNDLE_IMPORT
+from atbalsts.jobs.uploads import uploads_read, uploads_save
+from atbalsts.people.models import Municipality
+
+from .errors import BundleRejected
+from .policies import bundle_policy
+from .services import bundle_import
+
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from atbalsts.core.actors import Actor
 
-SALT = "atbalsts.bundle.progress"
-TOKEN = re.compile(r"[0-9a-f]{64}")
-KEEP_SECONDS = 2 * 60 * 60  # long enough for the largest import, short enough to forget
-THROTTLE_SECONDS = 0.5  # the page polls every second; writing more often is wasted work
+KIND = BUNDLE_IMPORT
 
-WAITING = "waiting"  # nothing recorded yet: the files are still being uploaded
-CHECKING = "checking"  # the files arrived; reading them and checking every row
+QUEUED = "queued"  # the files are stored; waiting for the worker
+CHECKING = "checking"  # reading the files and checking every row
 WRITING = "writing"  # every row checked; saving them, `done` of `total`
 DONE = "done"
 REJECTED = "rejected"
 PHASES = {
-    WAITING: _("Augšupielādē failus"),
+    QUEUED: _("Gaida, kad sāksies apstrāde"),
     CHECKING: _("Lasa un pārbauda failus"),
     WRITING: _("Saglabā rindas"),
     DONE: _("Imports pabeigts"),
@@ -46,31 +48,83 @@ PHASES = {
 FINISHED = (DONE, REJECTED)
 
 
-def _mac(user_id: int, nonce: str) -> str:
-    return salted_hmac(SALT, f"{user_id}:{nonce}", algorithm="sha256").hexdigest()[:32]
+# --- in the request ----------------------------------------------------------------------------
 
 
-def new_token(user: Actor) -> str:
-    nonce = secrets.token_hex(16)
-    return nonce + _mac(user.pk, nonce)
+def import_start(
+    *,
+    actor: Actor,
+    municipality: Municipality,
+    files: Sequence[tuple[str, bytes]],
+    approver: Actor | None = None,
+) -> Job:
+    """Store the files and queue their import; the same permission as the import itself."""
+    bundle_policy.require_import(actor, municipality)
+    params: dict[str, Any] = uploads_save(files)
+    params |= {"municipality_id": municipality.pk, "approver_id": getattr(approver, "pk", None)}
+    return job_create(
+        actor=actor,
+        kind=KIND,
+        title=", ".join(name for name, _c in files),
+        params=params,
+        municipality=municipality,
+    )
 
 
-def is_own(user: Actor, token: Any) -> bool:
-    """Whether `token` is well formed and was made for `user`."""
-    if not isinstance(token, str) or not TOKEN.fullmatch(token):
-        return False
-    return constant_time_compare(token[32:], _mac(user.pk, token[:32]))
+# --- in the worker -----------------------------------------------------------------------------
 
 
-def _key(user: Actor, token: str) -> str:
-    return f"bundle-progress:{user.pk}:{token[:32]}"
+def import_work(job: Job, progress: JobProgress) -> dict[str, Any]:
+    """The task's work: the import, as the user who started it, with the job's progress."""
+    users = get_user_model().objects.filter(is_active=True)
+    actor = users.filter(pk=job.actor_id or 0).first()
+    municipality = Municipality.objects.filter(pk=job.params.get("municipality_id")).first()
+    if actor is None or municipality is None:
+        raise JobFailed(str(NotPermitted.default_message))
+    approver_id = job.params.get("approver_id")
+    approver = users.filter(pk=approver_id).first() if approver_id else None
+    files = uploads_read(job.params)
+    progress.phase(CHECKING)
+    writing = False
+
+    def saved(done: int, total: int) -> None:
+        nonlocal writing
+        if not writing:
+            writing = True
+            progress.phase(WRITING)
+        progress(done, total)
+
+    try:
+        report = bundle_import(
+            actor=actor, municipality=municipality, files=files, approver=approver, progress=saved
+        )
+    except BundleRejected as exc:
+        raise JobFailed(str(exc.message), [row.as_dict() for row in exc.rows]) from exc
+    except DomainError as exc:
+        errors = [
+            {"sheet": "", "row": 0, "column": column, "message": str(message)}
+            for column, messages in exc.field_errors.items()
+            for message in messages
+        ]
+        raise JobFailed(str(exc.message), errors) from exc
+    return report.as_dict()
+
+
+# --- what the page and the API show ------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class State:
-    phase: str = WAITING
+    """A job as the page shows it: the phase's label, rows done of total, and at the end the
+    report or the errors."""
+
+    job: Job
+    phase: str
     done: int = 0
     total: int = 0
+    report: dict[str, Any] | None = None
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    message: str = ""
 
     @property
     def label(self) -> str:
@@ -85,54 +139,21 @@ class State:
         return round(100 * self.done / self.total) if self.total else 0
 
 
-def read(user: Actor, token: str) -> State:
-    """The progress under `token`; WAITING when nothing is recorded (yet). The token must be
-    the user's own (`is_own`)."""
-    value = cache.get(_key(user, token))
-    if not isinstance(value, dict) or value.get("phase") not in PHASES:
-        return State()
-    return State(value["phase"], int(value.get("done", 0)), int(value.get("total", 0)))
+def job_state(job: Job) -> State:
+    if job.status == JobStatus.DONE:
+        report = job.result or {}
+        rows = int(report.get("rows", job.total))
+        return State(job, DONE, rows, rows, report=report)
+    if job.status == JobStatus.FAILED:
+        return State(job, REJECTED, job.done, job.total, errors=job.errors, message=job.message)
+    phase = job.phase if job.status == JobStatus.RUNNING and job.phase in PHASES else QUEUED
+    return State(job, phase, job.done, job.total)
 
 
-def write(user: Actor, token: str, state: State) -> None:
-    cache.set(
-        _key(user, token),
-        {"phase": state.phase, "done": state.done, "total": state.total},
-        KEEP_SECONDS,
-    )
-
-
-class Tracker:
-    """Records one import's progress: `checking()` before it starts, then it is the import's
-    `progress(done, total)` callback (written at most every THROTTLE_SECONDS, and always the
-    first and the last row), then `finish(phase)`. Without a valid token it records nothing."""
-
-    def __init__(
-        self, user: Actor, token: Any, *, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.user = user
-        self.token: str | None = token if is_own(user, token) else None
-        self.clock = clock
-        self.last_write: float | None = None
-        self.done = 0
-        self.total = 0
-
-    def _write(self, state: State) -> None:
-        if self.token is not None:
-            write(self.user, self.token, state)
-
-    def checking(self) -> None:
-        self._write(State(CHECKING))
-
-    def __call__(self, done: int, total: int) -> None:
-        self.done, self.total = done, total
-        now = self.clock()
-        first = self.last_write is None
-        if first or done >= total or now - (self.last_write or 0.0) >= THROTTLE_SECONDS:
-            self.last_write = now
-            self._write(State(WRITING, done, total))
-
-    def finish(self, phase: str, rows: int | None = None) -> None:
-        if rows is not None:
-            self.done = self.total = rows
-        self._write(State(phase, self.done, self.total))
+def job_totals(job: Job) -> dict[str, int]:
+    """A finished import's rows created, updated and unchanged over every sheet."""
+    totals = {"created": 0, "updated": 0, "unchanged": 0}
+    for counts in ((job.result or {}).get("counts") or {}).values():
+        for outcome in totals:
+            totals[outcome] += int(counts.get(outcome, 0))
+    return totals

@@ -36,6 +36,8 @@ class Job(models.Model):
     params = models.JSONField(_("parametri"), default=dict, blank=True)
     result = models.JSONField(_("rezultāts"), default=dict, blank=True)
     errors = models.JSONField(_("kļūdas"), default=list, blank=True)
+    # What the user reads when the job failed: a Latvian sentence, never a traceback.
+    message = models.CharField(_("paziņojums"), max_length=300, blank=True)
     output_name = models.CharField(_("rezultāta fails"), max_length=200, blank=True)
     task_id = models.CharField(_("uzdevuma id"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("izveidots"), default=timezone.now)

@@ -229,6 +229,16 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}, "atbalsts.access": {"level": "WARNING"}},
 }
 
+# --- jobs ---
+# Background jobs (atbalsts/jobs, docs/development.md "Background jobs"). Uploaded files wait
+# for the worker here: never under a public URL; several worker hosts need it on shared
+# storage.
+JOBS_UPLOAD_DIR = VAR_DIR / "uploads"
+JOBS_HEARTBEAT_SECONDS = 30  # a running job writes its heartbeat this often
+JOBS_STALE_AFTER_SECONDS = 5 * 60  # …and the sweep marks it failed after this much silence
+JOBS_QUEUED_STALE_AFTER_SECONDS = 24 * 60 * 60  # a job no worker took for a day is given up
+JOBS_SWEEP_EVERY_SECONDS = 60 * 60  # each worker sweeps at start and then this often
+
 # --- notifications ---
 # The daily reminders and their mails (atbalsts/notifications, docs/user-guide/pazinojumi.md).
 # Mails link to SITE_URL + the object's page and carry no personal data. The scheduled run
