@@ -1,0 +1,14 @@
+"""Settings for the backup round-trip tests' subprocesses: the test settings with the
+database from DATABASE_URL (as ever) and MEDIA_ROOT on the file system under the test's
+temporary directory."""
+
+import os
+from pathlib import Path
+
+from config.settings.test import *  # noqa: F403
+
+MEDIA_ROOT = Path(os.environ["ATBALSTS_TEST_MEDIA_ROOT"])
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+}
