@@ -42,7 +42,7 @@ class NotificationPolicy(Policy[Notification]):
 
     @staticmethod
     def _staff(role: Role) -> QuerySet[User]:
-        users: QuerySet[User] = get_user_model().objects.filter(  # type: ignore[assignment]
+        users: QuerySet[User] = get_user_model().objects.filter(
             is_active=True, role=role, municipality__isnull=False
         )
         return users.order_by("pk")

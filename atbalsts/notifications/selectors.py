@@ -50,5 +50,7 @@ def email_kinds_of(*, user: Viewer) -> set[str]:
 
 def settings_of(*, user: Viewer) -> NotificationSettings:
     """The user's e-mail rhythm (an unsaved default, a daily digest, if never chosen)."""
+    if user.pk is None:
+        return NotificationSettings()
     found = NotificationSettings.objects.filter(user_id=user.pk).first()
     return found if found is not None else NotificationSettings(user_id=user.pk)
