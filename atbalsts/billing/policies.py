@@ -23,7 +23,8 @@ from atbalsts.core.errors import NotPermitted
 from atbalsts.core.policies import Action, Policy, role_of
 from atbalsts.core.roles import Role
 from atbalsts.core.scoping import in_scope, scoped
-from atbalsts.people.models import Client, Municipality
+from atbalsts.people.models import Client
+from atbalsts.people.policies import municipality_id_of
 
 from .models import Invoice
 
@@ -53,14 +54,6 @@ _REJECTERS = _CONTENT_CHECKERS | _PAYERS
 BUDGET_CODES = frozenset({"budget_exceeded", "no_budget_period", "no_budget"})
 
 
-def _municipality_id_of(obj: Any) -> int | None:
-    if isinstance(obj, Municipality):
-        return obj.pk
-    if isinstance(obj, int):
-        return obj
-    return getattr(obj, "municipality_id", None)
-
-
 class BillingPolicy(Policy[Invoice]):
     """`obj` is an Invoice; for SUBMIT the Provider; for ENTER_PAPER and EXPORT the
     Municipality; for VIEW_LEDGER the Client."""
@@ -77,7 +70,7 @@ class BillingPolicy(Policy[Invoice]):
             return False
         if role == Role.PROVIDER:
             return self._provider_can(user, action, obj)
-        if not in_scope(user, obj, _municipality_id_of):
+        if not in_scope(user, obj, municipality_id_of):
             return False
         if action in (BillingAction.VIEW, Action.VIEW):
             return role in _MUNICIPAL_READERS

@@ -23,7 +23,9 @@ _NOTE_READERS = frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.AUDITOR, Role.ADM
 _AUDIT_READERS = frozenset({Role.HEAD, Role.AUDITOR, Role.ADMIN})
 
 
-def _municipality_id_of(obj: Any) -> int | None:
+def municipality_id_of(obj: Any) -> int | None:
+    """The municipality of a record that carries one, of a Municipality, or a municipality's
+    id itself (what the people, billing and report policies are asked about)."""
     if isinstance(obj, Municipality):
         return obj.pk
     if isinstance(obj, int):
@@ -42,7 +44,7 @@ class ClientPolicy(Policy[Client]):
 
     def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
         role = role_of(user)
-        if role is None or not in_scope(user, obj, _municipality_id_of):
+        if role is None or not in_scope(user, obj, municipality_id_of):
             return False
         if action == Action.VIEW:
             return role != Role.PROVIDER
@@ -67,7 +69,7 @@ class ReferralPolicy(Policy[Referral]):
 
     def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
         role = role_of(user)
-        if role not in _WRITERS or not in_scope(user, obj, _municipality_id_of):
+        if role not in _WRITERS or not in_scope(user, obj, municipality_id_of):
             return False
         if action in (Action.VIEW, Action.VIEW_IDENTITY, Action.CREATE, Action.CHANGE):
             return True

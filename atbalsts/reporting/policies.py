@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
 from atbalsts.core.roles import Role
 from atbalsts.core.scoping import role_allows, scoped
-from atbalsts.people.models import Municipality
+from atbalsts.people.policies import municipality_id_of
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Viewer
@@ -51,14 +51,6 @@ class StartPage:
     plans_awaiting: bool  # drafts to finish and agreed plans to put in force
 
 
-def _municipality_id_of(obj: Any) -> int | None:
-    if isinstance(obj, Municipality):
-        return obj.pk
-    if isinstance(obj, int):
-        return obj
-    return getattr(obj, "municipality_id", None)
-
-
 class ReportPolicy(Policy[Any]):
     """Reports over the spend ledger and the caseload.
 
@@ -78,7 +70,7 @@ class ReportPolicy(Policy[Any]):
         return role_of(user) in _REPORT_READERS and municipality_scope(user) is None
 
     def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
-        return role_allows(user, action, obj, _ROLES, _municipality_id_of)
+        return role_allows(user, action, obj, _ROLES, municipality_id_of)
 
     def require_municipalities(self, user: Viewer, municipalities: Iterable[Any] | None) -> None:
         """Refuse (403) a report on any municipality outside the user's scope."""
