@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from atbalsts.catalog.models import Provider, ProviderKind, ServiceType, ServiceUnit, Tariff
-from atbalsts.catalog.services import PROVIDER_FIELDS
+from atbalsts.catalog.services import PROVIDER_FIELDS, TARIFF_FIELDS
 from atbalsts.core.money import round_money
 from atbalsts.core.roles import Role
 from atbalsts.delivery.models import NoShowRule
@@ -84,19 +84,7 @@ def write_providers(gen: Generator) -> None:
     )
     tariffs = Table(
         Tariff,
-        [
-            "id",
-            "created_at",
-            "updated_at",
-            "provider",
-            "service_type",
-            "location",
-            "unit_price",
-            "session_minutes",
-            "remote_allowed",
-            "valid_from",
-            "valid_to",
-        ],
+        ["id", "created_at", "updated_at", "provider", *TARIFF_FIELDS],
     )
     rules = Table(
         NoShowRule,
@@ -171,20 +159,20 @@ def write_providers(gen: Generator) -> None:
                     if service.unit == ServiceUnit.SESSION
                     else None
                 )
-                tariffs.add(
-                    (
-                        tariffs.new_id(),
-                        gen.now,
-                        gen.now,
-                        provider_id,
-                        service.pk,
-                        None,
-                        price,
-                        minutes,
-                        False,
-                        start,
-                        None,
-                    )
+                tariffs.add_named(
+                    {
+                        "id": tariffs.new_id(),
+                        "created_at": gen.now,
+                        "updated_at": gen.now,
+                        "provider": provider_id,
+                        "service_type": service.pk,
+                        "location": None,
+                        "unit_price": price,
+                        "session_minutes": minutes,
+                        "remote_allowed": False,
+                        "valid_from": start,
+                        "valid_to": None,
+                    }
                 )
                 offers.setdefault(service.pk, []).append((provider_id, price, minutes))
         gen.offers[municipality.pk] = offers
