@@ -28,6 +28,16 @@ def _active(world, **line):
     return services.version_activate(actor=world.worker, version=agree(world, version))
 
 
+def _extend_by_a_quarter(world, active):
+    """Extend a plan ending in December 2026 to March 2027, respreading from October."""
+    return services.version_extend(
+        actor=world.worker,
+        version=active,
+        end=dt.date(2027, 3, 31),
+        from_date=dt.date(2026, 10, 1),
+    )
+
+
 def test_spread_gives_the_rounding_remainder_to_the_last_month():
     assert spread_evenly(Decimal("1000.00"), 3) == [
         Decimal("333.33"),
@@ -49,12 +59,7 @@ def test_spread_always_keeps_the_amount(amount, months):
 
 def test_extension_from_12_to_15_months_respreads_the_remaining_budget(world):
     active = _active(world, quantity=20, months=12)  # 400.00 a month, 4 800.00 in the year
-    draft = services.version_extend(
-        actor=world.worker,
-        version=active,
-        end=dt.date(2027, 3, 31),
-        from_date=dt.date(2026, 10, 1),
-    )
+    draft = _extend_by_a_quarter(world, active)
     ext = draft.extension
     assert draft.status == "draft" and draft.end == dt.date(2027, 3, 31)
     assert draft.start == active.start and draft.number == 2
@@ -76,12 +81,7 @@ def test_extension_arithmetic_to_the_cent_with_the_remainder_in_the_last_month(w
         actor=world.head, provider=world.provider, service_type=world.unpriced, unit_price="33.33"
     )
     active = _active(world, service_type=world.unpriced, quantity=1, months=12)
-    draft = services.version_extend(
-        actor=world.worker,
-        version=active,
-        end=dt.date(2027, 3, 31),
-        from_date=dt.date(2026, 10, 1),
-    )
+    draft = _extend_by_a_quarter(world, active)
     ext = draft.extension
     # 33.33 a month for nine months = 299.97 used; 6 000.00 − 299.97 = 5 700.03 left for six
     # months: 950.00 five times and 950.03 in the last month.
@@ -95,12 +95,7 @@ def test_extension_arithmetic_to_the_cent_with_the_remainder_in_the_last_month(w
 
 def test_extended_draft_fits_against_the_remaining_budget(world):
     active = _active(world, quantity=20, months=12)
-    draft = services.version_extend(
-        actor=world.worker,
-        version=active,
-        end=dt.date(2027, 3, 31),
-        from_date=dt.date(2026, 10, 1),
-    )
+    draft = _extend_by_a_quarter(world, active)
     # the copied line runs to December: 3 × 400.00 of the 2 400.00 left
     add_line(world, draft, quantity=20, start=dt.date(2027, 1, 1), months=3)  # 1 200.00: fits
     fits = selectors.version_budget_fit(fresh(draft))
@@ -139,12 +134,7 @@ def test_extension_refuses_bad_input(world):
 
 def test_months_before_the_respread_cannot_grow_past_the_total(world):
     active = _active(world, quantity=20, months=12)
-    draft = services.version_extend(
-        actor=world.worker,
-        version=active,
-        end=dt.date(2027, 3, 31),
-        from_date=dt.date(2026, 10, 1),
-    )
+    draft = _extend_by_a_quarter(world, active)
     add_line(world, draft, quantity=20, start=dt.date(2027, 1, 1), months=3)  # all 6 000.00 used
     # July–September still has room in its period, but not in the plan's total
     with pytest.raises(BudgetExceeded) as exc:

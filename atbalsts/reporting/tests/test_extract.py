@@ -38,6 +38,13 @@ API = "/api/reporting/extract"
 PARAMS = {"date_from": "2020-01-01", "date_to": "2020-03-31"}
 GIMENES = "Ģimenes asistenta pakalpojums"
 HEADER = ",".join(EXTRACT_HEADER)
+# January–March 2020, every municipality the user sees and every group (the consent tests).
+Q1_2020: dict[str, Any] = {
+    "municipalities": None,
+    "target_group": None,
+    "date_from": dt.date(2020, 1, 1),
+    "date_to": dt.date(2020, 3, 31),
+}
 
 
 def rows_of(content: bytes) -> list[list[str]]:
@@ -386,17 +393,11 @@ def test_only_clients_whose_consent_is_in_force_today(data: Any, head: Any, new_
         reason="Atsauca vecāki",
     )
     assert revoked.revoked_on == dt.date(2026, 6, 1)
-    period = {
-        "municipalities": None,
-        "target_group": None,
-        "date_from": dt.date(2020, 1, 1),
-        "date_to": dt.date(2020, 3, 31),
-    }
-    rows = list(research_extract(user=head, day=dt.date(2026, 6, 1), **period))[1:]
+    rows = list(research_extract(user=head, day=dt.date(2026, 6, 1), **Q1_2020))[1:]
     assert {r[0] for r in rows} == {client_pseudonym(a.pk)}
-    coverage = extract_coverage(user=head, day=dt.date(2026, 6, 1), **period)
+    coverage = extract_coverage(user=head, day=dt.date(2026, 6, 1), **Q1_2020)
     assert (coverage.clients, coverage.consenting, coverage.left_out) == (4, 1, 3)
-    on_the_later_day = list(research_extract(user=head, day=dt.date(2026, 6, 2), **period))[1:]
+    on_the_later_day = list(research_extract(user=head, day=dt.date(2026, 6, 2), **Q1_2020))[1:]
     assert {r[0] for r in on_the_later_day} == {client_pseudonym(a.pk), client_pseudonym(later.pk)}
 
 
@@ -407,15 +408,9 @@ def test_a_consent_revoked_later_was_in_force_before(data: Any, head: Any) -> No
         revoked_on=dt.date(2026, 6, 1),
         reason="Atsauca vecāki",
     )
-    period = {
-        "municipalities": None,
-        "target_group": None,
-        "date_from": dt.date(2020, 1, 1),
-        "date_to": dt.date(2020, 3, 31),
-    }
-    day_before = list(research_extract(user=head, day=dt.date(2026, 5, 31), **period))[1:]
+    day_before = list(research_extract(user=head, day=dt.date(2026, 5, 31), **Q1_2020))[1:]
     assert client_pseudonym(data["b"].pk) in {r[0] for r in day_before}
-    on_the_day = list(research_extract(user=head, day=dt.date(2026, 6, 1), **period))[1:]
+    on_the_day = list(research_extract(user=head, day=dt.date(2026, 6, 1), **Q1_2020))[1:]
     assert client_pseudonym(data["b"].pk) not in {r[0] for r in on_the_day}
 
 
