@@ -150,7 +150,7 @@ def job_status(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
     state = progress.job_state(job)
     context: dict[str, Any] = {"state": state, "polling": True}
     if state.finished:
-        context |= _lists(request.user) | {"lists_oob": True}
+        context |= _lists(request.user) | {"job_lists_oob": True}
     return render(request, JOB, context)
 
 

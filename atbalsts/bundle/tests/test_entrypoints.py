@@ -13,11 +13,13 @@ from atbalsts.bundle.example import csv_files, xlsx_bundle, zip_bundle
 from atbalsts.bundle.services import bundle_import
 from atbalsts.core.errors import NotPermitted
 from atbalsts.core.roles import Role
+from atbalsts.jobs.models import Job, JobStatus
+from atbalsts.jobs.tests.conftest import run_queued
 from atbalsts.people.models import Client
 
 from .conftest import counts, edit, example
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(databases=["default", "jobs"])
 
 REGISTER_AND_PEOPLE = example(sessions=None, invoices=None, invoice_lines=None)
 
@@ -118,6 +120,11 @@ def test_the_command_refuses_unknown_names(head, tmp_path, options, message):
 # --- the API -----------------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _uploads(settings, tmp_path):
+    settings.JOBS_UPLOAD_DIR = tmp_path / "uploads"
+
+
 def _auth(user):
     _token, raw = api_token_create(actor=user, user=user, name="test")
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
@@ -129,25 +136,49 @@ def _post(client, user, content, name="komplekts.xlsx", **data):
     return client.post("/api/bundle/import", {"file": upload, **data}, **headers)
 
 
-def test_the_api_returns_the_report(client, head, accountant):
-    response = _post(client, head, xlsx_bundle(example()), approver=accountant.username)
+def _run(client, headers, response):
+    """The worker runs the queued import; then the run as GET /api/bundle/runs/{id} shows it."""
+    assert response.status_code == 202, response.content
+    run = response.json()["run"]
+    run_queued()
+    return client.get(f"/api/bundle/runs/{run}", **headers)
+
+
+def test_the_api_answers_at_once_then_gives_the_report(
+    client, head, accountant, django_capture_on_commit_callbacks
+):
+    headers = _auth(head)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(client, headers, xlsx_bundle(example()), approver=accountant.username)
+    run = response.json()["run"]
+    body = client.get(f"/api/bundle/runs/{run}", **headers).json()
+    assert (body["status"], body["done"], body["report"]) == ("queued", 0, None)
+    assert Client.objects.count() == 0  # nothing imported in the request
+
+    response = _run(client, headers, response)
 
     assert response.status_code == 200
     body = response.json()
-    assert body["rows"] == 21
-    assert body["counts"]["invoices"] == {"created": 1, "updated": 0, "unchanged": 0}
+    assert body["status"] == "done"
+    assert (body["done"], body["total"]) == (21, 21)
+    assert body["report"]["rows"] == 21
+    assert body["report"]["counts"]["invoices"] == {"created": 1, "updated": 0, "unchanged": 0}
+    assert body["rows"] == [] and body["message"] == ""
+    assert Client.objects.count() == 2
 
 
-def test_the_api_answers_400_with_every_row_error(client, head):
+def test_the_api_run_fails_with_every_row_error(client, head, django_capture_on_commit_callbacks):
     sheets = edit("plan_lines", 1, "provider_registration_number", "40009999999")
     headers = _auth(head)
     before = counts()
 
-    response = _post(client, headers, zip_bundle(sheets), name="b.zip")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(client, headers, zip_bundle(sheets), name="b.zip")
+    response = _run(client, headers, response)
 
-    assert response.status_code == 400
     body = response.json()
-    assert body["code"] == "bundle_rejected"
+    assert body["status"] == "failed"
+    assert body["report"] is None
     assert body["message"] == (
         "Imports neizdevās: nekas netika saglabāts. Izlabojiet kļūdas failos."
     )
@@ -157,8 +188,17 @@ def test_the_api_answers_400_with_every_row_error(client, head):
         "column": "provider_registration_number",
         "message": "Nezināms sniedzējs „40009999999”: tā nav ne lapā „providers”, ne sistēmā.",
     } in body["rows"]
-    assert body["errors"]["file"][0].startswith("plan_lines, 2. rinda")
     assert counts() == before
+
+
+def test_the_api_shows_a_run_only_to_the_user_who_started_it(client, head, make_user, balvi):
+    colleague = make_user(Role.HEAD, balvi)
+    response = _post(client, head, xlsx_bundle(REGISTER_AND_PEOPLE))
+    run = response.json()["run"]
+    assert client.get(f"/api/bundle/runs/{run}", **_auth(head)).status_code == 200
+    assert client.get(f"/api/bundle/runs/{run}", **_auth(colleague)).status_code == 404
+    assert client.get("/api/bundle/runs/999999", **_auth(head)).status_code == 404
+    assert client.get(f"/api/bundle/runs/{run}").status_code == 401
 
 
 def test_the_api_refuses_others_and_bad_parameters(client, social_worker, head, admin_user):
@@ -170,38 +210,50 @@ def test_the_api_refuses_others_and_bad_parameters(client, social_worker, head, 
     response = _post(client, head, content, approver="nav")
     assert response.json()["errors"] == {"approver": ["Nav šāda aktīva lietotāja."]}
     assert client.post("/api/bundle/import", **_auth(head)).status_code == 400
-    assert _post(client, admin_user, content, municipality="balvi").status_code == 200
+    assert Job.objects.count() == 0
+    assert _post(client, admin_user, content, municipality="balvi").status_code == 202
+    assert Job.objects.get().municipality_id is not None
 
 
 # --- the page ----------------------------------------------------------------------------------
 
 
-def test_the_page_uploads_and_shows_the_report(client, head, accountant):
+def test_the_page_queues_the_import_and_its_page_shows_the_report(
+    client, head, accountant, django_capture_on_commit_callbacks
+):
     client.force_login(head)
     url = reverse("bundle:import")
     assert client.get(url).status_code == 200
     files = [SimpleUploadedFile(name, content) for name, content in csv_files(example())]
 
-    response = client.post(url, {"bundle": files, "approver": accountant.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"bundle": files, "approver": accountant.pk})
 
-    assert response.status_code == 200
-    assert "Imports pabeigts: apstrādātas 21 rindas." in response.content.decode()
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("bundle:job", args=[job.pk])
+    assert "Gaida, kad sāksies apstrāde" in client.get(response["Location"]).content.decode()
+    run_queued()
+    page = client.get(response["Location"]).content.decode()
+    assert "Imports pabeigts: apstrādātas 21 rindas." in page
     assert Client.objects.count() == 2
-    assert "pabeigts" in client.get(url).content.decode()
+    assert "jauni " in client.get(url).content.decode()
 
 
-def test_the_page_shows_the_error_table_with_status_400(client, head):
+def test_the_job_page_shows_the_error_table(client, head, django_capture_on_commit_callbacks):
     client.force_login(head)
     sheets = edit("clients", 2, "start_date", "2026-02-30", REGISTER_AND_PEOPLE)
     upload = SimpleUploadedFile("b.xlsx", xlsx_bundle(sheets))
 
-    response = client.post(reverse("bundle:import"), {"bundle": upload})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("bundle:import"), {"bundle": upload})
+    run_queued()
 
-    assert response.status_code == 400
-    page = response.content.decode()
+    page = client.get(response["Location"]).content.decode()
     assert "Atrasta 1 kļūda." in page
     assert "Datumam jābūt formā DD.MM.GGGG vai GGGG-MM-DD." in page
     assert Client.objects.count() == 0
+    assert Job.objects.get().status == JobStatus.FAILED
     assert client.post(reverse("bundle:import"), {}).status_code == 400
 
 
@@ -213,11 +265,18 @@ def test_the_page_is_for_the_head_and_the_admin(client, social_worker, admin_use
     assert 'name="municipality"' in page
 
 
-def test_the_admin_chooses_the_municipality_on_the_page(client, admin_user, balvi):
+def test_the_admin_chooses_the_municipality_on_the_page(
+    client, admin_user, balvi, django_capture_on_commit_callbacks
+):
     client.force_login(admin_user)
     upload = SimpleUploadedFile("b.xlsx", xlsx_bundle(REGISTER_AND_PEOPLE))
 
-    response = client.post(reverse("bundle:import"), {"bundle": upload, "municipality": "balvi"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("bundle:import"), {"bundle": upload, "municipality": "balvi"}
+        )
+    run_queued()
 
-    assert response.status_code == 200
+    assert response.status_code == 302
+    assert Job.objects.get().status == JobStatus.DONE
     assert Client.objects.filter(municipality=balvi).count() == 2

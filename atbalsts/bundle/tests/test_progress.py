@@ -1,285 +1,197 @@
-"""The import page's progress: the token, the cache, the polling endpoint, the htmx form and
-the list of recent runs."""
+"""The import page with the import as a background job: the htmx form, the job's progress
+fragment and page, the list of the user's imports and the municipality's recent runs."""
 
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from atbalsts.bundle import progress
 from atbalsts.bundle.example import csv_files, xlsx_bundle
 from atbalsts.bundle.models import ImportRun, RunStatus
 from atbalsts.core.roles import Role
+from atbalsts.jobs.models import Job, JobStatus
+from atbalsts.jobs.tests.conftest import run_queued
 from atbalsts.people.models import Client
 
 from .conftest import counts, edit, example
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(databases=["default", "jobs"])
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def _url(token):
-    return reverse("bundle:progress", args=[token])
+def _uploads(settings, tmp_path):
+    settings.JOBS_UPLOAD_DIR = tmp_path / "uploads"
 
 
 def _upload(sheets=None):
     return [SimpleUploadedFile(n, c) for n, c in csv_files(sheets or example())]
 
 
-# --- the token ---------------------------------------------------------------------------------
+def _job(user, **fields):
+    return Job.objects.create(kind="bundle.import", actor_id=user.pk, title="b.xlsx", **fields)
 
 
-def test_a_token_is_the_users_own_and_well_formed(head, make_user, balvi):
-    other = make_user(Role.HEAD, balvi)
-    token = progress.new_token(head)
-
-    assert len(token) == 64
-    assert progress.is_own(head, token)
-    assert not progress.is_own(other, token)
-    assert not progress.is_own(head, token.upper())
-    assert not progress.is_own(head, token + "0")
-    assert not progress.is_own(head, token[:32] + "0" * 32)
-    assert not progress.is_own(head, None)
-    assert progress.new_token(head) != token
+def _status(job):
+    return reverse("bundle:job_status", args=[job.pk])
 
 
-# --- the callback ------------------------------------------------------------------------------
+# --- the form ----------------------------------------------------------------------------------
 
 
-class Clock:
-    def __init__(self):
-        self.now = 100.0
-
-    def __call__(self):
-        return self.now
-
-
-def test_the_tracker_writes_the_phases_and_throttles_the_rows(head):
-    token = progress.new_token(head)
-    clock = Clock()
-    tracker = progress.Tracker(head, token, clock=clock)
-
-    tracker.checking()
-    assert progress.read(head, token) == progress.State(progress.CHECKING)
-    tracker(1, 500)  # the first row is always written
-    assert progress.read(head, token) == progress.State(progress.WRITING, 1, 500)
-    clock.now += 0.1
-    tracker(2, 500)  # too soon: not written
-    assert progress.read(head, token).done == 1
-    clock.now += 0.5
-    tracker(120, 500)
-    assert progress.read(head, token) == progress.State(progress.WRITING, 120, 500)
-    tracker(500, 500)  # the last row is always written
-    assert progress.read(head, token).done == 500
-    tracker.finish(progress.DONE, 500)
-    assert progress.read(head, token) == progress.State(progress.DONE, 500, 500)
-
-
-def test_a_tracker_without_a_valid_token_writes_nothing(head, make_user, balvi):
-    others = progress.new_token(make_user(Role.HEAD, balvi))
-    for token in (None, "", "nav-tokens", others):
-        tracker = progress.Tracker(head, token)
-        tracker.checking()
-        tracker(1, 1)
-        tracker.finish(progress.DONE, 1)
-    assert progress.read(head, others) == progress.State()
-    assert cache.get(f"bundle-progress:{head.pk}:{others[:32]}") is None
-
-
-# --- the endpoint ------------------------------------------------------------------------------
-
-
-def test_an_unknown_token_is_waiting_not_an_error(client, head):
+def test_the_form_posts_in_the_background(client, head):
     client.force_login(head)
-    token = progress.new_token(head)
-
-    response = client.get(_url(token))
-
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = client.get(reverse("bundle:import")).content.decode()
+    assert 'hx-post="/import/"' in page
+    assert 'hx-indicator="#import-uploading"' in page
     assert "Augšupielādē failus" in page
-    assert 'hx-trigger="every 1s"' in page  # keeps polling
-    assert "<progress" in page
+    assert "Jūsu importu vēl nav." in page
 
 
-def test_the_endpoint_shows_rows_done_of_total_and_the_phase(client, head):
-    client.force_login(head)
-    token = progress.new_token(head)
-    progress.write(head, token, progress.State(progress.WRITING, 120, 500))
-
-    page = client.get(_url(token)).content.decode()
-
-    assert "Saglabā rindas" in page
-    assert "120 no 500 rindām" in page
-    assert 'max="500" value="120"' in page
-    assert 'for="import-progress-bar"' in page
-
-    progress.write(head, token, progress.State(progress.DONE, 500, 500))
-    page = client.get(_url(token)).content.decode()
-    assert "Imports pabeigts" in page
-    assert "every 1s" not in page  # finished: the polling stops
-    assert reverse("bundle:import") in page
-
-
-def test_the_endpoint_refuses_others_tokens_and_bad_tokens(client, head, make_user, balvi):
-    other = make_user(Role.HEAD, balvi)
-    others = progress.new_token(other)
-    progress.write(other, others, progress.State(progress.WRITING, 3, 9))
+def test_the_htmx_post_answers_at_once_with_the_jobs_progress(
+    client, head, accountant, django_capture_on_commit_callbacks
+):
     client.force_login(head)
 
-    assert client.get(_url(others)).status_code == 404
-    for bad in ("abc", others.upper(), others[:32] + "f" * 32, "0" * 65, "x" * 64):
-        assert client.get(_url(bad)).status_code == 404, bad
-    client.force_login(other)
-    assert client.get(_url(others)).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("bundle:import"), {"bundle": _upload(), "approver": accountant.pk}, **HTMX
+        )
 
-
-def test_the_endpoint_is_for_importers_only(client, social_worker, head):
-    token = progress.new_token(social_worker)
-    assert client.get(_url(token)).status_code == 302  # to the sign-in page
-    client.force_login(social_worker)
-    assert client.get(_url(token)).status_code == 403
-    client.force_login(head)
-    assert client.post(_url(progress.new_token(head))).status_code == 405
-
-
-# --- the page ----------------------------------------------------------------------------------
-
-
-def _token_of(page):
-    marker = 'name="progress_token" value="'
-    start = page.index(marker) + len(marker)
-    return page[start : start + 64]
-
-
-def test_the_form_carries_a_fresh_token_and_the_progress_poller(client, head):
-    client.force_login(head)
-    first = client.get(reverse("bundle:import")).content.decode()
-    second = client.get(reverse("bundle:import")).content.decode()
-
-    token = _token_of(first)
-    assert progress.is_own(head, token)
-    assert _token_of(second) != token
-    assert f'hx-get="{_url(token)}"' in first
-    assert 'hx-post="/import/"' in first
-    assert 'aria-live="polite"' in first
-
-
-def test_the_import_writes_its_progress_under_the_token(client, head, accountant, monkeypatch):
-    client.force_login(head)
-    token = _token_of(client.get(reverse("bundle:import")).content.decode())
-    written = []
-    real_write = progress.write
-    monkeypatch.setattr(progress, "write", lambda u, t, s: (written.append(s), real_write(u, t, s)))
-
-    response = client.post(
-        reverse("bundle:import"),
-        {"bundle": _upload(), "approver": accountant.pk, "progress_token": token},
-        **HTMX,
-    )
-
-    assert response.status_code == 200
-    assert written[0] == progress.State(progress.CHECKING)
-    assert written[1] == progress.State(progress.WRITING, 1, 21)
-    assert progress.State(progress.WRITING, 21, 21) in written
-    assert written[-1] == progress.State(progress.DONE, 21, 21)
-    assert progress.read(head, token) == progress.State(progress.DONE, 21, 21)
-
-
-def test_the_htmx_post_answers_with_the_panel_and_the_runs(client, head, accountant):
-    client.force_login(head)
-    token = progress.new_token(head)
-
-    response = client.post(
-        reverse("bundle:import"),
-        {"bundle": _upload(), "approver": accountant.pk, "progress_token": token},
-        **HTMX,
-    )
-
-    assert response.status_code == 200
+    assert response.status_code == 202
+    job = Job.objects.get()
     page = response.content.decode()
+    assert page.startswith('<div id="bundle-panel"')
     assert "<html" not in page
-    assert page.startswith('<div id="bundle-panel"')
-    assert "Imports pabeigts: apstrādātas 21 rindas." in page
+    assert f'hx-get="{_status(job)}" hx-trigger="every 1s"' in page
+    assert "Gaida, kad sāksies apstrāde" in page
+    assert 'aria-live="polite"' in page
+    assert 'id="import-jobs" hx-swap-oob="true"' in page
     assert 'id="import-runs" hx-swap-oob="true"' in page
-    assert "jauni " in page and "pabeigts" in page
-    assert _token_of(page) != token  # the next import gets its own token
-    assert Client.objects.count() == 2
-
-
-def test_the_plain_post_still_answers_with_the_whole_page(client, head, accountant):
-    client.force_login(head)
-
-    response = client.post(
-        reverse("bundle:import"), {"bundle": _upload(), "approver": accountant.pk}
-    )
-
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "<html" in page
-    assert "Imports pabeigts: apstrādātas 21 rindas." in page
-    assert "hx-swap-oob" not in page
-    assert Client.objects.count() == 2
-
-
-def test_bad_input_over_htmx_gives_the_error_report_and_writes_nothing(client, head):
-    client.force_login(head)
-    token = progress.new_token(head)
-    sheets = edit("clients", 2, "start_date", "2026-02-30")
-    before = counts()
-
-    response = client.post(
-        reverse("bundle:import"),
-        {"bundle": SimpleUploadedFile("b.xlsx", xlsx_bundle(sheets)), "progress_token": token},
-        **HTMX,
-    )
-
-    assert response.status_code == 400
-    page = response.content.decode()
-    assert page.startswith('<div id="bundle-panel"')
-    assert "Atrasta 1 kļūda." in page
-    assert "Datumam jābūt formā DD.MM.GGGG vai GGGG-MM-DD." in page
-    assert "1 kļūda, nekas netika saglabāts" in page  # the rejected run in the list
-    assert counts() == before
-    assert progress.read(head, token).phase == progress.REJECTED
+    assert 'id="bundle-form"' in page  # a fresh form for the next bundle
+    assert Client.objects.count() == 0  # the worker imports it, not the request
+    assert job.params["approver_id"] == accountant.pk
 
 
 def test_a_form_error_over_htmx_is_shown_on_the_field(client, head):
     client.force_login(head)
 
-    response = client.post(
-        reverse("bundle:import"), {"progress_token": progress.new_token(head)}, **HTMX
-    )
+    response = client.post(reverse("bundle:import"), {}, **HTMX)
 
     assert response.status_code == 400
     assert 'class="error" role="alert">Šis lauks ir nepieciešams.' in response.content.decode()
-    response = client.post(reverse("bundle:import"), {})  # no file, no token, no JS
+    response = client.post(reverse("bundle:import"), {})  # no JS
     assert response.status_code == 400
-    assert 'class="error" role="alert">Šis lauks ir nepieciešams.' in response.content.decode()
-    assert ImportRun.objects.count() == 0
+    assert Job.objects.count() == 0
 
 
-def test_a_bad_token_does_not_stop_the_import(client, head, accountant):
+# --- the job's progress ------------------------------------------------------------------------
+
+
+def test_the_status_shows_rows_done_of_total_and_the_phase(client, head):
     client.force_login(head)
+    job = _job(head, status=JobStatus.RUNNING, phase="writing", done=120, total=500)
 
-    response = client.post(
-        reverse("bundle:import"),
-        {"bundle": _upload(), "approver": accountant.pk, "progress_token": "../../etc"},
+    page = client.get(_status(job)).content.decode()
+
+    assert "Saglabā rindas" in page
+    assert "120 no 500 rindām" in page
+    assert 'max="500" value="120"' in page
+    assert 'for="import-progress-bar"' in page
+    assert 'hx-trigger="every 1s"' in page
+    assert "turpināsies arī tad, ja aizvērsiet šo lapu" in page
+
+    Job.objects.filter(pk=job.pk).update(phase="checking", done=0, total=0)
+    assert "Lasa un pārbauda failus" in client.get(_status(job)).content.decode()
+
+
+def test_a_finished_job_shows_its_report_and_stops_polling(client, head):
+    client.force_login(head)
+    report = {"rows": 3, "counts": {"clients": {"created": 2, "updated": 1, "unchanged": 0}}}
+    job = _job(head, status=JobStatus.DONE, done=3, total=3, result=report)
+
+    page = client.get(_status(job)).content.decode()
+
+    assert "Imports pabeigts: apstrādātas 3 rindas." in page
+    assert "every 1s" not in page
+    assert 'id="import-jobs" hx-swap-oob="true"' in page  # the lists are brought up to date
+    assert "jauni 2, mainīti 1, bez izmaiņām 0" in page
+    page = client.get(reverse("bundle:job", args=[job.pk])).content.decode()
+    assert "<html" in page and "Imports pabeigts: apstrādātas 3 rindas." in page
+
+
+def test_a_failed_job_shows_the_errors_or_its_message(client, head):
+    client.force_login(head)
+    error = {"sheet": "clients", "row": 3, "column": "start_date", "message": "Slikts datums."}
+    rejected = _job(head, status=JobStatus.FAILED, errors=[error], message="Imports neizdevās.")
+    died = _job(
+        head, status=JobStatus.FAILED, message="Darbs pārtrūka: apstrādes process apstājās."
     )
 
-    assert response.status_code == 200
-    assert Client.objects.count() == 2
+    page = client.get(_status(rejected)).content.decode()
+    assert "Atrasta 1 kļūda." in page and "Slikts datums." in page
+    page = client.get(_status(died)).content.decode()
+    assert "Darbs pārtrūka: apstrādes process apstājās." in page
+    page = client.get(reverse("bundle:import")).content.decode()
+    assert "1 kļūda, nekas netika saglabāts" in page
+    assert "Darbs pārtrūka" in page
+
+
+def test_a_job_is_shown_only_to_the_user_who_started_it(
+    client, head, make_user, balvi, social_worker
+):
+    job = _job(head)
+    client.force_login(make_user(Role.HEAD, balvi))
+    assert client.get(_status(job)).status_code == 404
+    assert client.get(reverse("bundle:job", args=[job.pk])).status_code == 404
+    assert "b.xlsx" not in client.get(reverse("bundle:jobs")).content.decode()
+    client.force_login(social_worker)
+    assert client.get(_status(job)).status_code == 403
+    client.logout()
+    assert client.get(_status(job)).status_code == 302  # to the sign-in page
+    client.force_login(head)
+    assert client.get(_status(job)).status_code == 200
+    assert client.post(_status(job)).status_code == 405
+
+
+def test_the_users_imports_refresh_themselves_while_one_runs(client, head):
+    client.force_login(head)
+    running = _job(head, status=JobStatus.RUNNING, phase="writing", done=3, total=9)
+
+    page = client.get(reverse("bundle:import")).content.decode()
+
+    assert f'hx-get="{reverse("bundle:jobs")}" hx-trigger="every 5s"' in page
+    assert "Saglabā rindas (3 no 9 rindām)" in page
+    assert reverse("bundle:job", args=[running.pk]) in page
+    Job.objects.filter(pk=running.pk).update(status=JobStatus.DONE)
+    fragment = client.get(reverse("bundle:jobs")).content.decode()
+    assert fragment.startswith('<section class="card" id="import-jobs"')
+    assert "every 5s" not in fragment
+
+
+def test_the_whole_flow_with_the_worker(
+    client, head, accountant, django_capture_on_commit_callbacks
+):
+    client.force_login(head)
+    sheets = edit("clients", 2, "start_date", "2026-02-30")
+    before = counts()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("bundle:import"),
+            {"bundle": SimpleUploadedFile("b.xlsx", xlsx_bundle(sheets))},
+            **HTMX,
+        )
+        client.post(
+            reverse("bundle:import"), {"bundle": _upload(), "approver": accountant.pk}, **HTMX
+        )
+    assert run_queued() == 2
+    rejected, done = Job.objects.order_by("pk")
+    assert "Atrasta 1 kļūda." in client.get(_status(rejected)).content.decode()
+    assert "apstrādātas 21 rindas" in client.get(_status(done)).content.decode()
+    assert counts()["Client"] == before["Client"] + 2
 
 
 # --- the recent runs ---------------------------------------------------------------------------
