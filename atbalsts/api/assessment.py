@@ -213,8 +213,9 @@ def _assessment_out(assessment: NeedsAssessment) -> dict[str, Any]:
     return out
 
 
-def _period_out(period: BudgetPeriod) -> dict[str, Any]:
-    budget = selectors.budget_current(period=period)
+def _period_out(period: BudgetPeriod, budget: Any = ...) -> dict[str, Any]:
+    if budget is ...:
+        budget = selectors.budget_current(period=period)
     return {
         "id": period.pk,
         "client_id": period.client_id,
@@ -263,7 +264,11 @@ def _budget_out(user: Actor, budget: IndicativeBudget) -> dict[str, Any]:
 )
 def list_assessments(request: AuthedHttpRequest, client_id: int) -> list[dict[str, Any]]:
     client = people_selectors.client_get(user=request.user, pk=client_id)
-    items = list(selectors.assessment_list(user=request.user, client=client))
+    items = list(
+        selectors.assessment_list(user=request.user, client=client)
+        .select_related("client")
+        .prefetch_related("scores", "conclusions", "recommended_services")
+    )
     for assessment in items:
         services.assessment_view_record(actor=request.user, assessment=assessment)
     return [_assessment_out(a) for a in items]
@@ -321,7 +326,9 @@ def complete_assessment(request: AuthedHttpRequest, assessment_id: int) -> dict[
 )
 def list_periods(request: AuthedHttpRequest, client_id: int) -> list[dict[str, Any]]:
     client = people_selectors.client_get(user=request.user, pk=client_id)
-    return [_period_out(p) for p in selectors.budget_period_list(user=request.user, client=client)]
+    periods = list(selectors.budget_period_list(user=request.user, client=client))
+    budgets = selectors.budgets_current(periods=periods)
+    return [_period_out(p, budgets.get(p.pk)) for p in periods]
 
 
 @router.post(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -286,6 +287,16 @@ def budget_period_get(*, user: Viewer, pk: Any) -> BudgetPeriod:
 def budget_current(*, period: BudgetPeriod) -> IndicativeBudget | None:
     """The budget that applies to the period now (plans read this)."""
     return period.budgets.filter(is_current=True).first()
+
+
+def budgets_current(*, periods: Iterable[BudgetPeriod]) -> dict[int, IndicativeBudget]:
+    """`budget_current` of many periods in one query: period id → its current budget."""
+    result: dict[int, IndicativeBudget] = {}
+    for budget in IndicativeBudget.objects.filter(
+        period_id__in=[p.pk for p in periods], is_current=True
+    ).order_by("period_id", "-created_at", "-id"):
+        result.setdefault(budget.period_id, budget)
+    return result
 
 
 def budget_get(*, user: Viewer, pk: Any) -> IndicativeBudget:

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from atbalsts.assessment.models import BudgetPeriod
-from atbalsts.assessment.selectors import budget_current
+from atbalsts.assessment.selectors import budget_current, budgets_current
 from atbalsts.core.dates import month_end, month_start, span
 from atbalsts.core.money import format_money, round_money
 from atbalsts.people.models import Client
@@ -327,7 +327,9 @@ def budget_ledger(*, user: Viewer, client: Client, today: dt.date) -> Ledger:
             entries[key] = LedgerPeriod(None)
         return entries[key]
 
-    versions = PlanVersion.objects.filter(plan__client=client, status=PlanStatus.ACTIVE)
+    versions = PlanVersion.objects.filter(
+        plan__client=client, status=PlanStatus.ACTIVE
+    ).prefetch_related("lines")
     for version in versions:
         for line in version.lines.all():
             for day, amount in line_monthly_amounts(line):
@@ -343,10 +345,11 @@ def budget_ledger(*, user: Viewer, client: Client, today: dt.date) -> Ledger:
         "month", "funding_source", "amount"
     ):
         entry_for(month).row(source).spent += amount
+    limits = budgets_current(periods=periods)
     for period in periods:
         entry = entries[period.pk]
         budget_row = entry.row(FundingSource.INDIVIDUAL_BUDGET)
-        limit = budget_current(period=period)
+        limit = limits.get(period.pk)
         budget_row.budget = limit.period_amount if limit is not None else None
         for row in entry.rows:
             row.forecast = _forecast(row, period, today)

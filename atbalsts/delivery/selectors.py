@@ -307,6 +307,22 @@ def has_conclusion_consent(client: Client, day: dt.date | None = None) -> bool:
     )
 
 
+def clients_with_conclusion_consent(
+    client_ids: Iterable[int], day: dt.date | None = None
+) -> set[int]:
+    """`has_conclusion_consent` for many clients in one query (a page of sessions)."""
+    day = day or timezone.localdate()
+    return set(
+        Consent.objects.filter(
+            client_id__in=set(client_ids),
+            purpose=ConsentPurpose.SHARE_SPECIALIST_CONCLUSION,
+            given_on__lte=day,
+        )
+        .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
+        .values_list("client_id", flat=True)
+    )
+
+
 @dataclass(frozen=True)
 class CardAccess:
     notes: bool  # goals worked on and techniques
