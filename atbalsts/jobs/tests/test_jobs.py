@@ -271,3 +271,75 @@ def test_progress_is_visible_while_the_import_transaction_is_open(head, balvi, a
 
     assert seen == [(at[0], 0)]  # the progress was visible, none of the import's rows were
     assert Client.objects.count() == 2
+
+
+WORKER_SCRIPT = """
+import sys, time
+from pathlib import Path
+import django
+django.setup()
+from django.conf import settings
+settings.JOBS_UPLOAD_DIR = Path(sys.argv[1])
+from atbalsts.jobs.services import JobProgress
+real = JobProgress.__call__
+def slowly(self, done, total):
+    time.sleep(0.3)
+    real(self, done, total)
+JobProgress.__call__ = slowly
+from django.core.management import call_command
+call_command("jobs_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0")
+"""
+
+
+@pytest.mark.django_db(databases=DBS, transaction=True, serialized_rollback=True)
+def test_a_worker_process_killed_mid_import_leaves_nothing(
+    require_postgres, head, balvi, accountant, _uploads
+):
+    """A real worker process, killed with SIGKILL while it writes the rows (PostgreSQL: the
+    process must reach the test's database)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from django.conf import settings as django_settings
+
+    before = counts()
+    job = _start(head, balvi, approver=accountant)  # autocommit: queued at once
+    db = django_settings.DATABASES["default"]
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = os.environ | {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    worker = subprocess.Popen(  # noqa: S603 (our own interpreter and script)
+        [sys.executable, "-c", WORKER_SCRIPT, str(_uploads)],
+        env=env,
+        cwd=django_settings.BASE_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.phase == "writing" and job.done >= 3:
+                break
+            assert worker.poll() is None, "the worker ended before it was killed"
+            time.sleep(0.1)
+        else:
+            pytest.fail("the worker never started writing")
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.RUNNING
+    assert counts() == before  # PostgreSQL rolled the dead connection's transaction back
+    assert sweep(now=timezone.now() + dt.timedelta(minutes=10)) == 1
+    job.refresh_from_db()
+    assert (job.status, job.message) == (
+        JobStatus.FAILED,
+        "Darbs pārtrūka: apstrādes process apstājās.",
+    )
+    assert list(_uploads.iterdir()) == []
