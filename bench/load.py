@@ -72,13 +72,9 @@ def production_env(url: str) -> dict[str, str]:
 # --- step 2, run inside Django (a subprocess with the production settings) --------------------
 
 
-def _pages_for(user: Any, clients: list[Any]) -> list[tuple[str, str]]:
-    """Every page of the list that this user may open; the client pages for the first of the
-    candidate clients the user sees."""
-    from atbalsts.plans.models import PlanVersion
-
+def _pages_for(user: Any) -> list[tuple[str, str]]:
     period = "group=adult_grt&date_from=2023-01-01&date_to=2025-12-31"
-    pages = [
+    return [
         (f"start ({user.role})", "/"),
         ("client list", "/people/clients/"),
         ("invoice list", "/billing/invoices/"),
@@ -87,14 +83,18 @@ def _pages_for(user: Any, clients: list[Any]) -> list[tuple[str, str]]:
         ("pilot report xlsx", f"/reports/pilot/xlsx/?{period}"),
         ("pilot report csv", f"/reports/pilot/csv/?table=services&{period}"),
     ]
-    for client in clients:
-        version = PlanVersion.objects.filter(plan__client=client).order_by("-pk").first()
-        pages += [
-            ("client page", f"/people/clients/{client.pk}/"),
-            ("ledger", f"/api/billing/clients/{client.pk}/ledger"),
-        ]
-        if version is not None:
-            pages.append(("plan", f"/plans/versions/{version.pk}/"))
+
+
+def _client_pages(client: Any) -> list[tuple[str, str]]:
+    from atbalsts.plans.models import PlanVersion
+
+    pages = [
+        ("client page", f"/people/clients/{client.pk}/"),
+        ("ledger", f"/api/billing/clients/{client.pk}/ledger"),
+    ]
+    version = PlanVersion.objects.filter(plan__client=client).order_by("-pk").first()
+    if version is not None:
+        pages.append(("plan", f"/plans/versions/{version.pk}/"))
     return pages
 
 
@@ -140,17 +140,26 @@ def setup_inside(count: int) -> None:
         browser = Client()
         browser.force_login(user)
         pages: dict[str, dict[str, Any]] = {}
-        seen_client = False
-        for name, url in _pages_for(user, candidates):
-            if name in pages or (seen_client and name in ("client page", "ledger", "plan")):
-                continue
+
+        def probe(
+            name: str, url: str, browser: Client = browser, pages: dict[str, Any] = pages
+        ) -> bool:
             with CaptureQueriesContext(connection) as queries:
                 response = browser.get(url, secure=True, headers={"host": LOOPBACK})
-            if response.status_code != 200:
-                continue
-            if name == "client page":
-                seen_client = True
-            pages[name] = {"url": url, "queries": len(queries)}
+            if response.status_code == 200:
+                pages[name] = {"url": url, "queries": len(queries)}
+            return response.status_code == 200
+
+        for name, url in _pages_for(user):
+            probe(name, url)
+        # The client pages of the first candidate this user may open (a social worker's own
+        # case, any client of the municipality for the others).
+        for client in candidates:
+            first, *rest = _client_pages(client)
+            if probe(*first):
+                for name, url in rest:
+                    probe(name, url)
+                break
         session = browser.cookies[settings.SESSION_COOKIE_NAME].value
         users.append(
             {
@@ -336,6 +345,12 @@ def main() -> None:
             with lock:
                 results.extend(mine)
 
+        # Unloaded: one user of each role alone, one after the other (after a warm-up pass).
+        baseline: list[tuple[str, float, int]] = []
+        for user in found["users"][: len(ROLES)]:
+            run_user(port, user, 3, baseline)
+        print("one user at a time (service time):")
+        report(baseline, queries)
         threads = [threading.Thread(target=one, args=(user,)) for user in found["users"]]
         started = time.perf_counter()
         for thread in threads:
@@ -346,7 +361,10 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    print(f"{len(results)} timed requests in {wall:.1f} s ({len(results) / wall:.0f}/s)")
+    print(
+        f"{args.users} users at once: {len(results)} timed requests in {wall:.1f} s "
+        f"({len(results) / wall:.0f}/s)"
+    )
     ok = report(results, queries)
     print(
         "every page but the exports under the p95 target"
