@@ -27,4 +27,4 @@ urlpatterns = [
 if settings.DEBUG:  # pragma: no cover - development only
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)  # type: ignore[arg-type]
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

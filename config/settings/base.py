@@ -2,6 +2,7 @@
 
 import copy
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "atbalsts.bundle",
     "atbalsts.jobs",
     "atbalsts.notifications",
+    "atbalsts.operations",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -47,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "atbalsts.core.middleware.RequestIdMiddleware",
+    # the request id and user id for every log line, and the access line (operations)
+    "atbalsts.operations.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "atbalsts.core.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "atbalsts.core.context_processors.navigation",
+                "atbalsts.notifications.context_processors.unread",
             ],
         },
     },
@@ -179,25 +184,8 @@ CSRF_COOKIE_HTTPONLY = False
 # is True (local development and the tests), never in production.
 DEMO_DATA_ALLOWED = False
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
-
 # --- operations ---
 # atbalsts/operations: /healthz, structured logs, backup and restore (docs/operations.md).
-if "atbalsts.operations" not in INSTALLED_APPS:
-    INSTALLED_APPS.append("atbalsts.operations")
-# Keeps the request reachable by the log filter (request id, user id) and writes the access
-# line; right after the request id is set.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("atbalsts.core.middleware.RequestIdMiddleware") + 1,
-    "atbalsts.operations.middleware.RequestContextMiddleware",
-)
 # /healthz answers 503 when tasks wait and no worker has beaten for this many seconds, or
 # when more tasks than this wait.
 HEALTHZ_MAX_HEARTBEAT_AGE = 120
@@ -206,7 +194,7 @@ HEALTHZ_MAX_QUEUE_DEPTH = 1000
 # handler masks personal codes and adds the request id and user id (operations/logging.py).
 LOG_FORMAT = "plain"
 LOG_LEVEL = "INFO"
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"context": {"()": "atbalsts.operations.logging.RequestContextFilter"}},
@@ -243,9 +231,6 @@ JOBS_SWEEP_EVERY_SECONDS = 60 * 60  # each worker sweeps at start and then this 
 # The daily reminders and their mails (atbalsts/notifications, docs/user-guide/pazinojumi.md).
 # Mails link to SITE_URL + the object's page and carry no personal data. The scheduled run
 # (`reminders_daily`, or `manage.py reminders_run` from cron) comes back at this Riga time.
-TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
-    "atbalsts.notifications.context_processors.unread"
-)
 SITE_URL = "http://127.0.0.1:8000"
 DEFAULT_FROM_EMAIL = "Atbalsts <atbalsts@localhost>"
 NOTIFICATIONS_DAILY_AT = "06:00"
