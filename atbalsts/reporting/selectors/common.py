@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db import connection, models
+from django.db.models import Case, F, Func, IntegerField, QuerySet, Value, When
 
 from atbalsts.assessment.dates import add_months
 from atbalsts.billing.ledger import month_bit
@@ -74,6 +74,17 @@ def _in_period(masks: dict[int, int]) -> Case:
         default=Value(0),
         output_field=IntegerField(),
     )
+
+
+def bit_count_sql() -> bool:
+    """Whether the database counts the bits of a mask itself (PostgreSQL 14 and later have
+    `bit_count`): one function call instead of twelve shifted terms for Django to compile."""
+    return connection.vendor == "postgresql" and connection.pg_version >= 140000  # type: ignore[attr-defined]
+
+
+def bits_set(mask: Any) -> Any:
+    """The number of bits set in a 12-bit mask expression, on PostgreSQL 14+."""
+    return Func(mask, template="bit_count((%(expressions)s)::bit(12))", output_field=IntegerField())
 
 
 def _rollup(

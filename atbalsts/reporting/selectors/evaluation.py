@@ -33,7 +33,7 @@ from atbalsts.people.models import Municipality, TargetGroup
 from atbalsts.plans.models import Goal, GoalOutcome, PlanReview
 
 from ..policies import report_policy
-from .common import ZERO, _ids, _in_period, _rollup, _sum, period_masks
+from .common import ZERO, _ids, _in_period, _rollup, _sum, bit_count_sql, bits_set, period_masks
 from .pilot import PilotReport, pilot_report
 
 if TYPE_CHECKING:
@@ -212,6 +212,8 @@ def _months_over_years(masks: dict[int, int]) -> Any:
             BitOr(F("months").bitand(mask), filter=Q(year=year), default=0)
             for year, mask in masks.items()
         ]
+        if bit_count_sql():
+            return sum((bits_set(either) for either in ors), Value(0))
         bits: list[Any] = [e.bitrightshift(bit).bitand(1) for e in ors for bit in range(12)]
     else:
         bits = [
