@@ -11,9 +11,12 @@ Creates the PostgreSQL database if it is missing, migrates it, generates the syn
 together and each alone; the three years), a one-municipality report (the largest one and
 Balvi), and the same figures by a plain SQL aggregate over the raw session table; checks that
 all agree to the cent; counts the queries of each report at both data sizes; and measures the
-peak memory of a fresh process that runs one report. The product's report reads the roll-ups
-billing keeps (billing.ledger); the same report computed over the MonthlySpend ledger rows
-(as it was before the roll-ups) is measured next to it as a second cross-check.
+peak memory of a fresh process that runs one report. Two engines of the product: `report`
+(`pilot_report`, the figures alone) and `evaluated` (`pilot_report_evaluated`: what the page,
+the API, the exports and the command call — the report with its outcomes and the budget needed
+per band); both read the roll-ups billing keeps (billing.ledger). The same report computed over
+the MonthlySpend ledger rows (as it was before the roll-ups) is measured next to them as a
+second cross-check, and the budget needed per band is checked against the ledger rows too.
 """
 
 from __future__ import annotations
@@ -190,10 +193,43 @@ def ledger_report(**arguments: Any) -> Any:
     )
 
 
-def engines() -> dict[str, Callable[..., Any]]:
-    from atbalsts.reporting.selectors import pilot_report
+def ledger_needed(**arguments: Any) -> dict[str, Any]:
+    """The budget needed per band computed over the MonthlySpend ledger rows (each client's
+    money ÷ their distinct months, as `budget_needed_by_band` did before ClientMonths kept each
+    month's money): the cross-check of the evaluated report. The synthetic country has no
+    budget periods, so every client is in the band "none" of their target group."""
+    from django.db.models import Count, Sum
 
-    return {"report": pilot_report, "ledger": ledger_report}
+    from atbalsts.core.money import round_money
+    from atbalsts.reporting.selectors import spend_rows
+
+    groups: dict[str, list[Decimal]] = {}
+    for r in (
+        spend_rows(**arguments)
+        .values("client_id", "target_group")
+        .annotate(amount=Sum("amount"), months=Count("month", distinct=True))
+    ):
+        groups.setdefault(r["target_group"], []).append(r["amount"] / r["months"])
+    return {
+        group: (len(v), round_money(sum(v, Decimal(0)) / len(v)), round_money(max(v)))
+        for group, v in sorted(groups.items())
+    }
+
+
+def needed_figures(report: Any) -> dict[str, Any]:
+    return {
+        b.target_group: (b.clients, b.average, b.maximum)
+        for b in report.budget_needed
+        if b.band_code == ""
+    }
+
+
+def engines() -> dict[str, Callable[..., Any]]:
+    """`report` is the pilot report alone; `evaluated` what the page, the API, the exports and
+    the command call (the report, the outcomes and the budget needed per band)."""
+    from atbalsts.reporting.selectors import pilot_report, pilot_report_evaluated
+
+    return {"report": pilot_report, "evaluated": pilot_report_evaluated, "ledger": ledger_report}
 
 
 def run_report(engine: str, arguments: dict[str, Any]) -> Any:
@@ -378,6 +414,7 @@ def main() -> None:
     from django.db import connection
 
     from atbalsts.billing import ledger
+    from atbalsts.reporting.policies import SYSTEM_READER
 
     began = time.perf_counter()
     ledger.rebuild()
@@ -414,6 +451,15 @@ def main() -> None:
             agree = figures(report) == raw
             if not agree:
                 failures.append((label, engine, figures(report), raw))
+            if engine == "evaluated":
+                needed = ledger_needed(
+                    user=SYSTEM_READER, date_from=START, date_to=END, **arguments
+                )
+                if needed_figures(report) != needed:
+                    agree = False
+                    failures.append(
+                        (label, "budget needed", {"n": needed_figures(report)}, {"n": needed})
+                    )
             queries = query_count(engine, arguments)
             _setup, peak = peak_memory(url, engine, index)
             rows.append(
@@ -477,7 +523,10 @@ def main() -> None:
                 if mine[key] != raw[key]:
                     print(f"  {key}: report {mine[key]!r}\n  {' ' * len(key)}  raw    {raw[key]!r}")
         raise SystemExit(1)
-    print("\nAll reports agree with the raw session aggregate to the cent.")
+    print(
+        "\nAll reports agree with the raw session aggregate to the cent; the budget needed per"
+        " band agrees with the ledger rows."
+    )
 
 
 if __name__ == "__main__":
