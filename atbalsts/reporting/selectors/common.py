@@ -76,13 +76,13 @@ def _in_period(masks: dict[int, int]) -> Case:
     )
 
 
-def bit_count_sql() -> bool:
+def _bit_count_sql() -> bool:
     """Whether the database counts the bits of a mask itself (PostgreSQL 14 and later have
     `bit_count`): one function call instead of twelve shifted terms for Django to compile."""
     return connection.vendor == "postgresql" and connection.pg_version >= 140000  # type: ignore[attr-defined]
 
 
-def bits_set(mask: Any) -> Any:
+def _bits_set(mask: Any) -> Any:
     """The number of bits set in a 12-bit mask expression, on PostgreSQL 14+."""
     return Func(mask, template="bit_count((%(expressions)s)::bit(12))", output_field=IntegerField())
 

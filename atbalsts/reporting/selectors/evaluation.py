@@ -11,14 +11,12 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
 from django.db.models import (
     Case,
     Count,
     DecimalField,
     Exists,
     F,
-    Max,
     OuterRef,
     Q,
     Sum,
@@ -33,8 +31,8 @@ from atbalsts.people.models import Municipality, TargetGroup
 from atbalsts.plans.models import Goal, GoalOutcome, PlanReview
 
 from ..policies import report_policy
-from .common import ZERO, _ids, _in_period, _rollup, _sum, bit_count_sql, bits_set, period_masks
-from .pilot import PilotReport, pilot_report
+from .common import ZERO, _bit_count_sql, _bits_set, _ids, _in_period, _rollup, _sum, period_masks
+from .pilot import PilotReport, _months_counted, pilot_report
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Viewer
@@ -201,32 +199,16 @@ def _period_money(masks: dict[int, int]) -> Case:
 
 
 def _months_over_years(masks: dict[int, int]) -> Any:
-    """Per group of a client's rows over several years: the months of the period set in any
-    of them, year by year (a bitwise OR of each year's masks, its bits counted), added up.
-    PostgreSQL ORs with BIT_OR … FILTER (computed once per year however often the expression
-    names it); elsewhere one MAX per bit and year. Both run in CI."""
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.aggregates import BitOr
+    """Per group of a client's rows over several years (PostgreSQL 14+): the months of the
+    period set in any of them, year by year — `BIT_OR … FILTER (WHERE year = …)` of each
+    year's masks, its bits counted with `bit_count` — added up."""
+    from django.contrib.postgres.aggregates import BitOr
 
-        ors = [
-            BitOr(F("months").bitand(mask), filter=Q(year=year), default=0)
-            for year, mask in masks.items()
-        ]
-        if bit_count_sql():
-            return sum((bits_set(either) for either in ors), Value(0))
-        bits: list[Any] = [e.bitrightshift(bit).bitand(1) for e in ors for bit in range(12)]
-    else:
-        bits = [
-            Max(
-                Case(
-                    When(year=year, then=F("months").bitand(mask).bitrightshift(bit).bitand(1)),
-                    default=Value(0),
-                )
-            )
-            for year, mask in masks.items()
-            for bit in range(12)
-        ]
-    return sum(bits, Value(0))
+    ors = [
+        BitOr(F("months").bitand(mask), filter=Q(year=year), default=0)
+        for year, mask in masks.items()
+    ]
+    return sum((_bits_set(either) for either in ors), Value(0))
 
 
 def budget_needed_by_band(
@@ -265,22 +247,35 @@ def budget_needed_by_band(
         "period__client_id", "band_code", "explanation", "computed_monthly_amount"
     ):
         bands[budget["period__client_id"]] = _band_of(budget)
-    # Per client and target group (one row each): the months with money in the period — per
-    # year the OR of the masks of every municipality that paid, its bits counted, added up
-    # over the years — and the money.
-    spent = (
+    # Per client and target group: the months with money in the period — per year the OR of
+    # the masks of every municipality that paid, its bits counted, added up over the years —
+    # and the money. PostgreSQL 14+ returns one row per client; elsewhere one per client and
+    # year (summing the years in SQL would nest twelve terms per year, past SQLite's parser
+    # depth for long periods), added up here.
+    rows = (
         _rollup(user, ClientMonths, ids, target_group)
         .filter(year__in=masks)
         .annotate(in_period=_in_period(masks), money=_period_money(masks))
         .exclude(in_period=0)
-        .values("client_id", "target_group")
-        .annotate(amount=Sum("money"), months=_months_over_years(masks))
-        .values_list("client_id", "target_group", "amount", "months")
     )
+    if _bit_count_sql():
+        grouped = rows.values("client_id", "target_group").annotate(
+            amount=Sum("money"), months=_months_over_years(masks)
+        )
+    else:
+        grouped = rows.values("client_id", "target_group", "year").annotate(
+            amount=Sum("money"), months=_months_counted()
+        )
+    spent: dict[tuple[int, str], tuple[Decimal, int]] = {}
+    for client_id, group, amount, months in grouped.values_list(
+        "client_id", "target_group", "amount", "months"
+    ):
+        before, counted = spent.get((client_id, group), (ZERO, 0))
+        spent[(client_id, group)] = (before + _sum(amount), counted + months)
     groups: dict[tuple[str, str, Decimal | None], list[Decimal]] = {}
-    for client_id, group, amount, months in spent:
+    for (client_id, group), (amount, months) in spent.items():
         code, monthly = bands.get(client_id, ("", None))
-        groups.setdefault((group, code, monthly), []).append(_sum(amount) / months)
+        groups.setdefault((group, code, monthly), []).append(amount / months)
     result = [
         BandNeed(
             target_group=group,

@@ -27,11 +27,11 @@ from atbalsts.plans.models import FundingSource
 from ..policies import report_policy
 from .common import (
     ZERO,
+    _bit_count_sql,
+    _bits_set,
     _in_period,
     _rollup,
     _sum,
-    bit_count_sql,
-    bits_set,
     latvian_sort_key,
     months_in,
     period_masks,
@@ -127,8 +127,8 @@ def _months_counted() -> Any:
         from django.contrib.postgres.aggregates import BitOr
 
         either = BitOr("in_period")
-        if bit_count_sql():
-            return bits_set(either)
+        if _bit_count_sql():
+            return _bits_set(either)
         return sum((either.bitrightshift(bit).bitand(1) for bit in range(12)), Value(0))
     return sum((Max(F("in_period").bitrightshift(bit).bitand(1)) for bit in range(12)), Value(0))
 
