@@ -95,18 +95,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # while a long transaction such as a bundle import writes; without it they wait for the
     # lock and fail with "database is locked" after five seconds.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
-# Background jobs write their progress through a second connection (atbalsts/jobs/router.py):
-# on SQLite another file, since the file a job works in is locked by its transaction; on
-# PostgreSQL the same database through its own connection.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["jobs"] = {
-        "ENGINE": "django.db.backends.sqlite3",
-        # beside the main file: var/atbalsts.sqlite3 → var/atbalsts-jobs.sqlite3
-        "NAME": str(DATABASES["default"]["NAME"]).removesuffix(".sqlite3") + "-jobs.sqlite3",
-        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;"},
-    }
-else:
-    DATABASES["jobs"] = copy.deepcopy(DATABASES["default"])
+
+
+def jobs_database(default: dj_database_url.DBConfig) -> dj_database_url.DBConfig:
+    """The `jobs` alias for a default database. Background jobs write their progress through a
+    second connection (atbalsts/jobs/router.py): on SQLite another file, since the file a job
+    works in is locked by its transaction; on PostgreSQL the same database through its own
+    connection. Every settings module that sets DATABASES calls this."""
+    if default["ENGINE"] == "django.db.backends.sqlite3":
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            # beside the main file: var/atbalsts.sqlite3 → var/atbalsts-jobs.sqlite3
+            "NAME": str(default["NAME"]).removesuffix(".sqlite3") + "-jobs.sqlite3",
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;"},
+        }
+    return copy.deepcopy(default)
+
+
+DATABASES["jobs"] = jobs_database(DATABASES["default"])
 DATABASE_ROUTERS = ["atbalsts.jobs.router.JobsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -20,6 +20,7 @@ def _required(name: str, why: str = "") -> str:
 SECRET_KEY = _required("SECRET_KEY")
 ALLOWED_HOSTS = [host.strip() for host in _required("ALLOWED_HOSTS").split(",") if host.strip()]
 DATABASES = {"default": dj_database_url.parse(_required("DATABASE_URL"), conn_max_age=60)}
+DATABASES["jobs"] = jobs_database(DATABASES["default"])  # noqa: F405
 # Its own key, never SECRET_KEY: the pseudonyms the ministry holds must survive rotating it.
 PSEUDONYM_KEY = _required(
     "PSEUDONYM_KEY",

@@ -19,6 +19,7 @@ print(json.dumps({
     "backend": type(caches["default"]).__module__ + "." + type(caches["default"]).__name__,
     "location": str(settings.CACHES["default"]["LOCATION"]),
     "exempt": settings.SECURE_REDIRECT_EXEMPT,
+    "jobs": {k: str(settings.DATABASES["jobs"][k]) for k in ("ENGINE", "NAME")},
 }))
 """
 
@@ -84,3 +85,15 @@ def test_healthz_is_exempt_from_the_https_redirect(tmp_path):
     result = _shell(tmp_path)
     found = json.loads(result.stdout.strip().splitlines()[-1])
     assert found["exempt"] == [r"^healthz$"]
+
+
+def test_production_has_the_jobs_connection(tmp_path):
+    """Job progress goes through its own connection in production too (on SQLite a file of
+    its own beside the main one)."""
+    result = _shell(tmp_path)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["jobs"] == {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(tmp_path / "db-jobs.sqlite3"),
+    }
