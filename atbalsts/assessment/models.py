@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from atbalsts.core.dates import dmy, span
 from atbalsts.core.models import TimeStampedModel
 from atbalsts.core.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from atbalsts.people.models import Client, Municipality, TargetGroup
@@ -120,7 +121,7 @@ class NeedsAssessment(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return _("Izvērtējums %(date)s") % {"date": self.assessed_on.strftime("%d.%m.%Y")}
+        return _("Izvērtējums %(date)s") % {"date": dmy(self.assessed_on)}
 
     def get_absolute_url(self) -> str:
         return reverse("assessment:assessment_detail", args=[self.pk])
@@ -334,7 +335,7 @@ class BudgetPeriod(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"
+        return span(self.start, self.end)
 
 
 class IndicativeBudget(TimeStampedModel):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from atbalsts.catalog.models import Provider, ServiceType
+from atbalsts.core.dates import dmy
 from atbalsts.core.models import TimeStampedModel
 from atbalsts.core.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from atbalsts.people.models import Client, Municipality, SupportCircleMember
@@ -262,7 +263,7 @@ class Session(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.service_type} {self.date:%d.%m.%Y}"
+        return f"{self.service_type} {dmy(self.date)}"
 
     def get_absolute_url(self) -> str:
         return reverse("delivery:session_detail", args=[self.pk])

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from atbalsts.core.dates import dmy
 from atbalsts.core.models import TimeStampedModel
 
 
@@ -229,7 +230,7 @@ class Consent(TimeStampedModel):
         ordering = ["client", "-given_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.get_purpose_display()} ({self.given_on:%d.%m.%Y})"
+        return f"{self.get_purpose_display()} ({dmy(self.given_on)})"
 
     @property
     def is_active(self) -> bool:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from atbalsts.assessment.models import LifeDomain
 from atbalsts.catalog.models import Provider, ServiceType, Tariff
+from atbalsts.core.dates import dmy
 from atbalsts.core.models import TimeStampedModel
 from atbalsts.core.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from atbalsts.people.models import Client, Municipality, Representative, SupportCircleMember
@@ -291,7 +292,7 @@ class PlanReview(TimeStampedModel):
         indexes = [models.Index(fields=["reviewed_on"], name="planreview_reviewed_idx")]
 
     def __str__(self) -> str:
-        return _("Pārskatīšana %(date)s") % {"date": f"{self.reviewed_on:%d.%m.%Y}"}
+        return _("Pārskatīšana %(date)s") % {"date": dmy(self.reviewed_on)}
 
 
 class PlanLine(models.Model):

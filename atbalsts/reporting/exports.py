@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from atbalsts.core.actors import Actor
 from atbalsts.core.audit import AuditEventType, audit_record
-from atbalsts.core.dates import my
+from atbalsts.core.dates import my, span
 from atbalsts.core.pdf import render_pdf
 from atbalsts.core.tabular import SheetOut, stream_csv, write_csv, write_xlsx
 
@@ -64,7 +64,7 @@ def scope_label(report: PilotReport) -> str:
 
 
 def period_label(report: PilotReport) -> str:
-    return f"{report.date_from:%d.%m.%Y}–{report.date_to:%d.%m.%Y}"
+    return span(report.date_from, report.date_to)
 
 
 def filename(report: PilotReport, fmt: str) -> str:
