@@ -3,16 +3,13 @@ new version, the stored snapshot, numbering under concurrency, and the PDF in La
 
 import datetime as dt
 import io
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from pypdf import PdfReader
 
 from atbalsts.core.audit import AuditEventType
 from atbalsts.core.models import AuditEvent
-from atbalsts.people.models import Municipality
 from atbalsts.people.services import case_assign
 from atbalsts.plans import documents, services
 from atbalsts.plans.models import FundingSource, GuaranteeLetter, LetterCounter, LetterStatus
@@ -118,35 +115,6 @@ def test_letter_numbers_are_sequential_without_gaps(balvi, db):
     numbers = [_next_letter_number(balvi, 2027)[1] for _ in range(5)]
     assert numbers == [f"GV-BALVI-2027-{n:04d}" for n in range(1, 6)]
     assert LetterCounter.objects.get(municipality=balvi, year=2027).last_sequence == 5
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_letters_never_share_a_number(require_postgres):
-    from django.db import transaction
-
-    from atbalsts.plans.services.letters import _next_letter_number
-
-    balvi = Municipality.objects.get(code="balvi")
-    results: list[str] = []
-    errors: list[BaseException] = []
-
-    def take() -> None:
-        try:
-            with transaction.atomic():
-                results.append(_next_letter_number(balvi, 2030)[1])
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=take) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
-    assert sorted(results) == [f"GV-BALVI-2030-{n:04d}" for n in range(1, 9)]
 
 
 def test_letter_pdf_is_latvian_with_every_diacritic_and_the_client_name(world):
