@@ -1,5 +1,7 @@
 """Sign-in, sign-out and the user's own settings: two-step sign-in and API tokens."""
 
+from __future__ import annotations
+
 from typing import Any
 
 import segno
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from atbalsts.core.actors import Actor
 from atbalsts.core.errors import DomainError
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.notifications import selectors as notification_selectors
@@ -62,7 +65,7 @@ def account(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-def _notification_form(user: Any) -> NotificationPreferencesForm:
+def _notification_form(user: Actor) -> NotificationPreferencesForm:
     return NotificationPreferencesForm(
         initial={
             "email_kinds": sorted(notification_selectors.email_kinds_of(user=user)),

@@ -50,6 +50,7 @@ from atbalsts.catalog.models import (
     Tariff,
 )
 from atbalsts.catalog.policies import names_other_municipality, provider_policy
+from atbalsts.core.actors import Actor, Viewer
 from atbalsts.core.errors import NotPermitted, ValidationFailed
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
@@ -79,10 +80,10 @@ def _municipality(code: str | None, field: str = "municipality") -> Municipality
     return found
 
 
-def _own_municipality(user: Any, code: str | None) -> Municipality:
+def _own_municipality(user: Actor, code: str | None) -> Municipality:
     """The municipality a price or provider is written for: the user's own, or (for a user of
     no municipality) the one the payload names."""
-    if user.municipality_id:
+    if user.municipality is not None:
         if names_other_municipality(user, code):
             raise NotPermitted()
         return user.municipality
@@ -111,7 +112,7 @@ def _price_out(p: MunicipalPrice) -> dict[str, Any]:
     }
 
 
-def _provider_out(user: Any, p: Provider) -> dict[str, Any]:
+def _provider_out(user: Viewer, p: Provider) -> dict[str, Any]:
     identity = p.kind == ProviderKind.LEGAL or provider_policy.can(user, Action.VIEW_IDENTITY, p)
     return {
         "id": p.pk,

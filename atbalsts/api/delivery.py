@@ -13,6 +13,7 @@ from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from atbalsts.api.schemas import StrictSchema
+from atbalsts.core.actors import Viewer
 from atbalsts.core.dates import hm
 from atbalsts.core.errors import NotPermitted, ValidationFailed
 from atbalsts.core.http import AuthedHttpRequest
@@ -203,7 +204,7 @@ class ProviderClientOut(Schema):
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _session_out(user: Any, session: Session, consent: bool | None = None) -> dict[str, Any]:
+def _session_out(user: Viewer, session: Session, consent: bool | None = None) -> dict[str, Any]:
     if consent is None:
         consent = selectors.has_conclusion_consent(session.client)
     access = selectors.card_access(user, session, consent=consent)
@@ -240,7 +241,7 @@ def _session_out(user: Any, session: Session, consent: bool | None = None) -> di
     }
 
 
-def _sessions_out(user: Any, sessions: list[Session]) -> list[dict[str, Any]]:
+def _sessions_out(user: Viewer, sessions: list[Session]) -> list[dict[str, Any]]:
     """A page of sessions: the clients' consents read in one query, not one per row."""
     consents = selectors.clients_with_conclusion_consent(s.client_id for s in sessions)
     return [_session_out(user, s, consent=s.client_id in consents) for s in sessions]

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from atbalsts.core.actors import Viewer
 from atbalsts.core.forms import DateInput, StyledFormMixin
 from atbalsts.core.money import parse_money
 from atbalsts.people.models import Municipality, TargetGroup
@@ -220,7 +221,7 @@ class RuleForm(StyledFormMixin, forms.Form):
     valid_from = forms.DateField(label=_("Spēkā no"), widget=DateInput())
     valid_to = forms.DateField(label=_("Spēkā līdz"), widget=DateInput(), required=False)
 
-    def __init__(self, *args: Any, target_group: str, user: Any, creating: bool, **kwargs: Any):
+    def __init__(self, *args: Any, target_group: str, user: Viewer, creating: bool, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if not (creating and rule_policy.chooses_rule_scope(user)):
             del self.fields["municipality"]

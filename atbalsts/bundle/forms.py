@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from atbalsts.core.actors import Actor
 from atbalsts.core.forms import StyledFormMixin
 from atbalsts.people.models import Municipality
 
@@ -46,7 +47,7 @@ class BundleForm(StyledFormMixin, forms.Form):
         help_text=_("Grāmatvedis, kura vārdā apstiprina importēto rēķinu apmaksu."),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if user.municipality_id:
             self.fields.pop("municipality")

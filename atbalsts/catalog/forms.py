@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from atbalsts.core.actors import Actor
 from atbalsts.core.forms import StyledFormMixin
 from atbalsts.core.money import parse_money
 from atbalsts.core.roles import Role
@@ -110,7 +111,7 @@ class MunicipalPriceForm(ServiceRulesForm):
         model = MunicipalPrice
         fields = ["municipality", *PRICE_FIELDS]
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service_type"].queryset = ServiceType.objects.order_by("name_lv")  # type: ignore[attr-defined]
         if user.municipality_id or self.instance.pk:
@@ -132,7 +133,7 @@ class ProviderForm(ServiceRulesForm):
             "iban": _("Piem. LV80BANK0000435195001; atstarpes drīkst."),
         }
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # the service explains what is wrong with a number or an account
         self.fields["registration_number"].max_length = 30  # type: ignore[attr-defined]

@@ -1,5 +1,7 @@
 """The main menu: each item is shown only to the roles that can use it."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from typing import Any
 
@@ -7,6 +9,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .actors import Viewer
 from .policies import role_of
 from .roles import Role
 
@@ -64,7 +67,7 @@ MENU = (
 )
 
 
-def menu_for(user: Any, path: str) -> list[dict[str, Any]]:
+def menu_for(user: Viewer, path: str) -> list[dict[str, Any]]:
     role = role_of(user)
     if role is None:
         return []

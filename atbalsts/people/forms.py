@@ -1,10 +1,13 @@
 """Forms for the people register: shape and format only; the rules live in services."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from atbalsts.core.actors import Actor
 from atbalsts.core.forms import StyledFormMixin
 from atbalsts.core.roles import Role
 
@@ -32,7 +35,7 @@ class ClientForm(StyledFormMixin, forms.ModelForm):
             "personal_code": _("Formā DDMMGG-NNNNN vai 32NNNN-NNNNN."),
         }
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["date_of_birth"].required = False
         # The personal code's shape is checked by the service, which explains what is wrong.

@@ -310,7 +310,7 @@ def report_pdf(report: PilotReport) -> bytes:
     return render_pdf("reporting/pilot_report_pdf.html", report_context(report))
 
 
-def report_export(*, actor: Any, report: PilotReport, fmt: str, table: str = "services") -> bytes:
+def report_export(*, actor: Actor, report: PilotReport, fmt: str, table: str = "services") -> bytes:
     """The report as a file in `fmt` (one of FORMATS; for CSV, one of CSV_TABLES); the
     download is recorded in the audit trail (who took which aggregate, when)."""
     if fmt == "json":
@@ -355,7 +355,7 @@ def extract_csv_chunks(rows: Iterator[tuple[str, ...]]) -> Iterator[bytes]:
 
 def extract_record(
     *,
-    actor: Any,
+    actor: Actor,
     municipalities: list[Any],
     target_group: str | None,
     date_from: Any,
