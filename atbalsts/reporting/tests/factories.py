@@ -94,3 +94,16 @@ def rollup_contents() -> dict[str, set[tuple[Any, ...]]]:
             )
         ),
     }
+
+
+def drawn_clients(head: Any, balvi: Any) -> list[Any]:
+    """The clients the property tests draw ledger rows for: two children and an adult in
+    Balvi, and a child whom the drawn rows may also bill from Tukums (a client who moves)."""
+    from atbalsts.people.tests.factories import make_client
+
+    from .conftest import JAN
+
+    return [
+        make_client(actor=head, municipality=balvi, child=child, start_date=JAN)
+        for child in (True, True, False, True)
+    ]

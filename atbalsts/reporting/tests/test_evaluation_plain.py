@@ -28,7 +28,7 @@ from atbalsts.reporting.selectors import (
 )
 
 from .conftest import JAN
-from .factories import make_spend, service
+from .factories import drawn_clients, make_spend, service
 from .test_evaluation import outcomes_data  # noqa: F401 - the fixture, used by name below
 from .test_rollups import MONTHS, SERVICES, SOURCES, row
 
@@ -80,12 +80,7 @@ def test_budget_needed_equals_the_ledger_added_up_client_by_client(
 ) -> None:
     types = [service(name) for name in SERVICES]
     with transaction.atomic():
-        clients = [
-            make_client(actor=head, municipality=balvi, child=True, start_date=JAN),
-            make_client(actor=head, municipality=balvi, child=True, start_date=JAN),
-            make_client(actor=head, municipality=balvi, child=False, start_date=JAN),
-            make_client(actor=head, municipality=balvi, child=True, start_date=JAN),
-        ]
+        clients = drawn_clients(head, balvi)
         parents = [parent_of(c) for c in clients]
         for c, to_parent, s, f, m, cents, in_tukums in rows:
             make_spend(

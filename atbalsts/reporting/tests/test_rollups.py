@@ -21,7 +21,7 @@ from atbalsts.plans.models import FundingSource
 from atbalsts.reporting.selectors import period_masks, pilot_report
 
 from .conftest import JAN
-from .factories import make_spend, rollup_contents, service
+from .factories import drawn_clients, make_spend, rollup_contents, service
 
 pytestmark = pytest.mark.django_db
 
@@ -88,12 +88,7 @@ def test_rollups_equal_a_rebuild_and_the_report_equals_the_ledger(
 ) -> None:
     types = [service(name) for name in SERVICES]
     with transaction.atomic():
-        clients = [
-            make_client(actor=head, municipality=balvi, child=True, start_date=JAN),
-            make_client(actor=head, municipality=balvi, child=True, start_date=JAN),
-            make_client(actor=head, municipality=balvi, child=False, start_date=JAN),
-            make_client(actor=head, municipality=balvi, child=True, start_date=JAN),
-        ]
+        clients = drawn_clients(head, balvi)
         parents = [parent_of(c) for c in clients]
         for c, to_parent, s, f, m, cents, in_tukums in rows:
             client = clients[c]
