@@ -12,6 +12,9 @@ from django_tasks import task
 from .services import run_job
 
 BUNDLE_IMPORT = "bundle.import"
+SESSIONS_IMPORT = "delivery.import"
+ATTENDANCE_SHEETS = "delivery.sheets"
+LETTERS_BATCH = "plans.letters"
 
 
 @task()
@@ -21,5 +24,31 @@ def bundle_import(job_id: int) -> None:
     run_job(job_id, import_work)
 
 
+@task()
+def sessions_import(job_id: int) -> None:
+    from atbalsts.delivery.progress import import_work
+
+    run_job(job_id, import_work)
+
+
+@task()
+def attendance_sheets(job_id: int) -> None:
+    from atbalsts.delivery.batches import sheets_work
+
+    run_job(job_id, sheets_work)
+
+
+@task()
+def letters_batch(job_id: int) -> None:
+    from atbalsts.plans.batches import letters_work
+
+    run_job(job_id, letters_work)
+
+
 # A job's kind → the task that runs it (services.job_create looks it up).
-TASKS: dict[str, Any] = {BUNDLE_IMPORT: bundle_import}
+TASKS: dict[str, Any] = {
+    BUNDLE_IMPORT: bundle_import,
+    SESSIONS_IMPORT: sessions_import,
+    ATTENDANCE_SHEETS: attendance_sheets,
+    LETTERS_BATCH: letters_batch,
+}
