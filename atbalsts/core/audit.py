@@ -154,6 +154,9 @@ class AuditEventType(models.TextChoices):
         "report.extract_exported",
         _("pseidonimizēts izvilkums lejupielādēts"),
     )
+    # jobs: work that runs in the background worker, and the files it leaves
+    JOB_CREATED = "job.created", _("fona darbs sākts")
+    JOB_OUTPUT_DOWNLOADED = "job.output_downloaded", _("fona darba rezultāts lejupielādēts")
 
 
 def _plain(value: Any) -> Any:
