@@ -172,15 +172,18 @@ def file_stem(name: str) -> str:
 
 
 def _table(name: str, header: list[str], rows: Iterable[Iterable[Any]], limits: Limits) -> Table:
+    """The rows under the header. The row limit counts every row the file holds, blank or
+    not, before blank rows are skipped: a file of a million empty rows is refused (or cut) at
+    the limit instead of being read to its end."""
     table = Table(name, header)
     for number, values in enumerate(rows, start=2):
-        cells = list(values)
-        if all(v is None or str(v).strip() == "" for v in cells):
-            continue
-        if len(table.rows) >= limits.max_rows:
+        if number - 1 > limits.max_rows:
             if limits.too_many_rows is None:
                 break
             raise Unreadable(str(limits.too_many_rows) % {"n": limits.max_rows})
+        cells = list(values)
+        if all(v is None or str(v).strip() == "" for v in cells):
+            continue
         table.rows.append(
             Row(
                 number,
@@ -245,7 +248,7 @@ def write_csv(
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     if header is not None:
-        writer.writerow([str(h) for h in header])
+        writer.writerow([safe_text(str(h)) for h in header])
     writer.writerows(_csv_rows(rows, neutralise=neutralise))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -287,7 +290,7 @@ def write_xlsx(
     for spec in sheets:
         sheet = workbook.create_sheet(str(spec.title))
         if spec.header is not None:
-            sheet.append([str(h) for h in spec.header])
+            sheet.append([safe_text(str(h)) for h in spec.header])
         for row in spec.rows:
             sheet.append([_cell(v) for v in row] if neutralise else list(row))
         for cell in sheet[1]:

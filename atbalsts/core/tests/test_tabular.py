@@ -177,3 +177,41 @@ def test_not_an_xlsx():
     with pytest.raises(Unreadable) as caught:
         read_tables("x.xlsx", b"not a zip", limits=LIMITS, max_bytes=100, too_large="")
     assert caught.value.message == "Fails nav derīgs XLSX fails."
+
+
+# --- reading: blank rows count towards the limit ---------------------------------------------
+
+
+def _blank_rows_xlsx(blank: int) -> bytes:
+    """A sheet whose header is followed by `blank` rows of blank cells and then one row."""
+    return _xlsx({"s": [["a", "b"], *([" ", None] for _ in range(blank)), ["1", "2"]]})
+
+
+def test_blank_rows_count_towards_the_row_limit_of_an_xlsx():
+    content = _blank_rows_xlsx(2_000)
+    with pytest.raises(Unreadable) as caught:
+        read_xlsx(content, limits=Limits(50, "Vairāk nekā %(n)s rindu."))
+    assert caught.value.message == "Vairāk nekā 50 rindu."
+    # without a message reading ends at the limit: the row after the blank ones is not reached
+    assert read_xlsx(content, limits=Limits(50))[0].rows == []
+    # within the limit the blank rows are skipped and the row keeps its number
+    [table] = read_xlsx(_blank_rows_xlsx(3), limits=Limits(50))
+    assert table.rows[0].number == 5 and table.rows[0].values == {"a": "1", "b": "2"}
+
+
+def test_reading_stops_at_the_limit_without_reading_the_rest_of_the_file():
+    pulled = 0
+
+    def rows():
+        nonlocal pulled
+        for _ in range(100_000):
+            pulled += 1
+            yield ("", None)
+
+    content = "a\n" + "\n" * 3_000 + "x\n"
+    with pytest.raises(Unreadable):
+        read_csv("x.csv", content.encode(), limits=Limits(20, "Vairāk nekā %(n)s rindu."))
+    from atbalsts.core import tabular
+
+    table = tabular._table("s", ["a"], rows(), Limits(20))
+    assert table.rows == [] and pulled == 21
