@@ -10,6 +10,7 @@ from .checks import Fields
 from .clients import (
     ADULT_AGE,
     CLIENT_FIELDS,
+    ClientHasConsents,
     ClientInUse,
     DuplicateClient,
     age_on,
@@ -38,6 +39,7 @@ __all__ = [
     "CLIENT_FIELDS",
     "REFERRAL_FIELDS",
     "REPRESENTATIVE_FIELDS",
+    "ClientHasConsents",
     "ClientInUse",
     "DuplicateClient",
     "Fields",

@@ -58,6 +58,28 @@ class ClientInUse(DomainError):
     default_message = _("Klientu nevar dzēst: uz viņu attiecas citi ieraksti. Slēdziet lietu.")
 
 
+class ClientHasConsents(ClientInUse):
+    """The client's consents are a record of what they agreed to and when: deleting the client
+    would delete them, so such a client is closed instead."""
+
+    code = "client_has_consents"
+    default_message = _(
+        "Klientu nevar dzēst: viņam ir reģistrētas piekrišanas, un to vēsture jāsaglabā. "
+        "Slēdziet lietu."
+    )
+
+
+def _consents_text(client: Client) -> str:
+    """The client's consents named for the refusal: purpose and the day each was given."""
+    consents = list(client.consents.order_by("given_on", "id"))
+    return str(
+        _(
+            "Klientu nevar dzēst: viņam ir reģistrētas piekrišanas (%(consents)s), un to "
+            "vēsture jāsaglabā. Slēdziet lietu."
+        )
+    ) % {"consents": "; ".join(str(c) for c in consents)}
+
+
 def age_on(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
@@ -146,8 +168,11 @@ def client_update(*, actor: Actor, client: Client, data: Fields) -> Client:
 
 @transaction.atomic
 def client_delete(*, actor: Actor, client: Client) -> None:
-    """Delete a client entered by mistake; one with history is closed instead, not deleted."""
+    """Delete a client entered by mistake; one with history (consents included: their record
+    is kept) is closed instead, not deleted."""
     client_policy.require(actor, Action.DELETE, client)
+    if client.consents.exists():
+        raise ClientHasConsents(_consents_text(client))
     pk, municipality_id = client.pk, client.municipality_id
     try:
         with transaction.atomic():
