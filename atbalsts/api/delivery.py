@@ -18,6 +18,7 @@ from atbalsts.core.dates import hm
 from atbalsts.core.errors import NotPermitted, ValidationFailed
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
+from atbalsts.delivery import progress as import_progress
 from atbalsts.delivery import selectors, services
 from atbalsts.delivery.models import (
     EmergencySituation,
@@ -28,6 +29,8 @@ from atbalsts.delivery.models import (
     Signer,
 )
 from atbalsts.delivery.policies import delivery_policy, municipal_rule_policy
+from atbalsts.delivery.tabular import MAX_BYTES
+from atbalsts.jobs.selectors import job_get
 from atbalsts.people import selectors as people_selectors
 
 router = Router(tags=["delivery"])
@@ -129,9 +132,26 @@ class ReasonIn(StrictSchema):
     reason: str = Field(max_length=1000)
 
 
-class ImportOut(Schema):
-    created: int
-    unchanged: int
+class ImportRunStarted(Schema):
+    run: int
+
+
+class ImportRowError(Schema):
+    sheet: str
+    row: int
+    field: str
+    message: str
+
+
+class ImportRunOut(Schema):
+    run: int
+    status: str
+    phase: str
+    done: int
+    total: int
+    report: dict[str, int] | None
+    message: str
+    rows: list[ImportRowError]
 
 
 class EmergencyIn(StrictSchema):
@@ -394,10 +414,29 @@ def my_clients(request: AuthedHttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/import", response=ImportOut, summary="Importēt mēneša nodarbības (CSV/XLSX)")
-def import_sessions(request: AuthedHttpRequest, file: File[UploadedFile]) -> dict[str, int]:
-    # The service asks delivery_policy.may_import_sessions, as the page does.
-    return services.sessions_import(actor=request.user, name=file.name or "", content=file.read())
+@router.post(
+    "/import",
+    response={202: ImportRunStarted},
+    summary="Importēt mēneša nodarbības (CSV/XLSX) fonā",
+)
+def import_sessions(request: AuthedHttpRequest, file: File[UploadedFile]) -> Any:
+    """Stores the file and queues its import (202 with the run's id); the worker imports it
+    all or nothing. GET /import/{run} gives its progress, then the counts or the row errors.
+    Both the start and the worker ask delivery_policy.may_import_sessions, as the page does."""
+    job = import_progress.import_start(
+        actor=request.user, name=file.name or "", content=file.read(MAX_BYTES + 1)
+    )
+    return 202, {"run": job.pk}
+
+
+@router.get("/import/{run_id}", response=ImportRunOut, summary="Nodarbību importa gaita")
+def import_run(request: AuthedHttpRequest, run_id: int) -> dict[str, Any]:
+    """`status`: queued, running, done or failed; `done` of `total` rows checked; when done
+    the `report` ({"created", "unchanged"}), when failed the `message` and every row error in
+    `rows`. 404 for another user's run."""
+    if not delivery_policy.may_import_sessions(request.user):
+        raise NotPermitted()
+    return import_progress.job_json(job_get(request.user, run_id, kind=import_progress.KIND))
 
 
 @router.get("/calendar", response=CalendarOut, summary="Plānotās un reģistrētās nodarbības")

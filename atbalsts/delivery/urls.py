@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "delivery"
 
@@ -24,7 +24,10 @@ urlpatterns = [
     ),
     path("sessions/<int:pk>/evidence/", views.session_evidence, name="session_evidence"),
     path("awaiting/", views.awaiting, name="awaiting"),
-    path("import/", views.session_import, name="import"),
+    path("import/", import_views.session_import, name="import"),
+    path("import/jobs/", import_views.import_jobs, name="import_jobs"),
+    path("import/<int:job_id>/", import_views.import_job, name="import_job"),
+    path("import/<int:job_id>/status/", import_views.import_status, name="import_status"),
     path("calendar/", views.calendar, name="calendar"),
     path("week/", views.week, name="week"),
     path("emergencies/", views.emergency_list, name="emergency_list"),

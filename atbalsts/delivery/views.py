@@ -27,11 +27,9 @@ from atbalsts.plans.models import GuaranteeLetter
 from atbalsts.plans.policies import plan_policy
 
 from . import selectors, services
-from .errors import ImportFailed
 from .forms import (
     EmergencyEndForm,
     EmergencyForm,
-    ImportForm,
     NoShowRuleForm,
     ReasonForm,
     SessionForm,
@@ -271,33 +269,6 @@ def awaiting(request: AuthedHttpRequest) -> HttpResponse:
     require(delivery_policy.is_social_service(request.user))
     sessions = selectors.sessions_awaiting_decision(user=request.user)[:200]
     return render(request, "delivery/awaiting.html", {"sessions": sessions})
-
-
-# --- import --------------------------------------------------------------------------------
-
-
-@login_required
-def session_import(request: AuthedHttpRequest) -> HttpResponse:
-    require(delivery_policy.may_import_sessions(request.user))
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"form": form}
-    if request.method == "POST":
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                result = services.sessions_import(
-                    actor=request.user, name=upload.name, content=upload.read()
-                )
-            except ImportFailed as exc:
-                context["problems"] = exc.rows
-            else:
-                messages.success(
-                    request,
-                    _("Importēts: %(created)s jaunas nodarbības, %(unchanged)s jau bija.") % result,
-                )
-                return redirect("delivery:import")
-        return render(request, "delivery/import.html", context, status=400)
-    return render(request, "delivery/import.html", context)
 
 
 # --- calendar and the week ahead -------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -204,11 +204,18 @@ def _column_problems(name: str, rows: list[Row]) -> list[RowError]:
 
 
 @transaction.atomic
-def sessions_import(*, actor: Actor, name: str, content: bytes) -> dict[str, int]:
+def sessions_import(
+    *,
+    actor: Actor,
+    name: str,
+    content: bytes,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
     """Import a month's sessions from CSV or XLSX: every row is recorded with the same rules
     as one typed in; if any row is wrong nothing is written and every problem is reported
     with its sheet, row, column and message. A row imported before is recognised by its
-    import key and not recorded again. Returns {"created": n, "unchanged": m}."""
+    import key and not recorded again. Returns {"created": n, "unchanged": m}. `progress`
+    (the background job's) is told the rows checked of all rows."""
     if not delivery_policy.may_import_sessions(actor):
         raise NotPermitted()
     try:
@@ -221,7 +228,9 @@ def sessions_import(*, actor: Actor, name: str, content: bytes) -> dict[str, int
     today = timezone.localdate()
     created = unchanged = 0
     seen: dict[str, int] = {}
-    for sheet, number, raw in rows:
+    for index, (sheet, number, raw) in enumerate(rows):
+        if progress is not None:
+            progress(index, len(rows))
         values = {IMPORT_COLUMNS[c]: v for c, v in raw.items() if c in IMPORT_COLUMNS}
         try:
             letter, data, key_values = _row_data(actor, values, today)
@@ -253,6 +262,8 @@ def sessions_import(*, actor: Actor, name: str, content: bytes) -> dict[str, int
             problems.extend(_row_errors(sheet, number, exc))
             continue
         created += 1
+    if progress is not None:
+        progress(len(rows), len(rows))
     if problems:
         raise ImportFailed([p.as_dict() for p in problems])
     audit_record(

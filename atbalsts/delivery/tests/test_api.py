@@ -175,33 +175,6 @@ def test_no_shows_listed(
     assert [s["status"] for s in shows] == ["no_show_notice"]
 
 
-def test_import_through_the_api(
-    client: Any, world: DeliveryWorld, letters: dict[str, GuaranteeLetter]
-) -> None:
-    client.force_login(world.staff)
-    number = letters["ours"].number
-    good = f"vēstule;rinda;datums;sākums;parakstīja\n{number};1;{DAY:%d.%m.%Y};10:00;klients\n"
-    upload = SimpleUploadedFile("s.csv", good.encode())
-    assert client.post(BASE + "/import", {"file": upload}).json() == {
-        "created": 1,
-        "unchanged": 0,
-    }
-    again = SimpleUploadedFile("s.csv", good.encode())
-    assert client.post(BASE + "/import", {"file": again}).json() == {
-        "created": 0,
-        "unchanged": 1,
-    }
-    bad = SimpleUploadedFile("s.csv", f"vēstule;rinda\n{number};1\n".encode())
-    response = client.post(BASE + "/import", {"file": bad})
-    assert response.status_code == 400
-    assert response.json()["code"] == "import_failed"
-    assert response.json()["errors"]["file"] == [
-        "s.csv, 1. rinda, lauks „datums”: Trūkst kolonnas.",
-        "s.csv, 1. rinda, lauks „sākums”: Trūkst kolonnas.",
-    ]
-    assert Session.objects.count() == 1
-
-
 def test_calendar_data(api: Any, world: DeliveryWorld, letters: dict[str, GuaranteeLetter]) -> None:
     session = make_session(letters["ours"])
     data = api(world.staff, "get", "/calendar", month=f"{LAST_MONTH:%Y-%m}").json()

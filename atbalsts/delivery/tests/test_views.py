@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from atbalsts.core.roles import Role
@@ -153,24 +152,6 @@ def test_client_page_shows_no_shows(client: Any, world: DeliveryWorld, letters: 
     page = client.get(world.client.get_absolute_url()).content.decode()
     assert "Neierašanās" in page
     assert "Bez brīdinājuma: 1; ar brīdinājumu: 0." in page
-
-
-def test_import_page_reports_rows_and_writes_nothing(
-    client: Any, world: DeliveryWorld, letters: Any
-) -> None:
-    client.force_login(world.staff)
-    number = letters["ours"].number
-    bad = f"vēstule;rinda;datums;sākums\n{number};9;{DAY:%d.%m.%Y};10:00\n".encode()
-    response = client.post(reverse("delivery:import"), {"file": SimpleUploadedFile("s.csv", bad)})
-    assert response.status_code == 400
-    assert f"Vēstulē {number} nav 9. rindas (tajā ir 2)." in response.content.decode()
-    assert not Session.objects.exists()
-    good = f"vēstule;rinda;datums;sākums;parakstīja\n{number};1;{DAY:%d.%m.%Y};10:00;klients\n"
-    response = client.post(
-        reverse("delivery:import"), {"file": SimpleUploadedFile("s.csv", good.encode())}
-    )
-    assert response.status_code == 302
-    assert Session.objects.count() == 1
 
 
 def test_calendar_month_switches_with_htmx(client: Any, world: DeliveryWorld, letters: Any) -> None:
