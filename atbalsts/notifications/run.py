@@ -15,6 +15,7 @@ from django.conf import settings
 
 from .models import NotificationKind
 from .reminders import assessment, billing, budgets, catalog, delivery, plans
+from .reminders.appointments import appointment_reminders_send
 from .reminders.common import Reminder
 from .services import mail_send, notifications_write
 
@@ -68,6 +69,12 @@ def run_daily(today: dt.date, *, mail: bool = True) -> RunResult:
     result = run_reminders(today)
     if mail:
         result.mail = mail_send(today=today).as_dict()
+        # The person's own reminders (opt-in, about tomorrow): mailed, not notifications.
+        try:
+            result.mail["appointments"] = appointment_reminders_send(today).sent
+        except Exception:
+            logger.exception("appointment reminders failed")
+            result.failed.append("appointment_reminders")
     return result
 
 

@@ -6,12 +6,14 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from atbalsts.core.actors import Actor
 from atbalsts.core.forms import StyledFormMixin
 from atbalsts.core.roles import Role
 
 from .models import (
+    AppointmentReminderChoice,
     Client,
     ClientStatus,
     Consent,
@@ -31,7 +33,10 @@ class ClientForm(StyledFormMixin, forms.ModelForm):
         model = Client
         fields = ["municipality", *CLIENT_FIELDS]
         help_texts = {
-            "date_of_birth": _("Vecās formas personas kodam to aizpilda no koda."),
+            "date_of_birth": _(
+                "Vecās formas personas kodam to aizpilda no koda; jaunās formas kodam (32…) "
+                "ierakstiet to."
+            ),
             "personal_code": _("Formā DDMMGG-NNNNN vai 32NNNN-NNNNN."),
         }
 
@@ -94,6 +99,18 @@ class ConsentForm(StyledFormMixin, forms.ModelForm):
         field.empty_label = _("pats klients")  # type: ignore[attr-defined]
 
 
+class ReminderChoiceForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = AppointmentReminderChoice
+        fields = ["email", "requested_by_representative", "opted_in_on"]
+
+    def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["requested_by_representative"]
+        field.queryset = client.representatives.all()  # type: ignore[attr-defined]
+        field.empty_label = _("pats klients")  # type: ignore[attr-defined]
+
+
 class ConsentRevokeForm(StyledFormMixin, forms.Form):
     revoked_on = forms.DateField(label=_("Atsaukta"))
     reason = forms.CharField(label=_("Iemesls"), max_length=300, required=False)
@@ -134,7 +151,7 @@ class CaseAssignmentForm(StyledFormMixin, forms.Form):
     social_worker: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Sociālais darbinieks"), queryset=None
     )
-    start_date = forms.DateField(label=_("No"))
+    start_date = forms.DateField(label=pgettext_lazy("period", "No"))
 
     def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -321,3 +321,85 @@ class CaseAssignment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.client} → {self.social_worker}"
+
+
+class AppointmentReminderChoice(TimeStampedModel):
+    """The person's wish (or their representative's) to get an e-mail the day before a planned
+    session, recorded by the social worker with the date and who recorded it. Mail goes only
+    to the address recorded here, and only while `opted_out_on` is empty."""
+
+    client = models.ForeignKey(
+        Client,
+        verbose_name=_("klients"),
+        on_delete=models.CASCADE,
+        related_name="appointment_reminders",
+    )
+    email = models.EmailField(_("e-pasts atgādinājumiem"), max_length=120)
+    requested_by_representative = models.ForeignKey(
+        Representative,
+        verbose_name=_("lūdza pārstāvis"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Tukšs, ja atgādinājumus lūdza pats klients."),
+    )
+    opted_in_on = models.DateField(_("piekrita"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reģistrēja"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    opted_out_on = models.DateField(_("atteicās"), null=True, blank=True)
+    opted_out_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("atteikumu reģistrēja"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("piekrišana tikšanās atgādinājumiem")
+        verbose_name_plural = _("piekrišanas tikšanās atgādinājumiem")
+        ordering = ["client", "-opted_in_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=models.Q(opted_out_on__isnull=True),
+                name="one_active_reminder_choice",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} ({dmy(self.opted_in_on)})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.opted_out_on is None
+
+
+class AppointmentReminderSent(models.Model):
+    """One appointment reminder mailed: for this choice (and so this address) about this day.
+    The daily run finds it and does not mail the same day twice."""
+
+    choice = models.ForeignKey(
+        AppointmentReminderChoice,
+        verbose_name=_("piekrišana"),
+        on_delete=models.CASCADE,
+        related_name="sent",
+    )
+    day = models.DateField(_("tikšanās diena"))
+    sent_at = models.DateTimeField(_("nosūtīts"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nosūtīts tikšanās atgādinājums")
+        verbose_name_plural = _("nosūtītie tikšanās atgādinājumi")
+        constraints = [
+            models.UniqueConstraint(fields=["choice", "day"], name="one_reminder_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.choice_id} {dmy(self.day)}"

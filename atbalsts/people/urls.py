@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import reminder_views, views
 
 app_name = "people"
 
@@ -43,6 +43,12 @@ urlpatterns = [
         "clients/<int:pk>/consents/<int:consent_pk>/revoke/",
         views.consent_revoke,
         name="consent_revoke",
+    ),
+    path("clients/<int:pk>/reminders/", reminder_views.reminders_opt_in, name="reminders_opt_in"),
+    path(
+        "clients/<int:pk>/reminders/stop/",
+        reminder_views.reminders_opt_out,
+        name="reminders_opt_out",
     ),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/new/", views.referral_form, name="referral_create"),

@@ -105,6 +105,7 @@ def client_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "representatives": client.representatives.all() if show_identity else [],
         "circle": client.circle_members.all() if show_identity else [],
         "consents": selectors.consent_current(client=client),
+        "reminder_choice": services.reminder_choice_active(client) if show_identity else None,
         "today": timezone.localdate(),
     }
     return render(request, "people/client_detail.html", context)

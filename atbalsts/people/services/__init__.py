@@ -3,6 +3,7 @@
 - `clients`: registering, changing, deleting a client, and opening their record;
 - `relations`: representatives, the support circle and consent;
 - `intake`: referrals, the decision on them, and case assignment;
+- `reminders`: the person's choice to get appointment reminders by e-mail;
 - `checks`: what they share (personal codes, date order, the shape of their input).
 """
 
@@ -32,6 +33,7 @@ from .relations import (
     representative_delete,
     representative_update,
 )
+from .reminders import reminder_choice_active, reminders_opt_in, reminders_opt_out
 
 __all__ = [
     "ADULT_AGE",
@@ -57,6 +59,9 @@ __all__ = [
     "referral_create",
     "referral_decide",
     "referral_update",
+    "reminder_choice_active",
+    "reminders_opt_in",
+    "reminders_opt_out",
     "representative_create",
     "representative_delete",
     "representative_update",
