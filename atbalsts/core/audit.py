@@ -1,13 +1,33 @@
-"""Writing audit events: every service that changes or reveals data calls `audit_record`."""
+"""Writing audit events: every service that changes or reveals data calls `audit_record`.
+
+The audit log is append-only and hash-chained. The database refuses UPDATE and DELETE on
+`core_auditevent` (triggers, migration 0002; `audit_maintenance` lifts them for one
+connection, for `manage.py flush` only). Each event stores:
+
+- `data_hash`: SHA-256 of `canonical(extra_data)`;
+- `prev_hash`: the previous event's `hash` (by id), or `GENESIS` for the first;
+- `hash`: SHA-256 of `canonical` of the dict of `CHAIN_FIELDS` (`created_at` in UTC as
+  ISO 8601 with microseconds, `…T05:06:07.123456+00:00`).
+
+`canonical(value)` is JSON with sorted keys, no spaces (`,` and `:`), non-ASCII kept as is,
+encoded as UTF-8. `chain_verify` (`manage.py audit_verify`) recomputes all three and names
+the first event where they disagree: an edited event breaks its own hash, a deleted one the
+next event's `prev_hash`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .context import request_id_var
@@ -202,6 +222,62 @@ def masked(values: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+# --- the chain -------------------------------------------------------------------------------
+
+GENESIS = "0" * 64
+CHAIN_FIELDS = (
+    "event_type",
+    "actor_id",
+    "subject_type",
+    "subject_id",
+    "client_id",
+    "municipality_id",
+    "request_id",
+    "created_at",
+    "data_hash",
+    "prev_hash",
+)
+# pg_advisory_xact_lock's key for the chain: "audit" in ASCII.
+CHAIN_LOCK = 0x6175646974
+# What lifts the append-only triggers for one connection: on PostgreSQL this setting being
+# 'on', on SQLite an in-memory database attached under this name.
+PG_MAINTENANCE = "atbalsts.audit_maintenance"
+SQLITE_MAINTENANCE = "atbalsts_audit_maintenance"
+
+
+def canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _utc(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def data_hash(extra_data: Any) -> str:
+    return hashlib.sha256(canonical(extra_data)).hexdigest()
+
+
+def chain_hash(values: Mapping[str, Any]) -> str:
+    """The hash of one event from its `CHAIN_FIELDS` (`created_at` a datetime)."""
+    fields = {name: values[name] for name in CHAIN_FIELDS}
+    fields["created_at"] = _utc(values["created_at"])
+    return hashlib.sha256(canonical(fields)).hexdigest()
+
+
+def _take_chain(using: str) -> None:
+    """Make this transaction the only writer of the chain until it ends, so that two writers
+    never link to the same previous event. PostgreSQL: a transaction-level advisory lock
+    (held until commit). SQLite: the database's write lock, taken by a write that touches
+    no row, before the previous event is read."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+        elif connection.vendor == "sqlite":
+            table = connection.ops.quote_name(AuditEvent._meta.db_table)
+            cursor.execute(f"UPDATE {table} SET id = id WHERE 0")  # noqa: S608 - the model's table
+
+
 def audit_record(
     *,
     actor: Viewer | None,
@@ -213,22 +289,96 @@ def audit_record(
     municipality_id: int | None = None,
     extra_data: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one audit event in the caller's transaction. `actor` None (or not signed in) is
-    the system itself, or a failed sign-in."""
+    """Write one audit event in the caller's transaction, linked to the one before it. `actor`
+    None (or not signed in) is the system itself, or a failed sign-in."""
     if subject is not None:
         subject_type = subject._meta.label_lower
         subject_id = str(subject.pk)
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
-    return AuditEvent.objects.create(
-        event_type=str(event_type),
-        actor_id=actor_id,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        client_id=client_id,
-        municipality_id=municipality_id,
-        extra_data=dict(extra_data or {}),
-        request_id=request_id_var.get(),
-    )
+    # What the database will give back (tuples become lists, keys strings).
+    data = json.loads(json.dumps(dict(extra_data or {})))
+    using = DEFAULT_DB_ALIAS
+    with transaction.atomic(using=using, savepoint=False):
+        _take_chain(using)
+        previous = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        event = AuditEvent(
+            event_type=str(event_type),
+            actor_id=actor_id,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            client_id=client_id,
+            municipality_id=municipality_id,
+            extra_data=data,
+            request_id=request_id_var.get(),
+            created_at=timezone.now(),
+            data_hash=data_hash(data),
+            prev_hash=previous or GENESIS,
+        )
+        event.hash = chain_hash(vars(event))
+        event.save(force_insert=True)
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    events: int
+    head: str
+    last_id: int | None
+    problem: str = ""
+
+
+def chain_problem(row: Mapping[str, Any], previous: str) -> str:
+    """What is wrong with one event given the previous event's hash, or ""."""
+    if row["prev_hash"] != previous:
+        return (
+            f"event {row['id']}: the event before it is missing or was changed "
+            f"(it links to {row['prev_hash'][:12] or 'nothing'}, "
+            f"the previous event is {previous[:12]})"
+        )
+    if row["data_hash"] != data_hash(row["extra_data"]):
+        return f"event {row['id']}: its data was changed after it was written"
+    if row["hash"] != chain_hash(row):
+        return f"event {row['id']}: it was changed after it was written"
+    return ""
+
+
+def chain_rows(using: str = DEFAULT_DB_ALIAS) -> Iterator[dict[str, Any]]:
+    fields = ("id", "extra_data", "hash", *CHAIN_FIELDS)
+    rows = AuditEvent.objects.using(using).order_by("id").values(*fields)
+    return (dict(row) for row in rows.iterator(chunk_size=5000))
+
+
+def chain_verify(using: str = DEFAULT_DB_ALIAS) -> ChainReport:
+    """Walk the chain from the first event; stop at the first that does not verify."""
+    previous, count, last_id = GENESIS, 0, None
+    for row in chain_rows(using):
+        problem = chain_problem(row, previous)
+        if problem:
+            return ChainReport(count, previous, last_id, problem)
+        previous, count, last_id = row["hash"], count + 1, row["id"]
+    return ChainReport(count, previous, last_id)
+
+
+@contextmanager
+def audit_maintenance(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Lift the append-only triggers on this connection while the block runs. Only for
+    emptying the whole database (`manage.py flush`, which the tests' teardown calls): an
+    event changed or deleted this way is what `audit_verify` reports."""
+    connection = connections[using]
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute(f"SET {PG_MAINTENANCE} = 'on'")
+        elif vendor == "sqlite":
+            cursor.execute(f"ATTACH DATABASE ':memory:' AS {SQLITE_MAINTENANCE}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if vendor == "postgresql":
+                cursor.execute(f"RESET {PG_MAINTENANCE}")
+            elif vendor == "sqlite":
+                cursor.execute(f"DETACH DATABASE {SQLITE_MAINTENANCE}")
 
 
 class _ClientLike(Protocol):

@@ -20,6 +20,10 @@ class AuditEvent(models.Model):
     Events of one user action share `request_id`. `client_id` and `municipality_id` are
     plain numbers rather than foreign keys so that the audit trail outlives the records it
     describes and so that core depends on no domain app.
+
+    The table is append-only: database triggers refuse UPDATE and DELETE (migration 0002),
+    and each event carries the hash of the one before it (`core.audit`: the chain, its
+    canonical form; `manage.py audit_verify` walks it).
     """
 
     event_type = models.CharField(_("notikums"), max_length=64, db_index=True)
@@ -38,6 +42,11 @@ class AuditEvent(models.Model):
     extra_data = models.JSONField(_("dati"), default=dict, blank=True)
     request_id = models.CharField(_("pieprasījuma id"), max_length=32, blank=True)
     created_at = models.DateTimeField(_("laiks"), default=timezone.now)
+    data_hash = models.CharField(_("datu jaucējkods"), max_length=64, blank=True, default="")
+    prev_hash = models.CharField(
+        _("iepriekšējā notikuma jaucējkods"), max_length=64, blank=True, default=""
+    )
+    hash = models.CharField(_("jaucējkods"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("audita notikums")
