@@ -24,6 +24,11 @@ class User(AbstractUser):
         related_name="users",
     )
     phone = models.CharField(_("tālrunis"), max_length=30, blank=True)
+    # When the grace period to switch on two-step sign-in began (the first sign-in after the
+    # rule applied to the user's role); None until then.
+    otp_grace_started_at = models.DateTimeField(
+        _("divpakāpju pieteikšanās termiņa sākums"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("lietotājs")
@@ -39,7 +44,11 @@ def hash_token(raw: str) -> str:
 
 
 class ApiToken(models.Model):
-    """A bearer token for systems that call the API; only its hash is stored."""
+    """A bearer token for systems that call the API; only its hash is stored.
+
+    A token acts as its user, narrowed: `read_only` allows only reads, `municipality` limits
+    it to one municipality within the user's own scope, and it stops working after
+    `expires_on`."""
 
     user = models.ForeignKey(
         User, verbose_name=_("lietotājs"), on_delete=models.CASCADE, related_name="api_tokens"
@@ -50,6 +59,16 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("izveidota"), default=timezone.now)
     last_used_at = models.DateTimeField(_("pēdējoreiz lietota"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("atsaukta"), null=True, blank=True)
+    read_only = models.BooleanField(_("tikai lasīšanai"), default=False)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("tikai pašvaldībai"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    expires_on = models.DateField(_("derīga līdz"))
 
     class Meta:
         verbose_name = _("API atslēga")

@@ -3,17 +3,29 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja.security import HttpBearer, SessionAuth
 
-from atbalsts.accounts.services import api_token_authenticate
+from atbalsts.accounts.services import api_token_find
+from atbalsts.core.errors import NotPermitted
+
+# What a read-only token may do: read (ninja answers OPTIONS itself).
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class TokenAuth(HttpBearer):
+    """A live token (not revoked, not expired: else 401). Its user carries the token's
+    municipality limit, which the policies apply (core.policies.municipality_scope); a
+    read-only token's writes are refused with 403."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = api_token_find(token)
+        if found is None:
+            return None
+        if found.read_only and request.method not in READ_METHODS:
+            raise NotPermitted(_("Šī API atslēga ir tikai lasīšanai: ar to nevar mainīt datus."))
+        request.user = found.user
+        return found.user
 
 
 class ActiveSessionAuth(SessionAuth):

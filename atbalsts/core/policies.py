@@ -45,7 +45,18 @@ def role_of(user: Viewer | None) -> Role | None:
 
 
 def municipality_scope(user: Viewer | None) -> int | bool | None:
-    """The municipality id a user is bound to; None for all; False for none at all."""
+    """The municipality id a user is bound to; None for all; False for none at all.
+
+    An API token limited to one municipality (accounts.ApiToken.municipality) narrows its
+    user's scope to it: the API's auth puts `token_municipality_id` on the user it returns."""
+    scope = _role_scope(user)
+    limit = getattr(user, "token_municipality_id", None)
+    if limit is None or scope is False:
+        return scope
+    return limit if scope is None or scope == limit else False
+
+
+def _role_scope(user: Viewer | None) -> int | bool | None:
     if user is None or not user.is_authenticated:  # role_of would say None; mypy needs it here
         return False
     role = role_of(user)

@@ -1,10 +1,13 @@
 """Sign-in: Argon2 hashes, lockout after repeated failures, the optional TOTP step, tokens."""
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import identify_hasher, make_password
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -70,10 +73,11 @@ def test_totp_user_needs_a_valid_code(client, social_worker):
 @override_settings(OTP_TOTP_THROTTLE_FACTOR=0)
 def test_confirming_a_new_totp_device(client, social_worker):
     client.force_login(social_worker)
-    page = client.get(reverse("accounts:account"))
+    page = client.get(reverse("accounts:two_factor"))
     assert "<svg" in page.content.decode()
     device = TOTPDevice.objects.get(user=social_worker, confirmed=False)
-    client.post(reverse("accounts:otp_confirm"), {"token": "000001"})
+    wrong = client.post(reverse("accounts:otp_confirm"), {"token": "000001"})
+    assert wrong.status_code == 400 and "Kods nav pareizs" in wrong.content.decode()
     device.refresh_from_db()
     assert not device.confirmed
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
@@ -96,14 +100,17 @@ def test_token_lifecycle(social_worker, make_user):
 
 def test_token_pages(client, social_worker):
     client.force_login(social_worker)
-    created = client.post(reverse("accounts:token_create"), {"name": "sistēma"})
+    expires = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    created = client.post(
+        reverse("accounts:token_create"), {"name": "sistēma", "expires_on": expires}
+    )
     assert "atb_" in created.content.decode()
     token = ApiToken.objects.get()
     client.post(reverse("accounts:token_revoke", args=[token.pk]))
     token.refresh_from_db()
     assert token.revoked_at is not None
-    empty = client.post(reverse("accounts:token_create"), {"name": ""})
-    assert empty.status_code == 302 and ApiToken.objects.count() == 1
+    empty = client.post(reverse("accounts:token_create"), {"name": "", "expires_on": expires})
+    assert empty.status_code == 400 and ApiToken.objects.count() == 1
 
 
 def test_settings_are_latvian_first():
