@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "ninja",
     "atbalsts.api",
@@ -57,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # heads, accountants, auditors, analysts and administrators must use two-step sign-in
+    "atbalsts.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -163,6 +166,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Atbalsts"
+# Two-step sign-in is required of these roles, who get this many days from their first
+# sign-in after the rule applies to switch it on (docs/operations.md, "Two-step sign-in").
+OTP_REQUIRED_ROLES = ["head", "accountant", "auditor", "analyst", "admin"]
+OTP_ENROL_GRACE_DAYS = 14
+# API tokens: the expiry a new token is offered, and the longest one allowed (days from today).
+API_TOKEN_DEFAULT_DAYS = 90
+API_TOKEN_MAX_DAYS = 365
 
 LANGUAGE_CODE = "lv"
 LANGUAGES = [("lv", _("latviešu")), ("en", _("angļu"))]
