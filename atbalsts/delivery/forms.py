@@ -29,7 +29,14 @@ class SessionForm(StyledFormMixin, forms.Form):
     mode = forms.ChoiceField(label=_("Veids"), choices=SessionMode.choices)
     recipient = forms.ChoiceField(label=_("Saņēmējs"), required=False)
     signed_by = forms.ChoiceField(
-        label=_("Parakstīja"), choices=[("", "—"), *Signer.choices], required=False
+        label=_("Parakstīja"),
+        choices=[("", "—"), *Signer.choices],
+        required=False,
+        help_text=_(
+            "Izvēlieties, kas parakstīja. Ja persona neieradās vai nodarbība atcelta — atstājiet "
+            "tukšu. Attālinātu nodarbību apstiprina pati persona (vai pārstāvis); ja tā to "
+            "nevar, parakstās sociālais darbinieks ar piezīmi."
+        ),
     )
     signer_note = forms.CharField(
         label=_("Piezīme par parakstu"),

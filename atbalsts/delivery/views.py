@@ -121,7 +121,7 @@ def session_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         request.FILES or None,
         letter=letter,
         social_service=social,
-        initial={"date": timezone.localdate(), "signed_by": "client"},
+        initial={"date": timezone.localdate()},
     )
     return form_page(
         request,

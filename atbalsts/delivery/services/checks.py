@@ -211,13 +211,32 @@ def _check_recipient_on_line(d: _Draft) -> None:
 
 
 def _check_signed(d: _Draft) -> None:
-    """A session held has the attendance sheet signed by someone."""
-    d.signed_by = choice_field(
-        d.value("signed_by"), "signed_by", d.errors, Signer, list_values=True
-    )
-    d.signer_note = d.text("signer_note", 1000)
-    if d.status == SessionStatus.HELD and not d.signed_by and "signed_by" not in d.errors:
+    """A session held has the attendance sheet signed by someone the user chose; a session
+    that did not take place (a no-show, a cancellation) is signed by no one. A correction
+    that makes a session a no-show without naming a signer drops the stored one."""
+    held = d.status == SessionStatus.HELD
+    raw = d.value("signed_by") if held or "signed_by" in d.data else None
+    d.signed_by = choice_field(raw, "signed_by", d.errors, Signer, list_values=True)
+    d.signer_note = d.text("signer_note", 1000) if held or "signer_note" in d.data else ""
+    if "signed_by" in d.errors:
+        return
+    if held and not d.signed_by:
         add_error(d.errors, "signed_by", _("Norādiet, kas parakstīja apmeklējumu."))
+    elif not held and d.signed_by:
+        add_error(
+            d.errors,
+            "signed_by",
+            _(
+                "Nodarbība nenotika (persona neieradās vai tā atcelta), tāpēc apmeklējumu "
+                "neviens neparaksta: atstājiet lauku „Parakstīja” tukšu."
+            ),
+        )
+    elif not held and d.signer_note:
+        add_error(
+            d.errors,
+            "signer_note",
+            _("Nodarbībai, kas nenotika, piezīmi par parakstu neraksta."),
+        )
 
 
 def _check_social_worker_signature(d: _Draft) -> None:

@@ -271,9 +271,10 @@ def make_session(
         "line_key": key,
         "date": LAST_MONTH + dt.timedelta(days=2),
         "start_time": dt.time(10, 0),
-        "signed_by": "client",
         **data,
     }
+    if values.get("status", "held") == "held":
+        values.setdefault("signed_by", "client")
     return services.session_record(
         actor=actor or _staff_of(letter.provider_id), letter=letter, data=values
     )
