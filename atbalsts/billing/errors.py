@@ -42,3 +42,11 @@ class SamePerson(DomainError):
 class BudgetOverspent(DomainError):
     code = "budget_overspent"
     default_message = _("Apmaksa pārsniegtu klienta individuālo budžetu.")
+
+
+class MonthNotEnded(DomainError):
+    code = "month_not_ended"
+    default_message = _(
+        "Mēnesis vēl nav beidzies: rēķinu par to var iesniegt, kad mēnesis beidzies (vai, ja "
+        "visas sniedzēja garantijas vēstules šajā mēnesī jau beigušās, pēc to beigām)."
+    )

@@ -16,16 +16,16 @@ from django.utils.translation import gettext as _
 
 from atbalsts.catalog.models import Provider
 from atbalsts.core.audit import AuditEventType
-from atbalsts.core.dates import recorded_at
+from atbalsts.core.dates import dmy, month_end, my, recorded_at
 from atbalsts.core.money import round_money
 from atbalsts.core.validation import add_error, raise_if_errors, text_field
 from atbalsts.delivery import selectors as delivery_selectors
 from atbalsts.delivery import services as delivery_services
 from atbalsts.delivery.models import Session
 from atbalsts.people.models import Municipality
-from atbalsts.plans.models import GuaranteeLetter
+from atbalsts.plans.models import GuaranteeLetter, LetterStatus
 
-from ..errors import MonthAlreadyInvoiced, NothingToInvoice
+from ..errors import MonthAlreadyInvoiced, MonthNotEnded, NothingToInvoice
 from ..models import Invoice, InvoicedSession, InvoiceLine, InvoiceSource, InvoiceStatus
 from ..policies import BillingAction, billing_policy
 from ..selectors import ZERO
@@ -43,6 +43,44 @@ def _check_month_free(provider: Provider, municipality: Municipality, month: dt.
     taken = Invoice.objects.filter(provider=provider, municipality=municipality, month=month)
     if taken.exclude(status=InvoiceStatus.REJECTED).exists():
         raise MonthAlreadyInvoiced(field="month")
+
+
+def _check_month_ended(provider: Provider, municipality: Municipality, month: dt.date) -> None:
+    """A monthly invoice is for a month that has ended. Before its end only the last days of
+    letters that ended mid-month may be invoiced: every letter of the provider here that
+    covers the month has ended before today, so no session of the month can still come (an
+    invoice closes the month for the provider)."""
+    today = timezone.localdate()
+    last = month_end(month)
+    if last < today:
+        return
+    running = (
+        GuaranteeLetter.objects.filter(
+            provider=provider,
+            municipality=municipality,
+            status=LetterStatus.ISSUED,
+            period_start__lte=last,
+            period_end__gte=today,
+        )
+        .order_by("period_end", "number")
+        .first()
+    )
+    if running is None:
+        return
+    raise MonthNotEnded(
+        _(
+            "Mēnesis %(month)s vēl nav beidzies: rēķinu par to var iesniegt no %(day)s. "
+            "Agrāk — tikai tad, ja visas sniedzēja garantijas vēstules šajā mēnesī jau "
+            "beigušās, bet vēstule %(number)s ir spēkā līdz %(end)s."
+        )
+        % {
+            "month": my(month),
+            "day": dmy(last + dt.timedelta(days=1)),
+            "number": running.number,
+            "end": dmy(running.period_end),
+        },
+        field="month",
+    )
 
 
 def create_invoice(**fields: Any) -> Invoice:
@@ -89,6 +127,7 @@ def invoice_submit(
     number_text = text_field(number, "number", errors, limit=NUMBER_MAX, required=True, coerce=True)
     first = month_field(month, errors)
     raise_if_errors(errors)
+    _check_month_ended(provider, municipality, first)
     _check_month_free(provider, municipality, first)
     sessions = _open_sessions(provider, municipality, first)
     if not sessions:
@@ -236,6 +275,7 @@ def invoice_enter_paper(
     cleaned = [_paper_line(i, data, provider, municipality, errors) for i, data in enumerate(lines)]
     raise_if_errors(errors)
     submitted_at = recorded_at(on, field="submitted_on", not_before=first)
+    _check_month_ended(provider, municipality, first)
     _check_month_free(provider, municipality, first)
     invoice = create_invoice(
         municipality=municipality,
