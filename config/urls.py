@@ -1,6 +1,5 @@
 """The site's URL map."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -24,8 +23,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]
-
-if settings.DEBUG:  # pragma: no cover - development only
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No URL serves MEDIA_ROOT or PRIVATE_MEDIA_ROOT: uploaded files are served only by views
+# that ask a policy (e.g. delivery:session_evidence).

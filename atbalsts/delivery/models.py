@@ -16,6 +16,9 @@ from atbalsts.core.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from atbalsts.people.models import Client, Municipality, SupportCircleMember
 from atbalsts.plans.models import FundingSource, GuaranteeLetter
 
+# migration 0001 names `atbalsts.delivery.models.evidence_path`: it stays importable here
+from .evidence import evidence_path, evidence_storage
+
 
 class EmergencySituation(TimeStampedModel):
     """A dated emergency (ārkārtas situācija) a head declares: remote sessions are allowed."""
@@ -118,10 +121,6 @@ class Signer(models.TextChoices):
     SOCIAL_WORKER = "social_worker", _("sociālais darbinieks")
 
 
-def evidence_path(instance: Session, filename: str) -> str:
-    return f"delivery/evidence/{instance.client_id}/{filename}"
-
-
 class Session(TimeStampedModel):
     """One line of the attendance sheet: a session held (or missed) under a guarantee letter.
 
@@ -193,7 +192,10 @@ class Session(TimeStampedModel):
     )
     evidence_protocol = models.TextField(_("protokols"), max_length=5000, blank=True)
     evidence_file = models.FileField(
-        _("ekrānuzņēmums vai protokola datne"), upload_to=evidence_path, blank=True
+        _("ekrānuzņēmums vai protokola datne"),
+        upload_to=evidence_path,
+        storage=evidence_storage,
+        blank=True,
     )
     no_evidence_reason = models.CharField(_("kāpēc nav pierādījumu"), max_length=1000, blank=True)
     no_evidence_by = models.ForeignKey(

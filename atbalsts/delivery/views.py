@@ -27,6 +27,7 @@ from atbalsts.plans.models import GuaranteeLetter
 from atbalsts.plans.policies import plan_policy
 
 from . import selectors, services
+from .evidence import content_type_of
 from .forms import (
     EmergencyEndForm,
     EmergencyForm,
@@ -260,8 +261,17 @@ def session_evidence(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     if not session.evidence_file:
         raise Http404
     services.evidence_download_record(actor=request.user, session=session)
-    name = session.evidence_file.name.rsplit("/", 1)[-1]
-    return FileResponse(session.evidence_file.open("rb"), as_attachment=True, filename=name)
+    stored = session.evidence_file.name
+    ext = stored.rsplit(".", 1)[-1] if "." in stored else "bin"
+    response = FileResponse(
+        session.evidence_file.open("rb"),
+        as_attachment=True,
+        filename=f"pieradijums-{session.pk}.{ext}",
+        content_type=content_type_of(stored),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -186,6 +186,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
+# Files only views that ask a policy may serve (remote sessions' evidence): no URL maps here.
+PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True

@@ -14,6 +14,7 @@ AXES_ENABLED = False
 # database (pytest-django names it per worker) and keeps its files apart.
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 MEDIA_ROOT = BASE_DIR / "var" / (f"test-media-{_WORKER}" if _WORKER else "test-media")  # noqa: F405
+PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / f"test-private{_WORKER}"  # noqa: F405
 JOBS_OUTPUT_DIR = BASE_DIR / "var" / f"test-job-output{_WORKER}"  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

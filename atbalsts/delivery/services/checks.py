@@ -30,6 +30,7 @@ from atbalsts.plans.models import GuaranteeLetter
 
 from .. import selectors
 from ..errors import OutsideLetterPeriod, RemoteNotAllowed
+from ..evidence import MAX_EVIDENCE_BYTES, evidence_kind
 from ..models import Session, SessionMode, SessionStatus, Signer
 from ..policies import delivery_policy
 from .pricing import price_session
@@ -40,8 +41,6 @@ if TYPE_CHECKING:
 MAX_SESSION_MINUTES = 720  # twelve hours: anything longer is a typing error
 MAX_KM = Decimal("2000")
 MAX_TICKET = Decimal("1000.00")
-MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
-EVIDENCE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"%PDF-")
 
 
 @dataclass
@@ -276,7 +275,8 @@ def _check_representative_signed(d: _Draft) -> None:
 
 
 def _check_evidence_file(d: _Draft) -> None:
-    """Evidence of a remote session: a protocol, or a screenshot or PDF of at most 5 MB."""
+    """Evidence of a remote session: a protocol, or a screenshot or PDF of at most 5 MB that
+    decodes whole (`delivery.evidence`)."""
     d.evidence_protocol = d.text("evidence_protocol", 5000)
     upload = d.data.get("evidence_file")
     if not upload:
@@ -284,15 +284,15 @@ def _check_evidence_file(d: _Draft) -> None:
     if not isinstance(upload, File) or upload.size is None or upload.size > MAX_EVIDENCE_BYTES:
         add_error(d.errors, "evidence_file", _("Datne nedrīkst būt lielāka par 5 MB."))
         return
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(sig) for sig in EVIDENCE_SIGNATURES):
+    kind = evidence_kind(upload)
+    if kind is None:
         add_error(
             d.errors,
             "evidence_file",
             _("Pievienojiet ekrānuzņēmumu PNG vai JPEG formātā vai PDF."),
         )
+        return
+    upload.name = f"evidence.{kind}"  # the stored name is generated from the type found
     d.upload = upload
 
 

@@ -15,6 +15,7 @@ from atbalsts.delivery.models import EmergencySituation, NoShowRule, Session
 from atbalsts.plans.models import GuaranteeLetter
 
 from .factories import LAST_MONTH, DeliveryWorld, make_session
+from .test_evidence import picture
 
 BASE = "/api/delivery"
 DAY = LAST_MONTH + dt.timedelta(days=2)
@@ -217,9 +218,7 @@ def test_remote_evidence_uploaded_through_the_api(
     fake = SimpleUploadedFile("shot.png", b"not an image", content_type="image/png")
     bad = client.post(url, {"file": fake})
     assert bad.status_code == 400 and "evidence_file" in bad.json()["errors"]
-    png = SimpleUploadedFile(
-        "shot.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, content_type="image/png"
-    )
+    png = SimpleUploadedFile("shot.png", picture(), content_type="image/png")
     ok = client.post(url, {"file": png})
     assert ok.status_code == 200, ok.content
     remote.refresh_from_db()

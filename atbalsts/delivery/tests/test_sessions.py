@@ -36,9 +36,10 @@ from .factories import (
     make_letters,
     make_session,
 )
+from .test_evidence import picture
 
 DAY = LAST_MONTH + dt.timedelta(days=2)
-PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+PNG = picture()  # a whole picture: a PNG header alone is refused (test_evidence.py)
 
 
 def errors_of(exc: Any) -> dict[str, list[str]]:
