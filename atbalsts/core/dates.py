@@ -53,6 +53,15 @@ def month_end(day: dt.date) -> dt.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+def parse_month(text: str) -> dt.date:
+    """A month written GGGG-MM (as a month field sends it) → its first day; ValueError
+    otherwise."""
+    year, sep, month = text.strip().partition("-")
+    if not (sep and len(year) == 4 and year.isdigit() and len(month) == 2 and month.isdigit()):
+        raise ValueError(text)
+    return dt.date(int(year), int(month), 1)
+
+
 def parse_day(text: str) -> dt.date:
     """A date written GGGG-MM-DD or DD.MM.GGGG (as people type it); ValueError otherwise."""
     text = text.strip()
