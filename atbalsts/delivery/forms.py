@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from atbalsts.core.forms import StyledFormMixin
 from atbalsts.plans.models import GuaranteeLetter
@@ -125,8 +126,12 @@ class NoShowRuleForm(StyledFormMixin, forms.Form):
 
 
 class EmergencyForm(StyledFormMixin, forms.Form):
-    start = forms.DateField(label=_("No"))
-    end = forms.DateField(label=_("Līdz"), required=False, help_text=_("Tukšs — līdz atsaukšanai."))
+    start = forms.DateField(label=pgettext_lazy("period", "No"))
+    end = forms.DateField(
+        label=pgettext_lazy("period", "Līdz"),
+        required=False,
+        help_text=_("Tukšs — līdz atsaukšanai."),
+    )
     reason = forms.CharField(label=_("Pamatojums"), max_length=500)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from atbalsts.assessment.models import domains_for
 from atbalsts.catalog.models import Provider, ServiceType
@@ -93,7 +94,7 @@ class LineForm(StyledFormMixin, forms.Form):
         max_length=12,
         help_text=_("Cik reizes (stundas, dienas, km…) mēnesī, piemēram, 8 vai 2,5."),
     )
-    start = forms.DateField(label=_("No"), widget=DateInput())
+    start = forms.DateField(label=pgettext_lazy("period", "No"), widget=DateInput())
     months = forms.IntegerField(label=_("Mēneši"), min_value=1, max_value=36)
     session_minutes = forms.IntegerField(
         label=_("Nodarbības ilgums (min)"),
