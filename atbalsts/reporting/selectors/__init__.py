@@ -2,8 +2,8 @@
 
 - `pilot`: the pilot report over the monthly spend ledger's roll-ups (four queries whatever
   the data size);
-- `evaluation`: its evaluation — outcomes at review and the budget actually needed per band
-  (two queries each);
+- `evaluation`: its evaluation — outcomes at review (two queries) and, in `needed`, the budget
+  actually needed per band (one query);
 - `extract`: the pseudonymised extract for research (streams one query) and its coverage;
 - `caseload`: the head of social service's caseload;
 - `common`: what they share — Latvian sort order, the months of a period, the ledger in scope.
@@ -19,14 +19,13 @@ from .common import (
     spend_rows,
 )
 from .evaluation import (
-    BandNeed,
     DomainOutcomes,
     OutcomesReport,
-    budget_needed_by_band,
     outcomes_report,
     pilot_report_evaluated,
 )
 from .extract import EXTRACT_HEADER, ExtractCoverage, extract_coverage, research_extract
+from .needed import BandNeed, budget_needed_by_band
 from .pilot import MonthSpend, PilotReport, ServiceSpend, SourceSpend, pilot_report
 
 __all__ = [

@@ -1,6 +1,7 @@
-"""The pilot report's evaluation: goals' outcomes at review, and the budget needed per band.
+"""The pilot report's evaluation: goals' outcomes at review, and the budget needed per band
+(`needed`).
 
-Two queries for the outcomes and two for the budget needed, whatever the data size.
+Two queries for the outcomes and one for the budget needed, whatever the data size.
 """
 
 from __future__ import annotations
@@ -8,31 +9,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
-    Case,
     Count,
-    DecimalField,
     Exists,
-    F,
     OuterRef,
     Q,
-    Sum,
-    Value,
-    When,
 )
 
-from atbalsts.assessment.models import IndicativeBudget, LifeDomain, domains_for
-from atbalsts.billing.models import CLIENT_MONTH_AMOUNTS, ClientMonths
-from atbalsts.core.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, round_money
-from atbalsts.people.models import Municipality, TargetGroup
+from atbalsts.assessment.models import LifeDomain, domains_for
+from atbalsts.people.models import Municipality
 from atbalsts.plans.models import Goal, GoalOutcome, PlanReview
 
 from ..policies import report_policy
-from .common import ZERO, _bit_count_sql, _bits_set, _ids, _in_period, _rollup, _sum, period_masks
-from .pilot import PilotReport, _months_counted, pilot_report
+from .common import _ids
+from .needed import budget_needed_by_band
+from .pilot import PilotReport, pilot_report
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Viewer
@@ -159,140 +152,6 @@ def outcomes_report(
     )
 
 
-# --- the budget actually needed per assessment band --------------------------------------------
-
-
-@dataclass(frozen=True)
-class BandNeed:
-    """Clients of a target group whose indicative budget in force was in one band, and what
-    they actually spent a month (all funding sources). `band_code` "" is: no budget."""
-
-    target_group: str
-    band_code: str
-    band_monthly: Decimal | None
-    clients: int
-    average: Decimal
-    maximum: Decimal
-
-    @property
-    def target_group_label(self) -> str:
-        return str(TargetGroup(self.target_group).label)
-
-
-def _band_of(budget: dict[str, Any]) -> tuple[str, Decimal]:
-    band = (budget["explanation"] or {}).get("band") or {}
-    amount = band.get("monthly_amount", budget["computed_monthly_amount"])
-    return budget["band_code"], round_money(Decimal(str(amount)))
-
-
-def _period_money(masks: dict[int, int]) -> Case:
-    """A ClientMonths row's money in the months of the period: the sum of its month columns
-    that the period's mask for its year selects."""
-    money: DecimalField[Decimal, Decimal] = DecimalField(
-        max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES
-    )
-    whens = []
-    for year, mask in masks.items():
-        columns = [F(CLIENT_MONTH_AMOUNTS[bit]) for bit in range(12) if mask >> bit & 1]
-        whens.append(When(year=year, then=sum(columns[1:], columns[0])))
-    return Case(*whens, default=Value(ZERO), output_field=money)
-
-
-def _months_over_years(masks: dict[int, int]) -> Any:
-    """Per group of a client's rows over several years (PostgreSQL 14+): the months of the
-    period set in any of them, year by year — `BIT_OR … FILTER (WHERE year = …)` of each
-    year's masks, its bits counted with `bit_count` — added up."""
-    from django.contrib.postgres.aggregates import BitOr
-
-    ors = [
-        BitOr(F("months").bitand(mask), filter=Q(year=year), default=0)
-        for year, mask in masks.items()
-    ]
-    return sum((_bits_set(either) for either in ors), Value(0))
-
-
-def budget_needed_by_band(
-    *,
-    user: Viewer,
-    municipalities: Sequence[Municipality | int] | None,
-    target_group: str | None,
-    date_from: dt.date,
-    date_to: dt.date,
-) -> list[BandNeed]:
-    """Per target group and band: each client's actual monthly spend (their total in the
-    period ÷ the months they received services, as in the pilot report), averaged and the
-    maximum over the band's clients, rounded once to the cent. A client's band is that of the
-    current indicative budget of their latest budget period overlapping the report period.
-    Two queries whatever the data size: the indicative budgets, and the clients' money and
-    months from the ClientMonths roll-up (one row per client and year; each month's money is
-    kept there next to the month's bit, docs/performance.md)."""
-    report_policy.require_municipalities(user, municipalities)
-    masks = period_masks(date_from, date_to)
-    if not masks:
-        return []
-    budgets = report_policy.scoped(
-        user,
-        IndicativeBudget.objects.filter(
-            is_current=True, period__start__lte=date_to, period__end__gte=date_from
-        ),
-        "period__client__municipality_id",
-    )
-    ids = _ids(municipalities)
-    if ids:
-        budgets = budgets.filter(period__client__municipality_id__in=ids)
-    if target_group:
-        budgets = budgets.filter(period__client__target_group=target_group)
-    bands: dict[int, tuple[str, Decimal]] = {}
-    for budget in budgets.order_by("period__start", "id").values(
-        "period__client_id", "band_code", "explanation", "computed_monthly_amount"
-    ):
-        bands[budget["period__client_id"]] = _band_of(budget)
-    # Per client and target group: the months with money in the period — per year the OR of
-    # the masks of every municipality that paid, its bits counted, added up over the years —
-    # and the money. PostgreSQL 14+ returns one row per client; elsewhere one per client and
-    # year (summing the years in SQL would nest twelve terms per year, past SQLite's parser
-    # depth for long periods), added up here.
-    rows = (
-        _rollup(user, ClientMonths, ids, target_group)
-        .filter(year__in=masks)
-        .annotate(in_period=_in_period(masks), money=_period_money(masks))
-        .exclude(in_period=0)
-    )
-    if _bit_count_sql():
-        grouped = rows.values("client_id", "target_group").annotate(
-            amount=Sum("money"), months=_months_over_years(masks)
-        )
-    else:
-        grouped = rows.values("client_id", "target_group", "year").annotate(
-            amount=Sum("money"), months=_months_counted()
-        )
-    spent: dict[tuple[int, str], tuple[Decimal, int]] = {}
-    for client_id, group, amount, months in grouped.values_list(
-        "client_id", "target_group", "amount", "months"
-    ):
-        before, counted = spent.get((client_id, group), (ZERO, 0))
-        spent[(client_id, group)] = (before + _sum(amount), counted + months)
-    groups: dict[tuple[str, str, Decimal | None], list[Decimal]] = {}
-    for (client_id, group), (amount, months) in spent.items():
-        code, monthly = bands.get(client_id, ("", None))
-        groups.setdefault((group, code, monthly), []).append(amount / months)
-    result = [
-        BandNeed(
-            target_group=group,
-            band_code=code,
-            band_monthly=monthly,
-            clients=len(values),
-            average=round_money(sum(values, Decimal(0)) / len(values)),
-            maximum=round_money(max(values)),
-        )
-        for (group, code, monthly), values in groups.items()
-    ]
-    return sorted(
-        result,
-        key=lambda b: (b.target_group, b.band_monthly is None, b.band_monthly or 0, b.band_code),
-    )
-
-
 def pilot_report_evaluated(
     *,
     user: Viewer,
@@ -302,7 +161,7 @@ def pilot_report_evaluated(
     date_to: dt.date,
 ) -> PilotReport:
     """The pilot report with its evaluation: outcomes and the budget actually needed per band
-    (4 + 2 + 2 queries whatever the data size)."""
+    (4 + 2 + 1 queries whatever the data size)."""
     params: dict[str, Any] = {
         "user": user,
         "municipalities": municipalities,

@@ -41,7 +41,8 @@ from .common import (
 if TYPE_CHECKING:
     from atbalsts.core.actors import Viewer
 
-    from .evaluation import BandNeed, OutcomesReport
+    from .evaluation import OutcomesReport
+    from .needed import BandNeed
 
 
 @dataclass(frozen=True)

@@ -258,7 +258,7 @@ def needed_data(social_worker: Any, head: Any, balvi: Municipality) -> None:
 def test_budget_needed_per_band_hand_computed(
     needed_data: Any, head: Any, django_assert_num_queries: Any
 ) -> None:
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         rows = budget_needed_by_band(user=head, **_period())
     # A: (300.00 + 100.003333…) / 2 = 200.0016… → 200.00; max 300.00
     assert rows == [
@@ -296,7 +296,7 @@ def test_budget_needed_is_scoped(
 def test_the_evaluated_report_uses_a_fixed_number_of_queries(
     needed_data: Any, head: Any, balvi: Municipality, django_assert_num_queries: Any
 ) -> None:
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         report = pilot_report_evaluated(user=head, **_period(municipalities=[balvi]))
     assert report.outcomes is not None and report.budget_needed is not None
     assert report.total == Decimal("1925.51")  # 600.00 + 300.01 + 950.00 + 75.50
