@@ -51,7 +51,7 @@ class LoginForm(AuthenticationForm):
 
 
 class OtpConfirmForm(forms.Form):
-    token = forms.CharField(label=_("Kods no lietotnes"), max_length=8)
+    token = forms.CharField(label=_("Kods no lietotnes"), max_length=20)
 
 
 class RecoveryCodesRenewForm(forms.Form):
@@ -67,14 +67,12 @@ class ProfileForm(forms.Form):
     email = forms.CharField(
         label=_("E-pasts"),
         required=False,
-        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("Paziņojumiem, paroles atjaunošanai un kā kontakts garantijas vēstulēs."),
     )
     phone = forms.CharField(
         label=_("Tālrunis"),
         required=False,
-        max_length=30,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
         help_text=_("Kontakts garantijas vēstulēs, piemēram, +371 26123456."),
     )
@@ -92,6 +90,7 @@ class ApiTokenForm(forms.Form):
         queryset=Municipality.objects.none(),
         required=False,
         empty_label=_("visas, kuras drīkstu redzēt"),
+        error_messages={"invalid_choice": _("Izvēlieties pašvaldību no saraksta.")},
     )
     expires_on = forms.DateField(
         label=_("Derīga līdz"),
