@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from django.contrib.auth import get_user_model
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router
@@ -28,10 +27,10 @@ def import_bundle(
     request: HttpRequest,
     file: File[UploadedFile],
     municipality: Form[str] = "",
-    approver: Form[str] = "",
 ) -> Any:
-    """`municipality`: its code, for users not bound to one (the administrator).
-    `approver`: the username of the accountant who approves imported invoices' payment."""
+    """`municipality`: its code, for users not bound to one (the administrator). Invoices'
+    historic approvals are columns of the bundle (`approved_by`, `approved_on`): the import
+    never approves anything in another user's name."""
     user = cast("Actor", request.user)  # the API's auth lets only signed-in users through
     code = municipality
     if not code and user.municipality is not None:
@@ -39,16 +38,10 @@ def import_bundle(
     target = Municipality.objects.filter(code=code).first()
     if target is None:
         raise ValidationFailed({"municipality": [_("Nezināma pašvaldība.")]})
-    approving = None
-    if approver:
-        approving = get_user_model().objects.filter(username=approver, is_active=True).first()
-        if approving is None:
-            raise ValidationFailed({"approver": [_("Nav šāda aktīva lietotāja.")]})
     job = progress.import_start(
         actor=user,
         municipality=target,
         files=[(file.name or "bundle", file.read(MAX_BYTES + 1))],
-        approver=approving,
     )
     return JsonResponse({"run": job.pk}, status=202)
 

@@ -93,6 +93,28 @@ class Invoice(TimeStampedModel):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("apmaksa apstiprināta"), null=True, blank=True)
+    # An imported historic approval: who approved it then (as the old records name them; the
+    # user of the municipality with that name as a reference, if there is one) and who
+    # imported it. `approved_by` stays empty: nobody approved it in this system.
+    approved_by_name = models.CharField(
+        _("apmaksu apstiprināja (vēsturiski)"), max_length=150, blank=True
+    )
+    historic_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vēsturiskā apstiprinātāja lietotājs"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approval_imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vēsturisko apstiprinājumu importēja"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     paid_on = models.DateField(_("apmaksāts"), null=True, blank=True)
     payment_reference = models.CharField(_("maksājuma uzdevums"), max_length=100, blank=True)
     paid_recorded_by = models.ForeignKey(

@@ -5,8 +5,10 @@
   enter a paper invoice; they may also reject it.
 - The accountant of the municipality approves payment, records it as paid, rejects, and
   exports; they see the money but never case notes (invoices hold none).
-- The head sees everything of the municipality; auditors read only; analysts see nothing
-  personal here; administrators see all and change nothing that moves money.
+- The head sees everything of the municipality and, importing its history, records the
+  invoices' historic approvals and payments as facts of the past (by name and date);
+  auditors read only; analysts see nothing personal here; administrators see all and change
+  nothing that moves money.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class BillingAction(models.TextChoices):
     REJECT = "reject"
     EXPORT = "export"
     VIEW_LEDGER = "view_ledger"
+    RECORD_HISTORY = "record_history"
 
 
 _MUNICIPAL_READERS = frozenset(
@@ -50,6 +53,9 @@ _MUNICIPAL_READERS = frozenset(
 _CONTENT_CHECKERS = frozenset({Role.SOCIAL_WORKER, Role.HEAD})
 _PAYERS = frozenset({Role.ACCOUNTANT})
 _REJECTERS = _CONTENT_CHECKERS | _PAYERS
+# Who imports a municipality's history records its historic approvals as facts (never as
+# an approval in someone's name): the head of social service.
+_HISTORIANS = frozenset({Role.HEAD})
 # Differences that tell the client's individual budget: providers do not see them.
 BUDGET_CODES = frozenset({"budget_exceeded", "no_budget_period", "no_budget"})
 
@@ -82,6 +88,8 @@ class BillingPolicy(Policy[Invoice]):
             return role in _PAYERS
         if action == BillingAction.REJECT:
             return role in _REJECTERS
+        if action == BillingAction.RECORD_HISTORY:
+            return role in _HISTORIANS
         return False
 
     @staticmethod

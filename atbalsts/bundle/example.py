@@ -90,8 +90,10 @@ EXAMPLE: Sheets = {
          "held", "in_person", "representative", "25.00"],
     ],
     "invoices": [
-        ["provider_registration_number", "month", "number", "status"],
-        [PROVIDER, "01.2026", "ZA-2026/01", "approved"],
+        ["provider_registration_number", "month", "number", "status", "submitted_on",
+         "confirmed_on", "approved_by", "approved_on"],
+        [PROVIDER, "01.2026", "ZA-2026/01", "approved", "05.02.2026", "09.02.2026",
+         "Rita Skaitle", "11.02.2026"],
     ],
     "invoice_lines": [
         ["provider_registration_number", "month", "client_personal_code", "service_type",

@@ -407,6 +407,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         _c("status", choice(InvoiceState)),
         _c("submitted_on", date),
         _c("confirmed_on", date),
+        _c("approved_by"),
         _c("approved_on", date),
         _c("paid_on", date),
         _c("payment_reference"),

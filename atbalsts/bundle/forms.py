@@ -5,14 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from atbalsts.core.actors import Actor
 from atbalsts.core.forms import StyledFormMixin
 from atbalsts.people.models import Municipality
-
-from .policies import bundle_policy
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -40,16 +37,8 @@ class BundleForm(StyledFormMixin, forms.Form):
         label=_("Pašvaldība"), queryset=Municipality.objects.all(), to_field_name="code"
     )
     bundle = MultipleFileField(label=_("Faili (.xlsx, .zip vai vairāki .csv)"))
-    approver = forms.ModelChoiceField(
-        label=_("Rēķinu apmaksas apstiprinātājs"),
-        queryset=get_user_model().objects.none(),
-        required=False,
-        help_text=_("Grāmatvedis, kura vārdā apstiprina importēto rēķinu apmaksu."),
-    )
 
     def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if user.municipality_id:
             self.fields.pop("municipality")
-        approvers = bundle_policy.approvers(user).order_by("last_name", "first_name", "username")
-        self.fields["approver"].queryset = approvers  # type: ignore[attr-defined]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.contrib.auth import get_user_model
 from django.db.models import Model, QuerySet
 
 from atbalsts.core.errors import NotPermitted
@@ -15,7 +14,6 @@ from atbalsts.core.scoping import scoped
 from .models import ImportRun
 
 if TYPE_CHECKING:
-    from atbalsts.accounts.models import User
     from atbalsts.core.actors import Viewer
     from atbalsts.people.models import Municipality
 
@@ -48,15 +46,6 @@ class BundlePolicy(Policy[ImportRun]):
         """What the import service asks first: the same answer the page and the API get."""
         if not self.may_import(user, municipality):
             raise NotPermitted()
-
-    def approvers(self, user: Viewer) -> QuerySet[User]:
-        """Who may be named to approve imported invoices' payment: an active accountant (of
-        the importer's municipality, for an importer bound to one)."""
-        accountants = get_user_model().objects.filter(role=Role.ACCOUNTANT, is_active=True)
-        municipality_id = getattr(user, "municipality_id", None)
-        if municipality_id:
-            accountants = accountants.filter(municipality_id=municipality_id)
-        return accountants
 
 
 bundle_policy = BundlePolicy()

@@ -56,12 +56,11 @@ def import_start(
     actor: Actor,
     municipality: Municipality,
     files: Sequence[tuple[str, bytes]],
-    approver: Actor | None = None,
 ) -> Job:
     """Store the files and queue their import; the same permission as the import itself."""
     bundle_policy.require_import(actor, municipality)
     params: dict[str, Any] = uploads_save(files)
-    params |= {"municipality_id": municipality.pk, "approver_id": getattr(approver, "pk", None)}
+    params |= {"municipality_id": municipality.pk}
     return job_create(
         actor=actor,
         kind=KIND,
@@ -81,8 +80,6 @@ def import_work(job: Job, progress: JobProgress) -> dict[str, Any]:
     municipality = Municipality.objects.filter(pk=job.params.get("municipality_id")).first()
     if actor is None or municipality is None:
         raise JobFailed(str(NotPermitted.default_message))
-    approver_id = job.params.get("approver_id")
-    approver = users.filter(pk=approver_id).first() if approver_id else None
     files = uploads_read(job.params)
     progress.phase(CHECKING)
     writing = False
@@ -95,9 +92,7 @@ def import_work(job: Job, progress: JobProgress) -> dict[str, Any]:
         progress(done, total)
 
     try:
-        report = bundle_import(
-            actor=actor, municipality=municipality, files=files, approver=approver, progress=saved
-        )
+        report = bundle_import(actor=actor, municipality=municipality, files=files, progress=saved)
     except BundleRejected as exc:
         raise JobFailed(str(exc.message), [row.as_dict() for row in exc.rows]) from exc
     except DomainError as exc:

@@ -110,12 +110,7 @@ def bundle_page(request: AuthedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     files = [(f.name, f.read(MAX_BYTES + 1)) for f in form.cleaned_data["bundle"]]
     try:
-        job = progress.import_start(
-            actor=user,
-            municipality=municipality,
-            files=files,
-            approver=form.cleaned_data.get("approver"),
-        )
+        job = progress.import_start(actor=user, municipality=municipality, files=files)
     except DomainError as exc:
         apply_domain_error(form, exc)
         return _render(request, context, status=400)

@@ -12,12 +12,14 @@ same transaction.
 - invoices: submitting and entering (paper) invoices
 - reconcile: the differences of each line against letter, sessions and budget
 - workflow: recheck, confirm, approve, reject, pay
+- history: an imported invoice's historic approval and payment, as facts (bundle import)
 - exports: the accounting export
 """
 
 from atbalsts.core.tabular import XLSX_TYPE
 
 from .exports import EXPORT_COLUMNS, export_rows, invoice_export
+from .history import invoice_record_historic_approval
 from .inputs import MAX_QUANTITY, NUMBER_MAX, REASON_MAX, REFERENCE_MAX, parse_month
 from .invoices import invoice_enter_paper, invoice_submit
 from .workflow import (
@@ -42,6 +44,7 @@ __all__ = [
     "invoice_export",
     "invoice_pay",
     "invoice_recheck",
+    "invoice_record_historic_approval",
     "invoice_reject",
     "invoice_submit",
     "parse_month",

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 SHOWN_REASONS = 5
 
 
-def _locked(invoice: Invoice) -> Invoice:
+def locked(invoice: Invoice) -> Invoice:
     return Invoice.objects.select_for_update().get(pk=invoice.pk)
 
 
@@ -64,7 +64,7 @@ def _differences_text(invoice: Invoice) -> str:
 def invoice_recheck(*, actor: Actor, invoice: Invoice) -> Invoice:
     """Reconcile again (after sessions were recorded or a budget changed) and store it."""
     billing_policy.require(actor, BillingAction.CONFIRM, invoice)
-    invoice = _locked(invoice)
+    invoice = locked(invoice)
     if invoice.status != InvoiceStatus.SUBMITTED:
         raise InvoiceWrongStatus(_("Pārbaudīt vēlreiz var tikai iesniegtu rēķinu."))
     count = reconcile(invoice)
@@ -77,7 +77,7 @@ def invoice_confirm(*, actor: Actor, invoice: Invoice, on: dt.date | None = None
     """The social worker confirms the content: only an invoice without differences. `on`: the
     day it is recorded (default now; not before the invoice was submitted)."""
     billing_policy.require(actor, BillingAction.CONFIRM, invoice)
-    invoice = _locked(invoice)
+    invoice = locked(invoice)
     if invoice.status != InvoiceStatus.SUBMITTED:
         raise _wrong_status(
             _("Saturu var apstiprināt tikai iesniegtam rēķinam; šis ir «%(status)s»."), invoice
@@ -115,7 +115,7 @@ def invoice_approve(*, actor: Actor, invoice: Invoice, on: dt.date | None = None
     beyond the client's individual budget (checked under the budget periods' row locks).
     `on`: the day it is recorded (default now; not before the content was confirmed)."""
     billing_policy.require(actor, BillingAction.APPROVE, invoice)
-    invoice = _locked(invoice)
+    invoice = locked(invoice)
     if invoice.status != InvoiceStatus.CONFIRMED:
         raise _wrong_status(
             _("Apmaksu var apstiprināt tikai rēķinam ar apstiprinātu saturu; šis ir «%(status)s»."),
@@ -124,6 +124,17 @@ def invoice_approve(*, actor: Actor, invoice: Invoice, on: dt.date | None = None
     if billing_policy.confirmed_content(actor, invoice):
         raise SamePerson()
     approved_at = recorded_at(on, field="approved_on", not_before=invoice.confirmed_at)
+    book_approval(invoice)
+    invoice.status = InvoiceStatus.APPROVED
+    invoice.approved_by = actor
+    invoice.approved_at = approved_at
+    invoice.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    audit_invoice(actor, AuditEventType.BILLING_INVOICE_APPROVED, invoice)
+    return invoice
+
+
+def book_approval(invoice: Invoice) -> None:
+    """Check the approved invoice against the clients' budgets and add it to the ledger."""
     lines = list(invoice.lines.select_related("client").order_by("position", "id"))
     client_ids = sorted({line.client_id for line in lines})
     # Lock every affected client's budget periods, always in client order, so that two
@@ -139,12 +150,6 @@ def invoice_approve(*, actor: Actor, invoice: Invoice, on: dt.date | None = None
         raise BudgetOverspent(" ".join(dict.fromkeys(text for _code, text in problems.values())))
     for line in lines:
         add_spend(invoice, line)
-    invoice.status = InvoiceStatus.APPROVED
-    invoice.approved_by = actor
-    invoice.approved_at = approved_at
-    invoice.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
-    audit_invoice(actor, AuditEventType.BILLING_INVOICE_APPROVED, invoice)
-    return invoice
 
 
 @transaction.atomic
@@ -152,7 +157,7 @@ def invoice_reject(*, actor: Actor, invoice: Invoice, reason: object) -> Invoice
     """Reject a submitted or confirmed invoice with a reason; its sessions are freed for a
     corrected invoice of the same month."""
     billing_policy.require(actor, BillingAction.REJECT, invoice)
-    invoice = _locked(invoice)
+    invoice = locked(invoice)
     if invoice.status not in (InvoiceStatus.SUBMITTED, InvoiceStatus.CONFIRMED):
         raise _wrong_status(
             _("Noraidīt var tikai iesniegtu vai saturā apstiprinātu rēķinu; šis ir «%(status)s»."),
@@ -177,7 +182,7 @@ def invoice_reject(*, actor: Actor, invoice: Invoice, reason: object) -> Invoice
     return invoice
 
 
-def _paid_on(value: object, invoice: Invoice, errors: dict[str, list[str]]) -> dt.date | None:
+def paid_on_field(value: object, invoice: Invoice, errors: dict[str, list[str]]) -> dt.date | None:
     """The payment day: not in the future, not before payment was approved."""
     day = date_field(value, "paid_on", errors, required=False)
     if value in (None, ""):  # a missing day is reported as a wrong one, as always
@@ -198,7 +203,7 @@ def invoice_pay(
 ) -> Invoice:
     """Record that an approved invoice was paid: the date and the payment order."""
     billing_policy.require(actor, BillingAction.PAY, invoice)
-    invoice = _locked(invoice)
+    invoice = locked(invoice)
     if invoice.status != InvoiceStatus.APPROVED:
         raise _wrong_status(
             _("Apmaksātu var atzīmēt tikai rēķinu ar apstiprinātu apmaksu; šis ir «%(status)s»."),
@@ -213,7 +218,7 @@ def invoice_pay(
         required=True,
         coerce=True,
     )
-    day = _paid_on(paid_on, invoice, errors)
+    day = paid_on_field(paid_on, invoice, errors)
     raise_if_errors(errors)
     invoice.status = InvoiceStatus.PAID
     invoice.paid_on = day

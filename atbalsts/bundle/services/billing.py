@@ -92,40 +92,26 @@ def invoice(ctx: Context, row: Row, lines: list[Row]) -> list[RowError]:
 
 
 def _advance(ctx: Context, invoice: Invoice, row: Row, state: str) -> list[RowError]:
-    """Take the invoice as far as the row says: the importer confirms the content, the
-    approver (an accountant) approves payment and records it."""
+    """Take the invoice as far as the row says. The importer confirms the content; an
+    approval and a payment are history: recorded as the row names them (who approved, on
+    which day; when it was paid), by the importer, never as an approval by another user."""
     steps = [InvoiceState.CONFIRMED, InvoiceState.APPROVED, InvoiceState.PAID]
     wanted = steps[: steps.index(InvoiceState(state)) + 1] if state in steps else []
-    approver = ctx.approver
-    if InvoiceState.APPROVED in wanted and approver is None:
-        return [
-            RowError(
-                row.sheet,
-                row.number,
-                "status",
-                str(
-                    _(
-                        "Apstiprinātu vai apmaksātu rēķinu var importēt, tikai norādot "
-                        "apmaksas apstiprinātāju (pašvaldības grāmatvedi)."
-                    )
-                ),
-            )
-        ]
+    values = row.values
     try:
         if InvoiceState.CONFIRMED in wanted:
             invoice = billing_services.invoice_confirm(
-                actor=ctx.actor, invoice=invoice, on=row.values.get("confirmed_on")
+                actor=ctx.actor, invoice=invoice, on=values.get("confirmed_on")
             )
-        if InvoiceState.APPROVED in wanted and approver is not None:
-            invoice = billing_services.invoice_approve(
-                actor=approver, invoice=invoice, on=row.values.get("approved_on")
-            )
-        if InvoiceState.PAID in wanted and approver is not None:
-            billing_services.invoice_pay(
-                actor=approver,
+        if InvoiceState.APPROVED in wanted:
+            billing_services.invoice_record_historic_approval(
+                actor=ctx.actor,
                 invoice=invoice,
-                paid_on=row.values.get("paid_on"),
-                payment_reference=row.values.get("payment_reference", ""),
+                approved_by=values.get("approved_by", ""),
+                approved_on=values.get("approved_on"),
+                paid=InvoiceState.PAID in wanted,
+                paid_on=values.get("paid_on"),
+                payment_reference=values.get("payment_reference", ""),
             )
     except DomainError as exc:
         return service_errors(row, exc, {"__all__": "status"})

@@ -177,10 +177,8 @@ class Context:
         actor: Actor,
         municipality: Municipality,
         report: BundleReport,
-        approver: Actor | None,
     ) -> None:
         self.actor = actor
-        self.approver = approver
         self.municipality = municipality
         self.report = report
         self.lookups = exchange.Lookups()

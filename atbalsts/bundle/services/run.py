@@ -77,7 +77,6 @@ def bundle_import(
     actor: Actor,
     municipality: Municipality,
     files: Sequence[tuple[str, bytes]],
-    approver: Actor | None = None,
     progress: Progress | None = None,
 ) -> BundleReport:
     """Import a bundle for `municipality`. Raises BundleRejected with every problem; then
@@ -92,7 +91,7 @@ def bundle_import(
     )
     try:
         sheets, rows = _checked(municipality, files)
-        report = _write(actor, municipality, files, approver, progress, sheets, rows)
+        report = _write(actor, municipality, files, progress, sheets, rows)
     except BundleRejected as exc:
         run.status = RunStatus.REJECTED
         run.errors = [r.as_dict() for r in exc.rows]
@@ -134,7 +133,6 @@ def _write(
     actor: Actor,
     municipality: Municipality,
     files: Sequence[tuple[str, bytes]],
-    approver: Actor | None,
     progress: Progress | None,
     sheets: dict[str, Sheet],
     rows: dict[str, list[Row]],
@@ -152,7 +150,7 @@ def _write(
             progress(done, report.rows)
 
     with transaction.atomic():
-        ctx = Context(actor, municipality, report, approver)
+        ctx = Context(actor, municipality, report)
         ctx.preload(rows)
         for name in ORDER:
             for row in rows.get(name, []):

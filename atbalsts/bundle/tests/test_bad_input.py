@@ -23,10 +23,10 @@ from .conftest import counts, edit, example
 pytestmark = pytest.mark.django_db
 
 
-def rejected(head, files, approver=None):
+def rejected(head, files):
     before = counts()
     with pytest.raises(BundleRejected) as caught:
-        bundle_import(actor=head, municipality=head.municipality, files=files, approver=approver)
+        bundle_import(actor=head, municipality=head.municipality, files=files)
     assert counts() == before, "nothing may be written"
     return [(r.sheet, r.row, r.column, r.message) for r in caught.value.rows]
 
@@ -38,7 +38,7 @@ def test_a_missing_required_column_and_an_unknown_one(head, accountant):
         for i, row in enumerate(sheets["clients"])
     ]
 
-    assert rejected(head, csv_files(sheets), accountant) == [
+    assert rejected(head, csv_files(sheets)) == [
         ("clients", 1, "last_name", "Trūkst obligātās kolonnas."),
         ("clients", 1, "uzvards", "Nezināma kolonna."),
     ]
@@ -50,7 +50,7 @@ def test_bad_dates_in_both_accepted_forms_and_others(head, accountant):
     sheets = edit("plans", 1, "signed_on", "31.02.2026", sheets)
 
     message = "Datumam jābūt formā DD.MM.GGGG vai GGGG-MM-DD."
-    assert rejected(head, csv_files(sheets), accountant) == [
+    assert rejected(head, csv_files(sheets)) == [
         ("clients", 2, "start_date", message),
         ("clients", 3, "start_date", message),
         ("plans", 2, "signed_on", message),
@@ -64,7 +64,7 @@ def test_an_unknown_municipality(head, accountant):
     sheets["clients"][1].append("atlantida")
     sheets["clients"][2].append("tukums")
 
-    assert rejected(head, csv_files(sheets), accountant) == [
+    assert rejected(head, csv_files(sheets)) == [
         ("providers", 2, "municipality", "Nezināma pašvaldība „atlantida”."),
         ("locations", 2, "municipality", "Nezināma pašvaldība „atlantida”."),
         ("clients", 2, "municipality", "Nezināma pašvaldība „atlantida”."),
@@ -81,7 +81,7 @@ def test_an_unknown_municipality(head, accountant):
 def test_a_price_in_a_wrong_format(head, accountant, price):
     sheets = edit("tariffs", 1, "unit_price", price)
 
-    [(sheet, row, column, message)] = rejected(head, csv_files(sheets), accountant)
+    [(sheet, row, column, message)] = rejected(head, csv_files(sheets))
 
     assert (sheet, row, column) == ("tariffs", 2, "unit_price")
     assert message in (
@@ -101,7 +101,7 @@ def test_prices_as_people_type_them(text, amount):
 def test_a_plan_line_for_an_unknown_provider(head, accountant):
     sheets = edit("plan_lines", 2, "provider_registration_number", "40009999999")
 
-    assert rejected(head, csv_files(sheets), accountant) == [
+    assert rejected(head, csv_files(sheets)) == [
         (
             "plan_lines",
             3,
@@ -117,7 +117,7 @@ def test_references_to_unknown_clients_plans_goals_and_services(head, accountant
     sheets = edit("plan_lines", 2, "goal_ref", "M9", sheets)
     sheets = edit("sessions", 1, "service_type", "nav-tada", sheets)
 
-    assert rejected(head, csv_files(sheets), accountant) == [
+    assert rejected(head, csv_files(sheets)) == [
         (
             "representatives",
             2,
@@ -136,7 +136,7 @@ def test_every_problem_is_reported_not_just_the_first(head, accountant):
     sheets = edit("sessions", 3, "start_time", "25:00", sheets)
     sheets = edit("invoice_lines", 1, "quantity", "", sheets)
 
-    assert [(s, r, c) for s, r, c, _m in rejected(head, csv_files(sheets), accountant)] == [
+    assert [(s, r, c) for s, r, c, _m in rejected(head, csv_files(sheets))] == [
         ("tariffs", 2, "unit_price"),
         ("clients", 3, "target_group"),
         ("sessions", 4, "start_time"),
@@ -154,7 +154,7 @@ def test_a_file_in_the_wrong_encoding(head, accountant):
         "Fails nav UTF-8 kodējumā (iespējams, Windows-1257 vai UTF-16). Excel: „Saglabāt kā” → "
         "„CSV UTF-8 (atdalīts ar komatiem)”."
     )
-    assert rejected(head, files, accountant) == [
+    assert rejected(head, files) == [
         ("clients.csv", 0, "—", message),
         ("representatives.csv", 0, "—", message),
     ]
@@ -194,8 +194,8 @@ def test_the_same_table_twice_and_duplicate_keys(head, accountant):
     sheets["clients"].append(list(sheets["clients"][1]))
     files = [*csv_files(sheets), ("x.xlsx", xlsx_bundle({"clients": sheets["clients"]}))]
 
-    assert rejected(head, files, accountant) == [("clients", 0, "—", "Lapa „clients” ir divreiz.")]
-    assert rejected(head, csv_files(sheets), accountant) == [
+    assert rejected(head, files) == [("clients", 0, "—", "Lapa „clients” ir divreiz.")]
+    assert rejected(head, csv_files(sheets)) == [
         ("clients", 4, "personal_code", "Rinda atkārto 2. rindas atslēgu.")
     ]
 
@@ -233,7 +233,7 @@ def test_a_row_only_a_service_refuses_rolls_back_everything_before_it(
         ],
     )
 
-    problems = rejected(head, csv_files(sheets), accountant)
+    problems = rejected(head, csv_files(sheets))
 
     [(sheet, row, column, message)] = problems
     assert (sheet, row, column) == ("plan_lines", 4, "funding_source")
@@ -250,7 +250,7 @@ def test_a_row_only_a_service_refuses_rolls_back_everything_before_it(
 def test_a_provider_of_another_municipality_is_refused_for_a_head(head, accountant):
     sheets = edit("providers", 1, "municipality", "tukums")
 
-    problems = rejected(head, csv_files(sheets), accountant)
+    problems = rejected(head, csv_files(sheets))
 
     assert ("providers", 2, "municipality", "Jums nav tiesību veikt šo darbību.") in problems
 

@@ -67,7 +67,6 @@ def test_the_command_imports_with_progress_and_prints_the_report(head, accountan
         str(path),
         municipality="balvi",
         actor=head.username,
-        approver=accountant.username,
         stdout=out,
         stderr=err,
     )
@@ -103,7 +102,6 @@ def test_the_command_lists_every_error_and_fails(head, tmp_path):
     [
         ({"municipality": "atlantida", "actor": "{head}"}, "Nav pašvaldības atlantida."),
         ({"municipality": "balvi", "actor": "nav"}, "Nav lietotāja nav."),
-        ({"municipality": "balvi", "actor": "{head}", "approver": "nav"}, "Nav lietotāja nav."),
     ],
 )
 def test_the_command_refuses_unknown_names(head, tmp_path, options, message):
@@ -149,7 +147,7 @@ def test_the_api_answers_at_once_then_gives_the_report(
 ):
     headers = _auth(head)
     with django_capture_on_commit_callbacks(execute=True):
-        response = _post(client, headers, xlsx_bundle(example()), approver=accountant.username)
+        response = _post(client, headers, xlsx_bundle(example()))
     run = response.json()["run"]
     body = client.get(f"/api/bundle/runs/{run}", **headers).json()
     assert (body["status"], body["done"], body["report"]) == ("queued", 0, None)
@@ -207,8 +205,6 @@ def test_the_api_refuses_others_and_bad_parameters(client, social_worker, head, 
     response = _post(client, admin_user, content)
     assert response.status_code == 400
     assert response.json()["errors"] == {"municipality": ["Nezināma pašvaldība."]}
-    response = _post(client, head, content, approver="nav")
-    assert response.json()["errors"] == {"approver": ["Nav šāda aktīva lietotāja."]}
     assert client.post("/api/bundle/import", **_auth(head)).status_code == 400
     assert Job.objects.count() == 0
     assert _post(client, admin_user, content, municipality="balvi").status_code == 202
@@ -227,7 +223,7 @@ def test_the_page_queues_the_import_and_its_page_shows_the_report(
     files = [SimpleUploadedFile(name, content) for name, content in csv_files(example())]
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"bundle": files, "approver": accountant.pk})
+        response = client.post(url, {"bundle": files})
 
     job = Job.objects.get()
     assert response.status_code == 302

@@ -104,9 +104,9 @@ def history() -> dict[str, list[list[str]]]:
     )  # fmt: skip
     sheets["invoices"] = [
         ["provider_registration_number", "month", "number", "status", "submitted_on",
-         "confirmed_on", "approved_on", "paid_on", "payment_reference"],
-        [PROVIDER, "01.2026", "ZA-2026/01", "paid", "03.02.2026", "05.02.2026", "09.02.2026",
-         "12.02.2026", "MU-2026-17"],
+         "confirmed_on", "approved_by", "approved_on", "paid_on", "payment_reference"],
+        [PROVIDER, "01.2026", "ZA-2026/01", "paid", "03.02.2026", "05.02.2026", "Rita Skaitle",
+         "09.02.2026", "12.02.2026", "MU-2026-17"],
     ]  # fmt: skip
     sheets["invoice_lines"][0].append("recipient")
     for row in sheets["invoice_lines"][1:]:
@@ -118,9 +118,7 @@ def history() -> dict[str, list[list[str]]]:
 
 
 def run(head, accountant, sheets):
-    return bundle_import(
-        actor=head, municipality=head.municipality, files=csv_files(sheets), approver=accountant
-    )
+    return bundle_import(actor=head, municipality=head.municipality, files=csv_files(sheets))
 
 
 def local_day(moment: dt.datetime) -> dt.date:
@@ -277,6 +275,9 @@ BAD = [
      "nevar būt pirms 05.02.2026"),
     ("invoices", 1, "paid_on", "06.02.2026", ("invoices", 2, "paid_on"),
      "pirms apmaksas apstiprināšanas"),
+    ("invoices", 1, "approved_by", "", ("invoices", 2, "approved_by"), "Obligāts lauks"),
+    ("invoices", 1, "approved_on", "01.01.2099", ("invoices", 2, "approved_on"), "pagātnē"),
+    ("invoices", 1, "approved_on", "", ("invoices", 2, "approved_on"), "Obligāts lauks"),
 ]  # fmt: skip
 
 

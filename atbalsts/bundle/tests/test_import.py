@@ -30,9 +30,7 @@ def run(head, accountant, sheets=None, *, form="csv", **kwargs):
         files = [("komplekts.zip", zip_bundle(sheets))]
     else:
         files = [("komplekts.xlsx", xlsx_bundle(sheets))]
-    return bundle_import(
-        actor=head, municipality=head.municipality, files=files, approver=accountant, **kwargs
-    )
+    return bundle_import(actor=head, municipality=head.municipality, files=files, **kwargs)
 
 
 @pytest.mark.parametrize("form", ["csv", "zip", "xlsx"])
@@ -70,7 +68,9 @@ def test_the_example_bundle_imports_every_table(head, accountant, form):
     invoice = Invoice.objects.get(provider__registration_number=PROVIDER)
     assert invoice.month == dt.date(2026, 1, 1)
     assert invoice.status == InvoiceStatus.APPROVED
-    assert invoice.confirmed_by == head and invoice.approved_by == accountant
+    # the approval is history as the bundle names it, recorded by the importer
+    assert invoice.confirmed_by == head and invoice.approved_by is None
+    assert invoice.approved_by_name == "Rita Skaitle" and invoice.approval_imported_by == head
     assert invoice.lines.count() == 2
 
 
@@ -160,14 +160,19 @@ def test_progress_is_reported_row_by_row(head, accountant):
     assert [done for done, _total in seen] == sorted(done for done, _total in seen)
 
 
-def test_an_approved_invoice_needs_an_approver(head):
+def test_an_approved_invoice_needs_the_name_of_who_approved_it(head):
     before = counts()
 
     with pytest.raises(BundleRejected) as caught:
-        bundle_import(actor=head, municipality=head.municipality, files=csv_files(example()))
+        bundle_import(
+            actor=head,
+            municipality=head.municipality,
+            files=csv_files(edit("invoices", 1, "approved_by", "")),
+        )
 
-    assert [(r.sheet, r.row, r.column) for r in caught.value.rows] == [("invoices", 2, "status")]
-    assert "apmaksas apstiprinātāju" in caught.value.rows[0].message
+    assert [(r.sheet, r.row, r.column) for r in caught.value.rows] == [
+        ("invoices", 2, "approved_by")
+    ]
     assert counts() == before
 
 

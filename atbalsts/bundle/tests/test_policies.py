@@ -29,14 +29,3 @@ def test_the_admin_may_import_for_any_municipality(admin_user, balvi, tukums):
     assert bundle_policy.may_import(admin_user)
     assert bundle_policy.may_import(admin_user, balvi)
     assert bundle_policy.may_import(admin_user, tukums)
-
-
-def test_the_approvers_are_the_active_accountants_of_the_importers_municipality(
-    make_user, head, admin_user, balvi, tukums
-):
-    own = make_user(Role.ACCOUNTANT, balvi)
-    other = make_user(Role.ACCOUNTANT, tukums)
-    make_user(Role.ACCOUNTANT, balvi, is_active=False)
-    make_user(Role.SOCIAL_WORKER, balvi)
-    assert list(bundle_policy.approvers(head)) == [own]
-    assert set(bundle_policy.approvers(admin_user)) == {own, other}

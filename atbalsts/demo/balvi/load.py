@@ -24,11 +24,10 @@ class Loaded:
     created: bool
 
 
-def load(
-    *, actor: Actor, approver: Actor, seed: int = SEED, progress: Progress | None = None
-) -> Loaded:
-    """Import the pilots' bundle into Balvi as `actor` (the head), with `approver` (the
-    accountant) approving payment; `progress(done, total)` follows the import's rows. Once
+def load(*, actor: Actor, seed: int = SEED, progress: Progress | None = None) -> Loaded:
+    """Import the pilots' bundle into Balvi as `actor` (the head), who records the invoices'
+    historic approvals (by the accountant, as the bundle names her) as history;
+    `progress(done, total)` follows the import's rows. Once
     the same bundle is imported, loading again does nothing (and importing it again would
     change nothing either)."""
     municipality = Municipality.objects.get(code=MUNICIPALITY)
@@ -48,7 +47,6 @@ def load(
             actor=actor,
             municipality=municipality,
             files=files,
-            approver=approver,
             progress=progress,
         ).counts
     )

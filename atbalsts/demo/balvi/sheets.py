@@ -33,6 +33,10 @@ from .tables import (
     provider_specs,
 )
 
+# Who approved the pilots' invoices' payment, as the municipality's records name her: imported
+# as history (the accountant `gramatvede` is the matching user, a reference only).
+APPROVER = "Rita Skaitle"
+
 HEADERS: dict[str, list[str]] = {
     "providers": ["municipality", "registration_number", "kind", "name", "contact_person",
                   "phone", "email", "address", "seat_municipality", "iban", "active"],
@@ -65,7 +69,8 @@ HEADERS: dict[str, list[str]] = {
                  "start_time", "duration_minutes", "status", "mode", "signed_by", "km",
                  "unit_price", "evidence_protocol", "recipient"],
     "invoices": ["provider_registration_number", "month", "number", "status", "submitted_on",
-                 "confirmed_on", "approved_on", "paid_on", "payment_reference"],
+                 "confirmed_on", "approved_by", "approved_on", "paid_on",
+                 "payment_reference"],
     "invoice_lines": ["provider_registration_number", "month", "client_personal_code",
                       "service_type", "quantity", "unit_price", "amount", "recipient"],
 }  # fmt: skip
@@ -278,7 +283,7 @@ class SheetsBuilder:
             approved = _working_day(confirmed, rng.randint(1, 3))
             paid = _working_day(approved, rng.randint(1, 5))
             self.add("invoices", number, my(month), f"{spec.invoice_prefix}-{month:%Y/%m}",
-                     "paid", dmy(submitted), dmy(confirmed), dmy(approved), dmy(paid),
+                     "paid", dmy(submitted), dmy(confirmed), APPROVER, dmy(approved), dmy(paid),
                      f"MU-{month:%Y%m}-{spec.invoice_prefix}")  # fmt: skip
             for delivery, units, total in items:
                 self.add("invoice_lines", number, my(month), delivery.person.code,

@@ -21,10 +21,8 @@ DBS = ["default", "jobs"]
 pytestmark = pytest.mark.django_db(databases=DBS, transaction=True, serialized_rollback=True)
 
 
-def _start(head, balvi, sheets=None, approver=None):
-    return progress.import_start(
-        actor=head, municipality=balvi, files=csv_files(sheets or EXAMPLE), approver=approver
-    )
+def _start(head, balvi, sheets=None):
+    return progress.import_start(actor=head, municipality=balvi, files=csv_files(sheets or EXAMPLE))
 
 
 def test_progress_is_visible_while_the_import_transaction_is_open(head, balvi, accountant):
@@ -34,8 +32,7 @@ def test_progress_is_visible_while_the_import_transaction_is_open(head, balvi, a
         kind="bundle.import",
         actor_id=head.pk,
         status=JobStatus.RUNNING,
-        params={"municipality_id": balvi.pk, "approver_id": accountant.pk}
-        | uploads_save(csv_files(EXAMPLE)),
+        params={"municipality_id": balvi.pk} | uploads_save(csv_files(EXAMPLE)),
     )
     seen = []
     # SQLite's in-memory test database locks a table being written for other connections
@@ -107,7 +104,7 @@ def test_a_worker_process_killed_mid_import_leaves_nothing(
     from django.conf import settings as django_settings
 
     before = counts()
-    job = _start(head, balvi, approver=accountant)  # autocommit: queued at once
+    job = _start(head, balvi)  # autocommit: queued at once
     db = django_settings.DATABASES["default"]
     url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
     env = os.environ | {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}

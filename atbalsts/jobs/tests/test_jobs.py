@@ -24,17 +24,15 @@ DBS = ["default", "jobs"]
 pytestmark = pytest.mark.django_db(databases=DBS)
 
 
-def _start(head, balvi, sheets=None, approver=None):
-    return progress.import_start(
-        actor=head, municipality=balvi, files=csv_files(sheets or EXAMPLE), approver=approver
-    )
+def _start(head, balvi, sheets=None):
+    return progress.import_start(actor=head, municipality=balvi, files=csv_files(sheets or EXAMPLE))
 
 
 def test_a_job_is_queued_on_commit_and_run_by_the_worker(
     head, balvi, accountant, django_capture_on_commit_callbacks, _uploads
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        job = _start(head, balvi, approver=accountant)
+        job = _start(head, balvi)
         assert DBTaskResult.objects.count() == 0  # nothing queued before the commit
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED

@@ -1,6 +1,7 @@
 """Import a data bundle (one XLSX, a .zip of CSV files, or CSV files) for a municipality, as a
-given user. Shows progress on stderr; prints the report; exits non-zero if anything was wrong
-(then nothing was written)."""
+given user (who also records the invoices' historic approvals the bundle holds, as history).
+Shows progress on stderr; prints the report; exits non-zero if anything was wrong (then
+nothing was written)."""
 
 from pathlib import Path
 from typing import Any
@@ -21,22 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", type=Path)
         parser.add_argument("--municipality", required=True, help="pašvaldības kods, piem. balvi")
         parser.add_argument("--actor", required=True, help="lietotājvārds, kura vārdā importē")
-        parser.add_argument(
-            "--approver",
-            default="",
-            help="grāmatvedis, kas apstiprina importēto rēķinu apmaksu",
-        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         users = get_user_model().objects
         actor = users.filter(username=options["actor"]).first()
         if actor is None:
             raise CommandError(f"Nav lietotāja {options['actor']}.")
-        approver = None
-        if options["approver"]:
-            approver = users.filter(username=options["approver"]).first()
-            if approver is None:
-                raise CommandError(f"Nav lietotāja {options['approver']}.")
         municipality = Municipality.objects.filter(code=options["municipality"]).first()
         if municipality is None:
             raise CommandError(f"Nav pašvaldības {options['municipality']}.")
@@ -50,7 +41,6 @@ class Command(BaseCommand):
                 actor=actor,
                 municipality=municipality,
                 files=files,
-                approver=approver,
                 progress=self._progress,
             )
         except BundleRejected as exc:

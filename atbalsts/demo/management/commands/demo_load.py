@@ -56,9 +56,7 @@ class Command(BaseCommand):
         """Balvi's 2019–2021 pilots, imported through the import bundle (after the living demo,
         which makes its clients only in a municipality that has none)."""
         started = time.monotonic()
-        loaded = balvi.load(
-            actor=users["vaditaja"], approver=users["gramatvede"], progress=self._progress
-        )
+        loaded = balvi.load(actor=users["vaditaja"], progress=self._progress)
         what = (
             f"{loaded.clients} klienti, {loaded.sessions} nodarbības, {loaded.invoices} "
             "apmaksāti rēķini"
