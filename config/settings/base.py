@@ -156,14 +156,18 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# django-axes: five failed attempts for the same user name from the same address lock it
-# for 30 minutes; the lockout page explains this in Latvian.
+# django-axes: five failed attempts for the same user name from the same address lock that
+# user name from that address for 30 minutes; the lockout page explains this in Latvian.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The address is the client's own behind TRUSTED_PROXY_COUNT reverse proxies (0: REMOTE_ADDR;
+# atbalsts/operations/clientip.py), so a proxy's address never locks everyone out.
+TRUSTED_PROXY_COUNT = 0
+AXES_CLIENT_IP_CALLABLE = "atbalsts.operations.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "atbalsts.operations.lockout.locked_out"
 
 OTP_TOTP_ISSUER = "Atbalsts"
 # Two-step sign-in is required of these roles, who get this many days from their first
