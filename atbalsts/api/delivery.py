@@ -18,6 +18,7 @@ from atbalsts.core.dates import hm
 from atbalsts.core.errors import NotPermitted, ValidationFailed
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
+from atbalsts.core.read_audit import ReadEvent, read_record
 from atbalsts.delivery import progress as import_progress
 from atbalsts.delivery import selectors, services
 from atbalsts.delivery.models import (
@@ -262,9 +263,20 @@ def _session_out(user: Viewer, session: Session, consent: bool | None = None) ->
 
 
 def _sessions_out(user: Viewer, sessions: list[Session]) -> list[dict[str, Any]]:
-    """A page of sessions: the clients' consents read in one query, not one per row."""
+    """A page of sessions: the clients' consents read in one query, not one per row. The
+    sessions whose notes or conclusion it shows are an audit event (their ids)."""
     consents = selectors.clients_with_conclusion_consent(s.client_id for s in sessions)
-    return [_session_out(user, s, consent=s.client_id in consents) for s in sessions]
+    out = [_session_out(user, s, consent=s.client_id in consents) for s in sessions]
+    with_notes = [o["id"] for o in out if o["goals_worked_on"] is not None or o["conclusion"]]
+    if with_notes:
+        read_record(
+            actor=user,
+            event=ReadEvent.SESSIONS_READ,
+            subject_type="delivery.session",
+            ids=with_notes,
+            via="api",
+        )
+    return out
 
 
 def _client_for(request: AuthedHttpRequest, pk: int) -> Any:

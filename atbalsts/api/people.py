@@ -13,6 +13,7 @@ from atbalsts.api.schemas import StrictSchema
 from atbalsts.core.errors import NotPermitted, ValidationFailed
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
+from atbalsts.core.read_audit import ReadEvent, list_read_record, read_record
 from atbalsts.people import selectors, services
 from atbalsts.people.models import (
     Client,
@@ -73,7 +74,7 @@ class ClientPatch(StrictSchema):
 
 
 class ClientOut(Schema):
-    id: int
+    id: int | None = Field(description="null for users who see clients only as pseudonyms")
     pseudonym: str
     municipality: str
     target_group: str
@@ -82,11 +83,11 @@ class ClientOut(Schema):
     last_name: str | None = None
     personal_code: str | None = None
     date_of_birth: dt.date | None = None
-    birth_year: int
+    birth_year: int | None = Field(None, description="null for the ministry analyst")
     start_date: dt.date
-    disability_group: str
-    disability_valid_until: dt.date | None
-    legal_capacity: str
+    disability_group: str | None = None
+    disability_valid_until: dt.date | None = None
+    legal_capacity: str | None = None
     address: str | None = None
     phone: str | None = None
     email: str | None = None
@@ -208,13 +209,41 @@ def list_clients(request: AuthedHttpRequest, query: Query[ClientQuery]) -> dict[
         target_group=query.target_group or "",
         sort=query.sort,
     )
+    if client_policy.pseudonymous_only(request.user):
+        rows = selectors.client_pseudonym_rows(user=request.user, filters=filters)
+        return {
+            "count": len(rows),
+            "offset": query.offset,
+            "limit": query.limit,
+            "items": [_pseudonym_out(r) for r in rows[query.offset : query.offset + query.limit]],
+        }
     qs = selectors.client_list(user=request.user, filters=filters)
-    items = qs[query.offset : query.offset + query.limit]
+    items = list(qs[query.offset : query.offset + query.limit])
+    if client_policy.can(request.user, Action.VIEW_IDENTITY) or query.q.strip():
+        list_read_record(
+            actor=request.user,
+            subject_type="people.client",
+            ids=[c.pk for c in items],
+            search=query.q,
+            via="api",
+        )
     return {
         "count": qs.count(),
         "offset": query.offset,
         "limit": query.limit,
         "items": [_client_out(request.user, c) for c in items],
+    }
+
+
+def _pseudonym_out(row: selectors.PseudonymRow) -> dict[str, Any]:
+    """A client as the analyst gets one: a pseudonym, no id, no birth, no disability."""
+    return {
+        "id": None,
+        "pseudonym": row.pseudonym,
+        "municipality": row.municipality_code,
+        "target_group": row.target_group,
+        "status": row.status,
+        "start_date": row.start_date,
     }
 
 
@@ -258,7 +287,16 @@ def _visible_client_for_identity(request: AuthedHttpRequest, client_id: int) -> 
 )
 def list_representatives(request: AuthedHttpRequest, client_id: int) -> Any:
     client = _visible_client_for_identity(request, client_id)
-    return list(client.representatives.all())
+    representatives = list(client.representatives.all())
+    read_record(
+        actor=request.user,
+        event=ReadEvent.REPRESENTATIVES_READ,
+        subject_type="people.representative",
+        ids=[r.pk for r in representatives],
+        client=client,
+        via="api",
+    )
+    return representatives
 
 
 @router.post(

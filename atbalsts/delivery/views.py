@@ -20,6 +20,7 @@ from atbalsts.core.errors import DomainError
 from atbalsts.core.forms import apply_domain_error
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
+from atbalsts.core.read_audit import ReadEvent, read_record
 from atbalsts.core.views import form_page, require
 from atbalsts.people import selectors as people_selectors
 from atbalsts.people.models import Client
@@ -95,7 +96,17 @@ def client_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _record_conclusions(request: AuthedHttpRequest, client: Client, card: Any) -> None:
-    """Other people's conclusions shown on the card are logged as read."""
+    """The card's entries whose notes are shown are an audit event (their session ids; a
+    provider reads others' notes here); others' conclusions are logged as read, too."""
+    with_notes = [e.session.pk for e in card if e.notes_visible or e.conclusion_visible]
+    if with_notes:
+        read_record(
+            actor=request.user,
+            event=ReadEvent.CARD_READ,
+            subject_type="delivery.session",
+            ids=with_notes,
+            client=client,
+        )
     shown = [
         e.session.pk
         for e in card

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
 
 from atbalsts.core.policies import Action, Policy, role_of
 from atbalsts.core.roles import Role
 from atbalsts.core.scoping import in_scope, scoped
 
-from .models import Client, Municipality, Referral
+from .models import Client, Consent, ConsentPurpose, Municipality, Referral
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Viewer
@@ -33,6 +36,16 @@ def municipality_id_of(obj: Any) -> int | None:
     return getattr(obj, "municipality_id", None)
 
 
+def research_consenting(day: dt.date) -> QuerySet[Consent, Any]:
+    """The ids (`client_id` values) of clients whose consent to the use of their data in
+    pseudonymised evaluation is in force on `day` (given by then, not revoked by then)."""
+    return (
+        Consent.objects.filter(purpose=ConsentPurpose.PSEUDONYMISED_EVALUATION, given_on__lte=day)
+        .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
+        .values("client_id")
+    )
+
+
 class ClientPolicy(Policy[Client]):
     """Clients and everything hanging off them: representatives, circle, consent, cases.
 
@@ -40,13 +53,32 @@ class ClientPolicy(Policy[Client]):
     """
 
     def visible(self, user: Viewer, queryset: QuerySet[Client]) -> QuerySet[Client]:
-        return scoped(user, queryset, "municipality_id")
+        queryset = scoped(user, queryset, "municipality_id")
+        if self.pseudonymous_only(user):
+            return queryset.filter(pk__in=research_consenting(timezone.localdate()))
+        return queryset
+
+    def get_visible(self, user: Viewer, queryset: QuerySet[Client], **lookup: Any) -> Client:
+        """One client by id: never for those who see clients only as pseudonyms."""
+        if self.pseudonymous_only(user):
+            raise Http404()
+        return super().get_visible(user, queryset, **lookup)
+
+    def pseudonymous_only(self, user: Viewer) -> bool:
+        """The ministry analyst sees clients only as a list of pseudonyms: only the clients
+        whose consent to pseudonymised evaluation is in force today, in the order of their
+        pseudonyms, without internal ids, birth year, disability or legal capacity, and no
+        page of one client. Aggregates come from the reports, the rest from the research
+        extract (which holds the same consenting clients)."""
+        return role_of(user) == Role.ANALYST
 
     def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
         role = role_of(user)
         if role is None or not in_scope(user, obj, municipality_id_of):
             return False
         if action == Action.VIEW:
+            if role == Role.ANALYST:
+                return obj is None  # the list of pseudonyms, never one client
             return role != Role.PROVIDER
         if action == Action.VIEW_IDENTITY:
             return role in _IDENTITY_READERS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -12,8 +13,9 @@ from django.utils import timezone
 from atbalsts.core.models import AuditEvent
 from atbalsts.core.policies import Action
 
-from .models import CaseAssignment, Client, Consent, Referral
+from .models import CaseAssignment, Client, ClientStatus, Consent, Referral, TargetGroup
 from .policies import client_policy, referral_policy
+from .pseudonyms import client_pseudonym
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Viewer
@@ -67,6 +69,65 @@ def _client_search(user: Viewer, term: str) -> Q:
     for word in term.split():
         query &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
     return query
+
+
+@dataclass(frozen=True)
+class PseudonymRow:
+    """A client as the ministry analyst sees one in a list: no id, name, code or birth."""
+
+    pseudonym: str
+    municipality: str  # its name
+    municipality_code: str
+    target_group: str  # the codes; the labels below
+    status: str
+    start_date: dt.date
+
+    @property
+    def target_group_label(self) -> str:
+        return str(dict(TargetGroup.choices).get(self.target_group, self.target_group))
+
+    @property
+    def status_label(self) -> str:
+        return str(dict(ClientStatus.choices).get(self.status, self.status))
+
+
+def client_pseudonym_rows(
+    *, user: Viewer, filters: ClientFilters | None = None
+) -> list[PseudonymRow]:
+    """The clients the user sees only as pseudonyms (`client_policy.pseudonymous_only`), in
+    the order of their pseudonyms (an order that says nothing about names or registration).
+    The policy limits them to those whose research consent is in force; a search term finds
+    nothing (names and codes are not theirs to search by)."""
+    filters = filters or ClientFilters()
+    if filters.search.strip():
+        return []
+    qs = client_policy.visible(user, Client.objects.all())
+    if filters.municipality_id:
+        qs = qs.filter(municipality_id=filters.municipality_id)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.target_group:
+        qs = qs.filter(target_group=filters.target_group)
+    rows = [
+        PseudonymRow(
+            pseudonym=client_pseudonym(pk),
+            municipality=name,
+            municipality_code=code,
+            target_group=group,
+            status=status,
+            start_date=start,
+        )
+        for pk, name, code, group, status, start in qs.values_list(
+            "pk",
+            "municipality__name",
+            "municipality__code",
+            "target_group",
+            "status",
+            "start_date",
+        ).iterator(chunk_size=5000)
+    ]
+    rows.sort(key=lambda r: r.pseudonym)
+    return rows
 
 
 def client_get(*, user: Viewer, pk: Any) -> Client:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from atbalsts.core.errors import DomainError
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
+from atbalsts.core.read_audit import list_read_record
 from atbalsts.core.views import delete_page, form_page, require
 
 from . import selectors, services
@@ -63,6 +64,8 @@ def client_list(request: AuthedHttpRequest) -> HttpResponse:
         target_group=data.get("target_group") or "",
         sort=data.get("sort") or "name",
     )
+    if client_policy.pseudonymous_only(request.user):
+        return _pseudonym_list(request, form, filters)
     page = Paginator(selectors.client_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -71,6 +74,13 @@ def client_list(request: AuthedHttpRequest) -> HttpResponse:
         {"client": c, "pseudonym": None if show_identity else client_pseudonym(c.pk)}
         for c in page.object_list
     ]
+    if show_identity or filters.search.strip():
+        list_read_record(
+            actor=request.user,
+            subject_type="people.client",
+            ids=[c.pk for c in page.object_list],
+            search=filters.search,
+        )
     context = {
         "form": form,
         "page": page,
@@ -81,6 +91,23 @@ def client_list(request: AuthedHttpRequest) -> HttpResponse:
         "can_create": client_policy.can(request.user, Action.CREATE),
     }
     template = "people/_client_table.html" if request.htmx else "people/client_list.html"
+    return render(request, template, context)
+
+
+def _pseudonym_list(
+    request: AuthedHttpRequest, form: ClientFilterForm, filters: selectors.ClientFilters
+) -> HttpResponse:
+    """The analyst's list: pseudonyms of consenting clients, by pseudonym, no links."""
+    rows = selectors.client_pseudonym_rows(user=request.user, filters=filters)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "rows": page.object_list,
+        "pseudonymous": True,
+        "show_municipality": True,
+    }
+    template = "people/_pseudonym_table.html" if request.htmx else "people/client_list.html"
     return render(request, template, context)
 
 

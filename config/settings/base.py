@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "atbalsts.jobs",
     "atbalsts.notifications",
     "atbalsts.operations",
+    "atbalsts.privacy",
     "django_tasks",
     "django_tasks_db",
 ]
