@@ -1,14 +1,59 @@
-"""Template filters for Latvian money and small display helpers."""
+"""Template filters: the one formatting path of every page and printed document for money,
+numbers, days and unit words, in the page's language; and small display helpers.
 
-from decimal import Decimal
+Values often come from stored JSON (a guarantee letter's lines keep ISO dates, decimal text
+and the unit's Latvian word), so the filters take text as well as typed values."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
+from django.utils import formats
+from django.utils.translation import get_language, gettext
 
 from atbalsts.core.money import format_money
 
 register = template.Library()
+
+
+@register.filter
+def day(value: dt.date | str | None) -> str:
+    """A day as the language writes it (22.11.2026); an ISO text is read first."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return str(value)
+    return str(formats.date_format(value, "SHORT_DATE_FORMAT"))
+
+
+@register.filter
+def number(value: Decimal | int | float | str | None) -> str:
+    """A quantity without needless zeros, in the language's way: 4, 2,5 (lv) or 2.5 (en),
+    thousands grouped."""
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if amount == amount.to_integral_value():
+        amount = amount.quantize(Decimal(1))
+    else:
+        amount = amount.normalize()
+    return str(formats.number_format(amount, use_l10n=True, force_grouping=True))
+
+
+@register.filter
+def unit(value: str | None) -> str:
+    """A service unit word stored in Latvian (a letter line's "stunda") in the page's
+    language: the stored word is the msgid the catalogue translates."""
+    if not value:
+        return ""
+    return gettext(str(value))
 
 
 @register.filter

@@ -50,7 +50,7 @@ def test_my_clients_shows_services_and_quantities_only(
     page = client.get(reverse("delivery:my_clients")).content.decode()
     assert world.client.full_name in page
     assert world.support_person.name_lv in page
-    assert "10.00" in page
+    assert "10 stunda" in page
     assert world.client.personal_code not in page
     assert "2400" not in page  # the letter's money total is not the provider's business here
 
