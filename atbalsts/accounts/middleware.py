@@ -4,7 +4,8 @@ A user of such a role who has not switched it on gets OTP_ENROL_GRACE_DAYS from 
 sign-in after the rule applied: meanwhile every page shows a banner linking to the enrolment
 page (`request.two_factor_deadline`); after it, only the enrolment page, sign-out, the
 language switch and static files answer until they switch it on. A user who has switched it
-on but whose session did not pass the second step (signed in some other way) is signed out.
+on but whose session did not pass the second step (signed in some other way, such as the
+admin site's own form outside production) is signed out.
 """
 
 from __future__ import annotations
@@ -45,6 +46,20 @@ class TwoFactorRequiredMiddleware:
 
     def _refuse(self, request: HttpRequest) -> HttpResponse | None:
         user = request.user
+        if otp_enrolled(user):
+            # Switched on, but this session skipped the second step (e.g. a sign-in form
+            # without it): sign in again.
+            logout(request)
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {
+                        "code": "not_authenticated",
+                        "message": _("Nepieciešama autentifikācija."),
+                        "errors": {},
+                    },
+                    status=401,
+                )
+            return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
         otp_grace_begin(user=user)  # type: ignore[arg-type]
         deadline = otp_grace_deadline(user)
         if deadline is not None and timezone.now() < deadline:
@@ -52,9 +67,6 @@ class TwoFactorRequiredMiddleware:
             return None
         if _is_open(request.path):
             return None
-        if otp_enrolled(user):
-            logout(request)
-            return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
         if request.path.startswith("/api/"):
             return JsonResponse(
                 {

@@ -149,12 +149,13 @@ def test_a_recovery_code_signs_in_once(client, head):
 
 def test_renewing_codes_needs_confirmation_and_voids_the_old(client, head):
     _device, old = _enrol(head)
-    client.force_login(head)
+    creds = {"username": head.username, "password": PASSWORD, "otp_token": old[-1]}
+    assert client.post(reverse("accounts:login"), creds).status_code == 302
     url = reverse("accounts:recovery_codes_renew")
     refused = client.post(url, {})
     assert refused.status_code == 400
     assert "Apstipriniet, ka vecie kodi vairs nederēs." in refused.content.decode()
-    assert otp_recovery_codes_left(user=head) == 10
+    assert otp_recovery_codes_left(user=head) == 9
     renewed = client.post(url, {"confirm": "on"})
     assert renewed.status_code == 200
     new = set(StaticToken.objects.filter(device__user=head).values_list("token", flat=True))
@@ -173,14 +174,19 @@ def test_renewing_codes_without_an_app_is_refused(client, social_worker):
     assert not StaticToken.objects.exists()
 
 
-def test_an_enrolled_user_who_skipped_the_second_step_is_signed_out(client, head):
+@pytest.mark.parametrize("past_grace", [False, True])
+def test_an_enrolled_user_who_skipped_the_second_step_is_signed_out(client, head, past_grace):
     _enrol(head)
-    _past_grace(head)
+    if past_grace:
+        _past_grace(head)
     client.force_login(head)  # a session that never passed the second step
     response = client.get("/people/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
     assert "_auth_user_id" not in client.session
+    client.force_login(head)
+    api = client.get("/api/people/clients")
+    assert api.status_code == 401 and api.json()["code"] == "not_authenticated"
 
 
 @override_settings(OTP_REQUIRED_ROLES=[])
