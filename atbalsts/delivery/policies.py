@@ -111,6 +111,25 @@ class DeliveryPolicy(Policy[Session]):
         anyone else reading its conclusion is audited)."""
         return session.provider_id == own_provider_id(user)
 
+    def may_print_attendance(self, user: Viewer) -> bool:
+        """A client's monthly attendance sheet to sign on paper: provider staff (for their own
+        clients) and the social service (the sessions shown are those the user may see)."""
+        return self.serves_clients(user) or self.is_social_service(user)
+
+    def attendance_batch_scope(self, user: Viewer) -> tuple[str, int] | None:
+        """Whose sheets of a month the user may have in one PDF: provider staff their own
+        organisation's ("provider", id), the municipality's social workers and head their
+        municipality's ("municipality", id); anybody else (an administrator, who has no
+        municipality of their own, too) none."""
+        role = role_of(user)
+        if role == Role.PROVIDER:
+            provider_id = own_provider_id(user)
+            return ("provider", provider_id) if provider_id is not None else None
+        municipality_id = getattr(user, "municipality_id", None)
+        if role in (Role.SOCIAL_WORKER, Role.HEAD) and municipality_id is not None:
+            return ("municipality", int(municipality_id))
+        return None
+
     def letter_visible(self, user: Viewer, letter: GuaranteeLetter) -> bool:
         """May the user see a letter to record or read sessions under it: provider staff only
         their own organisation's letters, the municipality's staff those of their clients."""

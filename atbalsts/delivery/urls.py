@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from . import import_views, views
+from . import import_views, sheet_views, views
 
 app_name = "delivery"
 
 urlpatterns = [
     path("clients/", views.my_clients, name="my_clients"),
     path("clients/<int:pk>/", views.client_detail, name="client_detail"),
+    path("clients/<int:pk>/sheet/", sheet_views.attendance_sheet, name="attendance_sheet"),
+    path("sheets/", sheet_views.attendance_batch, name="attendance_batch"),
     path("letters/<int:pk>/sessions/new/", views.session_create, name="session_create"),
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),

@@ -32,6 +32,7 @@ _WRITERS = frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.ADMIN})
 _CONTENT_READERS = _WRITERS | {Role.AUDITOR}
 _MONEY_READERS = _CONTENT_READERS | {Role.ACCOUNTANT}
 _DECIDERS = frozenset({Role.HEAD, Role.ADMIN})
+_BATCH_READERS = frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.ACCOUNTANT})
 # Who may take each action on a record of their own municipality.
 _ROLES = {
     Action.VIEW: _MONEY_READERS,
@@ -87,6 +88,15 @@ class PlanPolicy(Policy[SupportPlan]):
         """Whether the user's lists of plans to work on hold only their own active cases (a
         social worker's, signed in); the head's hold the whole municipality."""
         return role_of(user) == Role.SOCIAL_WORKER
+
+    def letters_batch_municipality(self, user: Viewer) -> int | None:
+        """The municipality whose letters issued in a month the user may have in one PDF:
+        their own, for its social workers, head and accountants (who read the letters);
+        None for anybody else (an administrator has no municipality of their own)."""
+        municipality_id = getattr(user, "municipality_id", None)
+        if role_of(user) in _BATCH_READERS and municipality_id is not None:
+            return int(municipality_id)
+        return None
 
 
 plan_policy = PlanPolicy()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import batches
 
 app_name = "plans"
 
@@ -30,4 +31,5 @@ urlpatterns = [
     path("versions/<int:pk>/summary.pdf", views.summary_pdf, name="summary_pdf"),
     path("letters/<int:pk>/", views.letter_detail, name="letter_detail"),
     path("letters/<int:pk>/pdf/", views.letter_pdf, name="letter_pdf"),
+    path("letters/month/", batches.letters_batch, name="letters_batch"),
 ]

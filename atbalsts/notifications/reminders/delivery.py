@@ -3,9 +3,9 @@ evidence): the case worker of the session's client, from the start page's select
 `delivery.selectors.sessions_awaiting_decision`. The title names the date and the client,
 never the session's content.
 
-Appointment reminders for the person themselves are not sent yet: a client has an e-mail
-address but no recorded wish to receive reminders (the opt-in comes with the person's own
-access, another issue). See docs/user-guide/pazinojumi.md.
+Appointment reminders for the person themselves (who has no account) are mailed by
+`appointments.py`, only to the address of the choice recorded on the client's page. See
+docs/user-guide/pazinojumi.md.
 """
 
 from __future__ import annotations
