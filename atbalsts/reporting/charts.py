@@ -35,7 +35,7 @@ def _fraction(value: Decimal, largest: Decimal) -> float:
 def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
     return mark_safe(  # noqa: S308 - every piece of text in `body` and the title is escaped
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'style="max-width:100%;height:auto" width="{width}" height="{height}" '
+        f'width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>{"".join(body)}</svg>'
     )
