@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from atbalsts.catalog.models import ServiceUnit
@@ -15,7 +16,7 @@ from atbalsts.core.pdf import render_pdf
 from atbalsts.people.models import TargetGroup
 
 from .models import FundingSource, GuaranteeLetter, PlanVersion
-from .selectors import plan_budget_total, version_budget_total, version_lines
+from .selectors import plan_budget_total, social_worker_of, version_budget_total, version_lines
 
 
 def letter_context(letter: GuaranteeLetter) -> dict[str, Any]:
@@ -38,11 +39,29 @@ def letter_context(letter: GuaranteeLetter) -> dict[str, Any]:
         "letter": letter,
         "lines": lines,
         "identity": identity,
-        "contact": letter.social_worker_contact,
+        "contact": _contact(letter),
         "municipality": letter.municipality,
         "replaces": letter.replaces.order_by("issued_at").first(),
         "show_registration_number": letter.provider.kind == "legal",
     }
+
+
+def _contact(letter: GuaranteeLetter) -> dict[str, str]:
+    """The social worker's contact as stored when the letter was issued; a phone or e-mail
+    missing there is taken from the same social worker's account ("Mans konts") if they hold
+    the case now (or issued the letter), so the provider always knows whom to call."""
+    contact = {key: str(value or "") for key, value in letter.social_worker_contact.items()}
+    if contact.get("phone") and contact.get("email"):
+        return contact
+    holder = social_worker_of(letter.version.plan.client, timezone.localdate())
+    for worker in (holder, letter.issued_by):
+        if worker is not None and (worker.get_full_name() or worker.username) == contact.get(
+            "name"
+        ):
+            contact["phone"] = contact.get("phone") or worker.phone
+            contact["email"] = contact.get("email") or worker.email
+            break
+    return contact
 
 
 def letter_pdf(letter: GuaranteeLetter) -> bytes:
