@@ -314,64 +314,81 @@ def budget_ledger(*, user: Viewer, client: Client, today: dt.date) -> Ledger:
     committed (guarantee letters in force), spent (approved invoices), remaining, and the
     forecast at the current pace. Amounts are split by month exactly as the plan splits them,
     so every column adds up to its source to the cent."""
-    billing_policy.require(user, BillingAction.VIEW_LEDGER, client)
-    periods = client_periods(client.pk)
-    entries: dict[Any, LedgerPeriod] = {
-        p.pk: LedgerPeriod(p, is_current=p.start <= today <= p.end) for p in periods
+    return budget_ledgers(user=user, clients=[client], today=today)[client.pk]
+
+
+def budget_ledgers(*, user: Viewer, clients: Sequence[Client], today: dt.date) -> dict[int, Ledger]:
+    """`budget_ledger` of many clients (client id → ledger) in six queries, however many."""
+    for client in clients:
+        billing_policy.require(user, BillingAction.VIEW_LEDGER, client)
+    ids = [c.pk for c in clients]
+    all_periods: dict[int, list[BudgetPeriod]] = {pk: [] for pk in ids}
+    for period in BudgetPeriod.objects.filter(client_id__in=ids).order_by("start", "id"):
+        all_periods[period.client_id].append(period)
+    ledgers: dict[int, dict[Any, LedgerPeriod]] = {
+        pk: {p.pk: LedgerPeriod(p, is_current=p.start <= today <= p.end) for p in periods}
+        for pk, periods in all_periods.items()
     }
 
-    def entry_for(day: dt.date) -> LedgerPeriod:
-        period = period_of(periods, day)
+    def entry_for(client_id: int, day: dt.date) -> LedgerPeriod:
+        period = period_of(all_periods[client_id], day)
         key = period.pk if period else None
+        entries = ledgers[client_id]
         if key not in entries:
             entries[key] = LedgerPeriod(None)
         return entries[key]
 
-    versions = PlanVersion.objects.filter(
-        plan__client=client, status=PlanStatus.ACTIVE
-    ).prefetch_related("lines")
+    versions = (
+        PlanVersion.objects.filter(plan__client_id__in=ids, status=PlanStatus.ACTIVE)
+        .select_related("plan")
+        .prefetch_related("lines")
+    )
     for version in versions:
         for line in version.lines.all():
             for day, amount in line_monthly_amounts(line):
-                entry_for(day).row(line.funding_source).planned += amount
+                entry_for(version.plan.client_id, day).row(line.funding_source).planned += amount
     letters = GuaranteeLetter.objects.filter(
-        version__plan__client=client, status=LetterStatus.ISSUED
-    )
-    for letter in letters:
-        for letter_line in letter.lines:
+        version__plan__client_id__in=ids, status=LetterStatus.ISSUED
+    ).values_list("version__plan__client_id", "lines")
+    for client_id, letter_lines in letters:
+        for letter_line in letter_lines:
             for day, amount in _letter_monthly(letter_line):
-                entry_for(day).row(letter_line["funding_source"]).committed += amount
-    for month, source, amount in MonthlySpend.objects.filter(client=client).values_list(
-        "month", "funding_source", "amount"
-    ):
-        entry_for(month).row(source).spent += amount
-    limits = budgets_current(periods=periods)
-    for period in periods:
-        entry = entries[period.pk]
-        budget_row = entry.row(FundingSource.INDIVIDUAL_BUDGET)
-        limit = limits.get(period.pk)
-        budget_row.budget = limit.period_amount if limit is not None else None
-        for row in entry.rows:
-            row.forecast = _forecast(row, period, today)
+                entry_for(client_id, day).row(letter_line["funding_source"]).committed += amount
+    for client_id, month, source, amount in MonthlySpend.objects.filter(
+        client_id__in=ids
+    ).values_list("client_id", "month", "funding_source", "amount"):
+        entry_for(client_id, month).row(source).spent += amount
+    limits = budgets_current(periods=[p for periods in all_periods.values() for p in periods])
     order = list(FundingSource.values)
-    result = []
-    for period in periods:
-        entry = entries.pop(period.pk)
-        entry.rows.sort(key=lambda r: order.index(r.source))
-        result.append(entry)
-    for entry in entries.values():  # money in months outside every budget period
-        entry.rows.sort(key=lambda r: order.index(r.source))
-        result.append(entry)
-    return Ledger(client=client, today=today, periods=result)
+    result = {}
+    for client in clients:
+        periods, entries = all_periods[client.pk], ledgers[client.pk]
+        for period in periods:
+            budget_row = entries[period.pk].row(FundingSource.INDIVIDUAL_BUDGET)
+            limit = limits.get(period.pk)
+            budget_row.budget = limit.period_amount if limit is not None else None
+            for row in entries[period.pk].rows:
+                row.forecast = _forecast(row, period, today)
+        listed = []
+        for period in periods:
+            listed.append(entries.pop(period.pk))
+        listed.extend(entries.values())  # money in months outside every budget period
+        for entry in listed:
+            entry.rows.sort(key=lambda r: order.index(r.source))
+        result[client.pk] = Ledger(client=client, today=today, periods=listed)
+    return result
 
 
 def ledger_warnings(*, user: Viewer, today: dt.date, limit: int = 50) -> list[dict[str, Any]]:
-    """Budget warnings for the social worker's own active cases."""
-    result = []
-    clients = my_active_cases(user=user).order_by("last_name", "first_name")[:limit]
-    for client in clients:
-        if not billing_policy.can(user, BillingAction.VIEW_LEDGER, client):
-            continue
-        for text in budget_ledger(user=user, client=client, today=today).warnings():
-            result.append({"client": client, "text": text})
-    return result
+    """Budget warnings for the social worker's own active cases (six queries and the cases')."""
+    clients = [
+        client
+        for client in my_active_cases(user=user).order_by("last_name", "first_name")[:limit]
+        if billing_policy.can(user, BillingAction.VIEW_LEDGER, client)
+    ]
+    ledgers = budget_ledgers(user=user, clients=clients, today=today)
+    return [
+        {"client": client, "text": text}
+        for client in clients
+        for text in ledgers[client.pk].warnings()
+    ]
