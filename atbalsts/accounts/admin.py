@@ -17,7 +17,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "municipality", "is_active")
     fieldsets = (
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
-        (_("Loma"), {"fields": ("role", "municipality", "phone")}),
+        (_("Loma"), {"fields": ("role", "municipality", "phone", "otp_grace_started_at")}),
     )
 
     def save_model(self, request: Any, obj: User, form: Any, change: bool) -> None:
@@ -35,5 +35,14 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_display = (
+        "name",
+        "user",
+        "prefix",
+        "read_only",
+        "municipality",
+        "expires_on",
+        "last_used_at",
+        "revoked_at",
+    )
     readonly_fields = ("key_hash", "prefix", "created_at", "last_used_at")

@@ -49,6 +49,11 @@ STORAGES = {
 
 # Staff must pass the TOTP step to reach the admin site.
 OTP_ADMIN_REQUIRED = True
+# Days a user whose role must use two-step sign-in has to switch it on (docs/operations.md).
+_OTP_GRACE = os.environ.get("OTP_ENROL_GRACE_DAYS", "14").strip() or "14"
+if not _OTP_GRACE.isdigit():
+    raise ImproperlyConfigured("OTP_ENROL_GRACE_DAYS must be a whole number of days.")
+OTP_ENROL_GRACE_DAYS = int(_OTP_GRACE)
 
 # --- operations ---
 # Logs: one JSON object a line on stderr (LOG_FORMAT=plain for people reading a terminal),
