@@ -92,6 +92,12 @@ class ClientPolicy(Policy[Client]):
             return role in (Role.HEAD, Role.ADMIN)
         return False
 
+    def takes_case_on_registering(self, user: Viewer, municipality: Any) -> bool:
+        """A social worker who registers a client of their municipality holds the case."""
+        return role_of(user) == Role.SOCIAL_WORKER and in_scope(
+            user, municipality, municipality_id_of
+        )
+
 
 class ReferralPolicy(Policy[Referral]):
     """The candidate list: social workers register referrals, the head decides."""

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from atbalsts.core.models import AuditEvent
@@ -178,4 +178,27 @@ def my_active_cases(*, user: Viewer) -> QuerySet[Client]:
             assignments__end_date__isnull=True,
         )
         .distinct()
+    )
+
+
+def may_assign_cases(user: Viewer) -> bool:
+    """Does the user give cases to social workers (the start page lists clients without one)."""
+    return user.is_authenticated and client_policy.can(
+        user, Action.ASSIGN, getattr(user, "municipality_id", None)
+    )
+
+
+def clients_without_case_worker(*, user: Viewer) -> QuerySet[Client]:
+    """Clients not closed whom no social worker holds today (the head assigns them)."""
+    if not user.is_authenticated:
+        return Client.objects.none()
+    today = timezone.localdate()
+    held = CaseAssignment.objects.filter(client=OuterRef("pk"), start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+    return (
+        client_policy.visible(user, Client.objects.all())
+        .exclude(status=ClientStatus.CLOSED)
+        .exclude(Exists(held))
+        .order_by("last_name", "first_name", "pk")
     )

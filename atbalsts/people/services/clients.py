@@ -20,7 +20,7 @@ from atbalsts.core.validation import (
     raise_if_errors,
 )
 
-from ..models import Client, Municipality, TargetGroup
+from ..models import CaseAssignment, Client, Municipality, TargetGroup
 from ..policies import client_policy
 from .checks import Fields, check_personal_code
 
@@ -92,7 +92,21 @@ def _validate_client(client: Client) -> None:
             add_error(errors, "date_of_birth", _("Dzimšanas datums nesakrīt ar personas kodu."))
         else:
             client.date_of_birth = born
-    add_model_field_errors(client, errors, exclude=["personal_code", "municipality"])
+    elif client.date_of_birth is None and "personal_code" not in errors:
+        add_error(
+            errors,
+            "date_of_birth",
+            _(
+                "Jaunās formas personas kodā (32…) dzimšanas datuma nav: ierakstiet personas "
+                "dzimšanas datumu (no personu apliecinoša dokumenta)."
+            ),
+        )
+    # a birth date missing because the code is wrong is not a second error: the code's says
+    # what to fix (Django's own "cannot be null" would be shown otherwise)
+    skip = ["personal_code", "municipality"]
+    if client.date_of_birth is None:
+        skip.append("date_of_birth")
+    add_model_field_errors(client, errors, exclude=skip)
     if "personal_code" not in errors:
         taken = Client.objects.filter(personal_code=client.personal_code).exclude(pk=client.pk)
         if taken.exists():
@@ -142,7 +156,25 @@ def client_create(*, actor: Actor, municipality: Municipality, data: Fields) -> 
         municipality_id=client.municipality_id,
         extra_data={"values": masked(snapshot(client, CLIENT_FIELDS))},
     )
+    if client_policy.takes_case_on_registering(actor, municipality):
+        _registrar_takes_case(actor, client)
     return client
+
+
+def _registrar_takes_case(actor: Actor, client: Client) -> None:
+    """The social worker who registers a client is their case worker from the day the client
+    was registered (or today, whichever is earlier); the head may reassign the case."""
+    today = timezone.localdate()
+    start = min(client.start_date, today) if client.start_date else today
+    assignment = CaseAssignment.objects.create(client=client, social_worker=actor, start_date=start)
+    audit_record(
+        actor=actor,
+        event_type=AuditEventType.CASE_ASSIGNED,
+        subject=assignment,
+        client_id=client.pk,
+        municipality_id=client.municipality_id,
+        extra_data={"social_worker": actor.pk, "start_date": start.isoformat()},
+    )
 
 
 @transaction.atomic

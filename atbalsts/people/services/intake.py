@@ -166,7 +166,24 @@ def case_assign(
     if current is not None:
         if current.social_worker_id == social_worker.pk:
             raise DomainError(_("Lieta jau ir piešķirta šim darbiniekam."))
-        if start_date <= current.start_date:
+        if start_date == current.start_date:
+            # the same day (a client registered today by one social worker and given to
+            # another): the case changes hands from its start, nobody held it in between
+            current.social_worker = social_worker
+            current.save(update_fields=["social_worker", "updated_at"])
+            audit_record(
+                actor=actor,
+                event_type=AuditEventType.CASE_ASSIGNED,
+                subject=current,
+                client_id=client.pk,
+                municipality_id=client.municipality_id,
+                extra_data={
+                    "social_worker": social_worker.pk,
+                    "start_date": start_date.isoformat(),
+                },
+            )
+            return current
+        if start_date < current.start_date:
             raise ValidationFailed(
                 {"start_date": [_("Jaunam piešķīrumam jāsākas pēc pašreizējā sākuma datuma.")]}
             )

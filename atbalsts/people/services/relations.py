@@ -17,6 +17,7 @@ from atbalsts.core.audit import (
     masked,
     snapshot,
 )
+from atbalsts.core.dates import dmy
 from atbalsts.core.errors import DomainError, ValidationFailed
 from atbalsts.core.policies import Action
 from atbalsts.core.validation import (
@@ -26,7 +27,14 @@ from atbalsts.core.validation import (
     raise_if_errors,
 )
 
-from ..models import Client, Consent, Representative, SupportCircleMember
+from ..models import (
+    Client,
+    Consent,
+    ConsentPurpose,
+    Referral,
+    Representative,
+    SupportCircleMember,
+)
 from ..policies import client_policy
 from .checks import Fields, check_date_order, check_personal_code
 
@@ -195,6 +203,7 @@ def consent_give(*, actor: Actor, client: Client, data: Fields) -> Consent:
             )
     if consent.given_on and consent.given_on > timezone.localdate():
         add_error(errors, "given_on", _("Piekrišanas datums nevar būt nākotnē."))
+    _check_consent_fits(client, consent, errors)
     raise_if_errors(errors)
     consent.save()
     _audit_child(
@@ -204,6 +213,64 @@ def consent_give(*, actor: Actor, client: Client, data: Fields) -> Consent:
         {"purpose": consent.purpose, "recipient": consent.recipient},
     )
     return consent
+
+
+# Consent is often collected at intake, before the services start: this long before.
+INTAKE_DAYS = 92
+
+
+def _registered_on(client: Client) -> dt.date:
+    """The earliest day a consent of the client may bear: the day they were entered in the
+    register, referred as a candidate, or the intake before their services start."""
+    days = [
+        client.start_date - dt.timedelta(days=INTAKE_DAYS),
+        timezone.localdate(client.created_at),
+    ]
+    referral = Referral.objects.filter(client=client).only("referred_on").first()
+    if referral is not None:
+        days.append(referral.referred_on)
+    return min(days)
+
+
+def _check_consent_fits(client: Client, consent: Consent, errors: dict[str, list[str]]) -> None:
+    """Sharing with a provider names the provider; a purpose in force is not given twice;
+    no consent is dated before the client was registered."""
+    consent.recipient = (consent.recipient or "").strip()
+    if consent.purpose == ConsentPurpose.SHARE_WITH_PROVIDER and not consent.recipient:
+        add_error(
+            errors,
+            "recipient",
+            _("Norādiet pakalpojumu sniedzēju, kuram persona atļauj nodot datus."),
+        )
+    if consent.purpose and "purpose" not in errors:
+        same = Consent.objects.filter(
+            client=client,
+            purpose=consent.purpose,
+            revoked_on__isnull=True,
+            recipient__iexact=consent.recipient,
+        ).first()
+        if same is not None:
+            add_error(
+                errors,
+                "purpose",
+                _(
+                    "Klientam šim mērķim jau ir spēkā esoša piekrišana (dota %(day)s). Ja tā "
+                    "jāmaina, vispirms atsauciet esošo."
+                )
+                % {"day": dmy(same.given_on)},
+            )
+    if consent.given_on and "given_on" not in errors and client.start_date:
+        registered = _registered_on(client)
+        if consent.given_on < registered:
+            add_error(
+                errors,
+                "given_on",
+                _(
+                    "Piekrišana datēta pirms klienta reģistrācijas (agrākais iespējamais datums "
+                    "ir %(day)s). Pārbaudiet datumu."
+                )
+                % {"day": dmy(registered)},
+            )
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ import itertools
 from typing import Any
 
 from atbalsts.people import services
-from atbalsts.people.models import Client, Municipality, TargetGroup
+from atbalsts.people.models import CaseAssignment, Client, Municipality, TargetGroup
 from atbalsts.people.personal_code import make_old_form
 
 _serial = itertools.count(1)
@@ -29,8 +29,11 @@ def make_client(
     municipality: Municipality,
     child: bool = False,
     start_date: dt.date = dt.date(2026, 1, 5),
+    keep_case: bool = False,
     **overrides: Any,
 ) -> Client:
+    """A client registered through the service. A social worker who registers a client holds
+    their case; tests give cases explicitly, so that case is dropped unless `keep_case`."""
     born = overrides.pop("date_of_birth", None) or (
         dt.date(2016, 4, 12) if child else dt.date(1985, 9, 3)
     )
@@ -42,4 +45,7 @@ def make_client(
         "start_date": start_date,
         **overrides,
     }
-    return services.client_create(actor=actor, municipality=municipality, data=data)
+    client = services.client_create(actor=actor, municipality=municipality, data=data)
+    if not keep_case:
+        CaseAssignment.objects.filter(client=client).delete()
+    return client
