@@ -15,6 +15,7 @@ from .billing import router as billing_router
 from .bundle import router as bundle_router
 from .catalog import router as catalog_router
 from .delivery import router as delivery_router
+from .jobs import router as jobs_router
 from .people import router as people_router
 from .plans import router as plans_router
 from .reporting import router as reporting_router
@@ -108,3 +109,4 @@ api.add_router("/billing/", billing_router)
 api.add_router("/plans/", plans_router)
 api.add_router("/delivery/", delivery_router)
 api.add_router("/bundle/", bundle_router)
+api.add_router("/jobs/", jobs_router)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, QueryDict, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from atbalsts.core.errors import ValidationFailed
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
-from atbalsts.reporting import exports, selectors
+from atbalsts.reporting import background, exports, selectors
 from atbalsts.reporting.forms import (
     CaseloadForm,
     PilotReportForm,
@@ -144,14 +144,80 @@ def pilot_report(
     return exports.report_json(report)
 
 
-@router.get(
+class RunOut(Schema):
+    run: int
+
+
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+FILE_TYPES = ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+EXPORT_FILE = {
+    "responses": {
+        200: {
+            "description": "Fails (pašvaldības lietotājam).",
+            "content": dict.fromkeys((*FILE_TYPES, "application/pdf", "application/json"), BINARY),
+        }
+    }
+}
+EXTRACT_FILE = {
+    "responses": {
+        200: {"description": "CSV (pašvaldības lietotājam).", "content": {"text/csv": BINARY}}
+    }
+}
+QUEUED = (
+    ' Valsts līmeņa lietotājam darbs notiek fonā: atbilde ir 202 ar `{"run": id}`; gaitu '
+    "rāda `GET /api/jobs/{id}`, failu dod `GET /api/jobs/{id}/file`."
+)
+
+
+@router.post(
+    "/pilot/export",
+    response={202: RunOut},
+    summary="Pilotprojekta pārskata fails (CSV, XLSX, PDF, JSON)",
+    description=(
+        "Parametri kā pilotprojekta pārskatam, un `format` (`csv`, `xlsx`, `pdf`, `json`), "
+        "CSV — arī `table` (`services`, `outcomes`, `budget_needed`). Pašvaldības lietotājam "
+        "atbilde ir pats fails (200)." + QUEUED
+    ),
+    openapi_extra=EXPORT_FILE,
+)
+def pilot_report_export(
+    request: AuthedHttpRequest,
+    municipality: list[str] = Query(None),  # noqa: B008
+    group: str = "",
+    date_from: str = "",
+    date_to: str = "",
+    format: str = "csv",
+    table: str = "services",
+) -> HttpResponse:
+    report_policy.require(request.user, Action.VIEW)
+    form = PilotReportForm(_query(request, ("municipality", "group", "date_from", "date_to")))
+    if not form.is_valid():
+        raise ValidationFailed(field_errors(form))
+    background.export_check(format, table)
+    if background.runs_in_background(request.user):
+        job = background.export_start(
+            actor=request.user, params=form.report_params(), fmt=format, table=table
+        )
+        return JsonResponse({"run": job.pk}, status=202)
+    report = selectors.pilot_report_evaluated(user=request.user, **form.report_params())
+    content = exports.report_export(actor=request.user, report=report, fmt=format, table=table)
+    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[format])
+    name = exports.export_filename(report, format, table)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.api_operation(
+    ["GET", "POST"],
     "/extract",
+    response={202: RunOut},
     summary="Pseidonimizēts izvilkums pētniecībai (CSV)",
     description=(
         "Parametri kā pilotprojekta pārskatam; `group` var neuzdot (visas grupas). Atbilde — "
         "CSV (UTF-8 ar BOM), viena rinda par klientu × mēnesi × pakalpojumu × finansējuma "
-        "avotu; klients tikai kā pseidonīms."
+        "avotu; klients tikai kā pseidonīms." + QUEUED
     ),
+    openapi_extra=EXTRACT_FILE,
 )
 def research_extract(
     request: AuthedHttpRequest,
@@ -159,11 +225,14 @@ def research_extract(
     group: str = "",
     date_from: str = "",
     date_to: str = "",
-) -> StreamingHttpResponse:
+) -> HttpResponse | StreamingHttpResponse:
     report_policy.require(request.user, Action.VIEW)
     form = ResearchExtractForm(_query(request, ("municipality", "group", "date_from", "date_to")))
     if not form.is_valid():
         raise ValidationFailed(field_errors(form))
+    if background.runs_in_background(request.user):
+        job = background.extract_start(actor=request.user, params=form.report_params(), via="api")
+        return JsonResponse({"run": job.pk}, status=202)
     return exports.extract_download(actor=request.user, params=form.report_params(), via="api")
 
 

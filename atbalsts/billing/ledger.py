@@ -10,6 +10,7 @@ again from MonthlySpend in a few set-based statements (after a bulk load, or to 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -138,9 +139,11 @@ def _year_and_month(column: str) -> tuple[str, str]:
     )
 
 
-def rebuild() -> None:
+def rebuild(progress: Callable[[int, int], None] | None = None) -> None:
     """Compute the roll-ups again from MonthlySpend: all of the money; the months (and
-    ClientMonths' money per month) only of rows with money on them."""
+    ClientMonths' money per month) only of rows with money on them. `progress(done, 4)` is
+    called after each of its four steps (the background job's progress)."""
+    step = progress or (lambda done, total: None)
     spend = MonthlySpend._meta.db_table
     summary = SpendSummary._meta.db_table
     service_months = ServiceMonths._meta.db_table
@@ -149,8 +152,10 @@ def rebuild() -> None:
     bit = f"SUM(DISTINCT 1 << ({month} - 1))"
     person = "CASE WHEN recipient_id = 0 THEN client_id ELSE 0 - recipient_id END"
     with transaction.atomic(), connection.cursor() as cursor:
+        step(0, 4)
         for table in (summary, service_months, client_months):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - table names from the models
+        step(1, 4)
         cursor.execute(
             f"""
             INSERT INTO {summary} (municipality_id, target_group, service_type_id,
@@ -161,6 +166,7 @@ def rebuild() -> None:
             GROUP BY municipality_id, target_group, service_type_id, funding_source, month
             """  # noqa: S608
         )
+        step(2, 4)
         cursor.execute(
             f"""
             INSERT INTO {service_months} (municipality_id, target_group, service_type_id,
@@ -170,6 +176,7 @@ def rebuild() -> None:
             GROUP BY municipality_id, target_group, service_type_id, {person}, {year}
             """  # noqa: S608
         )
+        step(3, 4)
         amounts = ", ".join(CLIENT_MONTH_AMOUNTS)
         per_month = ", ".join(
             f"SUM(CASE WHEN {month} = {number} THEN amount ELSE 0 END)" for number in range(1, 13)
@@ -183,3 +190,4 @@ def rebuild() -> None:
             GROUP BY municipality_id, target_group, client_id, {year}
             """  # noqa: S608
         )
+        step(4, 4)

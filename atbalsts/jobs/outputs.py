@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
+from django.http import FileResponse
 from django.utils import timezone
 
 from .models import Job
@@ -103,6 +104,21 @@ def output_open(job: Job) -> BinaryIO:
     if not job.output_file:
         raise FileNotFoundError("the job has no output")
     return _path(job.output_file).open("rb")
+
+
+def output_response(job: Job) -> FileResponse:
+    """The job's file as an attachment under its user-facing name, typed by its extension and
+    never sniffed nor cached; FileNotFoundError when it has none. The caller has asked the
+    jobs policy (only the job's starter) and records the download."""
+    response = FileResponse(
+        output_open(job),
+        as_attachment=True,
+        filename=job.output_name,
+        content_type=content_type(job.output_name),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def output_delete(job: Job) -> None:

@@ -84,10 +84,12 @@ def job_create(
     title: str = "",
     params: Mapping[str, Any] | None = None,
     municipality: Municipality | None = None,
+    enqueue: bool = True,
 ) -> Job:
     """Record a job and hand its task to the worker once the caller's transaction commits.
     The caller has asked its domain's policy whether the actor may start this work; `kind`
-    names a task in `atbalsts.jobs.tasks.TASKS`."""
+    names a task in `atbalsts.jobs.tasks.TASKS`. With `enqueue=False` the caller runs it in
+    its own process (`run_job`), as `manage.py ledger_rebuild --now` does."""
     from .tasks import TASKS
 
     if not actor.is_authenticated or not actor.is_active:
@@ -108,7 +110,7 @@ def job_create(
         extra_data={"kind": kind, "title": job.title},
     )
 
-    def enqueue() -> None:
+    def put() -> None:
         try:
             result = task.enqueue(job.pk)
         except Exception as exc:  # the queue's database is down: the job cannot start
@@ -117,7 +119,34 @@ def job_create(
             return
         Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
 
-    transaction.on_commit(enqueue)
+    if enqueue:
+        transaction.on_commit(put)
+    return job
+
+
+def job_create_system(
+    *, kind: str, title: str = "", params: Mapping[str, Any] | None = None, enqueue: bool = True
+) -> Job:
+    """A job nobody signed in started (a management command, the schedule): no user's page
+    lists it; the administrator sees it. With `enqueue=False` the caller runs it itself
+    (`run_job` in its own process)."""
+    from .tasks import TASKS
+
+    task = TASKS[kind]
+    job = Job.objects.create(kind=kind, title=title[:200], params=dict(params or {}))
+    audit_record(
+        actor=None,
+        event_type=AuditEventType.JOB_CREATED,
+        subject=job,
+        extra_data={"kind": kind, "title": job.title},
+    )
+    if enqueue:
+
+        def put() -> None:
+            result = task.enqueue(job.pk)
+            Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+
+        transaction.on_commit(put)
     return job
 
 

@@ -15,6 +15,9 @@ BUNDLE_IMPORT = "bundle.import"
 SESSIONS_IMPORT = "delivery.import"
 ATTENDANCE_SHEETS = "delivery.sheets"
 LETTERS_BATCH = "plans.letters"
+REPORT_EXPORT = "reporting.pilot_export"
+REPORT_EXTRACT = "reporting.extract"
+LEDGER_REBUILD = "billing.ledger_rebuild"
 
 
 @task()
@@ -45,10 +48,34 @@ def letters_batch(job_id: int) -> None:
     run_job(job_id, letters_work)
 
 
+@task()
+def report_export(job_id: int) -> None:
+    from atbalsts.reporting.background import export_work
+
+    run_job(job_id, export_work)
+
+
+@task()
+def report_extract(job_id: int) -> None:
+    from atbalsts.reporting.background import extract_work
+
+    run_job(job_id, extract_work)
+
+
+@task()
+def ledger_rebuild(job_id: int) -> None:
+    from .ledger import rebuild_work
+
+    run_job(job_id, rebuild_work)
+
+
 # A job's kind → the task that runs it (services.job_create looks it up).
 TASKS: dict[str, Any] = {
     BUNDLE_IMPORT: bundle_import,
     SESSIONS_IMPORT: sessions_import,
     ATTENDANCE_SHEETS: attendance_sheets,
     LETTERS_BATCH: letters_batch,
+    REPORT_EXPORT: report_export,
+    REPORT_EXTRACT: report_extract,
+    LEDGER_REBUILD: ledger_rebuild,
 }

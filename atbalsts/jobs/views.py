@@ -7,18 +7,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
 from atbalsts.core.http import AuthedHttpRequest
+from atbalsts.core.policies import Action
 
 from .kinds import kind_label, phase_label
+from .ledger import ledger_rebuild_start
 from .models import Job, JobStatus
-from .outputs import content_type, keep_for, output_exists, output_open
+from .outputs import keep_for, output_exists, output_response
 from .policies import job_policy
 from .selectors import job_mine, jobs_mine
 from .services import job_output_downloaded
+from .tasks import LEDGER_REBUILD
 
 SHOWN = 100  # the newest jobs the page lists
 POLL_SECONDS = 2
@@ -54,7 +58,9 @@ def _common() -> dict[str, Any]:
 @require_GET
 def job_list(request: AuthedHttpRequest) -> HttpResponse:
     rows = [job_row(job) for job in jobs_mine(request.user)[:SHOWN]]
-    return render(request, "jobs/list.html", {"rows": rows} | _common())
+    can_rebuild = job_policy.can(request.user, Action.CREATE, LEDGER_REBUILD)
+    context = {"rows": rows, "can_rebuild": can_rebuild} | _common()
+    return render(request, "jobs/list.html", context)
 
 
 @login_required
@@ -78,16 +84,21 @@ def job_download(request: AuthedHttpRequest, job_id: int) -> FileResponse:
     if not job_policy.can_download(request.user, job) or job.status != JobStatus.DONE:
         raise Http404
     try:
-        handle = output_open(job)
+        response = output_response(job)
     except FileNotFoundError as exc:
         raise Http404 from exc
     job_output_downloaded(actor=request.user, job=job)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=job.output_name,
-        content_type=content_type(job.output_name),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger_rebuild(request: AuthedHttpRequest) -> HttpResponse:
+    """The administrator's rebuild of the report roll-ups: a confirmation page (GET), then the
+    job is queued (POST) and the user sent to its status."""
+    if not job_policy.can(request.user, Action.CREATE, LEDGER_REBUILD):
+        raise PermissionDenied
+    if request.method == "POST":
+        job = ledger_rebuild_start(actor=request.user)
+        return redirect("jobs:detail", job.pk)
+    return render(request, "jobs/ledger_rebuild.html", {"kind": kind_label(LEDGER_REBUILD)})

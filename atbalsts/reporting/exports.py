@@ -78,6 +78,14 @@ def filename(report: PilotReport, fmt: str) -> str:
     )
 
 
+def export_filename(report: PilotReport, fmt: str, table: str = "services") -> str:
+    """The download's name; a CSV of another table than the services says which."""
+    name = filename(report, fmt)
+    if fmt == "csv" and table != "services":
+        name = name.replace("pilota-parskats", f"pilota-parskats-{table.replace('_', '-')}")
+    return name
+
+
 def outcomes_json(outcomes: OutcomesReport | None) -> dict[str, Any] | None:
     if outcomes is None:
         return None

@@ -5,8 +5,10 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from atbalsts.assessment import selectors as assessment_selectors
 from atbalsts.billing import selectors as billing_selectors
@@ -18,7 +20,7 @@ from atbalsts.delivery import selectors as delivery_selectors
 from atbalsts.people import selectors as people_selectors
 from atbalsts.plans import selectors as plans_selectors
 
-from . import exports, selectors
+from . import background, exports, selectors
 from .forms import CaseloadForm, PilotReportForm, ResearchExtractForm
 from .policies import report_policy
 from .selectors import PilotReport
@@ -93,6 +95,8 @@ def pilot_report(request: AuthedHttpRequest) -> HttpResponse:
         "national": report_policy.is_national(request.user),
         "formats": exports.FORMATS,
         "can_caseload": report_policy.can(request.user, Action.VIEW_NOTES),
+        "background": background.runs_in_background(request.user),
+        "csv_tables": [("outcomes", _("rezultāti")), ("budget_needed", _("vajadzīgais budžets"))],
     }
     if not form.is_bound:
         return render(request, "reporting/pilot_report.html", context)
@@ -107,8 +111,18 @@ def pilot_report(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "reporting/pilot_report.html", context)
 
 
+def _confirm(request: AuthedHttpRequest, what: str) -> HttpResponse:
+    """A national export or extract runs in the background: a link followed (GET) asks first,
+    and the button posts to the same address."""
+    context = {"what": what, "action": request.get_full_path()}
+    return render(request, "reporting/background_confirm.html", context)
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def pilot_report_download(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
+    """The report as a file. A national user's export is a background job: the POST queues it
+    and sends the user to the job's status, where the file is downloaded when ready."""
     table = request.GET.get("table", "services")
     if fmt not in exports.FORMATS or table not in exports.CSV_TABLES:
         raise Http404
@@ -118,19 +132,29 @@ def pilot_report_download(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
     if not form.is_valid():
         context = {"form": form, "national": report_policy.is_national(request.user)}
         return render(request, "reporting/pilot_report.html", context, status=400)
+    if background.runs_in_background(request.user):
+        if request.method != "POST":
+            return _confirm(request, _("pārskata eksports (%(fmt)s)") % {"fmt": fmt.upper()})
+        try:
+            job = background.export_start(
+                actor=request.user, params=form.report_params(), fmt=fmt, table=table
+            )
+        except NotPermitted as exc:
+            raise PermissionDenied from exc
+        return redirect("jobs:detail", job.pk)
     report = _pilot_report(request, form)
     content = exports.report_export(actor=request.user, report=report, fmt=fmt, table=table)
     response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
-    name = exports.filename(report, fmt)
-    if fmt == "csv" and table != "services":
-        name = name.replace("pilota-parskats", f"pilota-parskats-{table.replace('_', '-')}")
+    name = exports.export_filename(report, fmt, table)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def research_extract(request: AuthedHttpRequest) -> HttpResponse | StreamingHttpResponse:
-    """The pseudonymised CSV extract for research, streamed row by row (memory stays flat)."""
+    """The pseudonymised CSV extract for research, streamed row by row (memory stays flat); a
+    national user's is a background job writing the same file (see pilot_report_download)."""
     if not report_policy.can(request.user, Action.VIEW):
         raise PermissionDenied
     form = ResearchExtractForm(request.GET or None)
@@ -138,6 +162,13 @@ def research_extract(request: AuthedHttpRequest) -> HttpResponse | StreamingHttp
         context = {"form": form, "national": report_policy.is_national(request.user)}
         return render(request, "reporting/pilot_report.html", context, status=400)
     try:
+        if background.runs_in_background(request.user):
+            if request.method != "POST":
+                return _confirm(request, _("pseidonimizētais izvilkums"))
+            job = background.extract_start(
+                actor=request.user, params=form.report_params(), via="web"
+            )
+            return redirect("jobs:detail", job.pk)
         return exports.extract_download(actor=request.user, params=form.report_params(), via="web")
     except NotPermitted as exc:
         raise PermissionDenied from exc
