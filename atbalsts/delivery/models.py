@@ -262,6 +262,13 @@ class Session(TimeStampedModel):
             models.Index(fields=["client", "date"], name="session_client_date_idx"),
             models.Index(fields=["provider", "date"], name="session_provider_date_idx"),
             models.Index(fields=["letter"], name="session_letter_idx"),
+            # The sessions a social worker must decide on (the start page counts them): a
+            # few rows, so the count does not read every session of the municipality.
+            models.Index(
+                fields=["client", "date"],
+                condition=models.Q(status="held", is_invoiceable=False),
+                name="session_awaiting_idx",
+            ),
         ]
 
     def __str__(self) -> str:
