@@ -1,10 +1,12 @@
-"""Keeps the request reachable by the log filter and writes one access line per request."""
+"""Keeps the request reachable by the log filter and writes one access line per request;
+keeps every rendered response out of caches."""
 
 import logging
 import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 from .context import current_request_var
 
@@ -34,3 +36,20 @@ class RequestContextMiddleware:
             return response
         finally:
             current_request_var.reset(token)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every response the application renders: pages, htmx
+    fragments, API answers and downloads may all hold personal data, and none may stay in a
+    browser's or a proxy's cache (a shared computer in a social service office, the back
+    button after signing out). A view's own Cache-Control is kept, with no-store added.
+    Static files never get here: WhiteNoise, above, serves them with their own caching."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "no-store" not in response.get("Cache-Control", ""):
+            patch_cache_control(response, no_store=True)
+        return response
