@@ -49,10 +49,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "atbalsts.core.middleware.RequestIdMiddleware",
     # the request id and user id for every log line, and the access line (operations)
     "atbalsts.operations.middleware.RequestContextMiddleware",
+    "atbalsts.operations.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "atbalsts.core.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -186,6 +188,24 @@ FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Riga"
 USE_I18N = True
 USE_TZ = True
+
+# Content Security Policy (django-csp): scripts, styles, fonts and pictures only from this
+# site's own files (htmx is served locally; static/js/app.js holds what was inline), no
+# inline script or style, no plugins, no framing. See docs/operations.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
