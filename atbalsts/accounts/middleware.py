@@ -78,6 +78,10 @@ class TwoFactorRequiredMiddleware:
                 },
                 status=403,
             )
+        if request.headers.get("HX-Request") == "true":  # htmx: go to the page, not swap it in
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("accounts:two_factor")
+            return response
         return redirect("accounts:two_factor")
 
 

@@ -82,6 +82,8 @@ def test_grace_period_shows_a_banner_then_blocks_until_enrolled(client, head):
         assert blocked.status_code == 302 and blocked["Location"] == reverse("accounts:two_factor")
     api = client.get("/api/people/clients")
     assert api.status_code == 403 and api.json()["code"] == "two_factor_required"
+    htmx = client.get("/people/", HTTP_HX_REQUEST="true")
+    assert htmx["HX-Redirect"] == reverse("accounts:two_factor")
     page = client.get(reverse("accounts:two_factor"))
     assert page.status_code == 200 and "<svg" in page.content.decode()
     assert client.post(reverse("accounts:logout")).status_code == 302
