@@ -17,6 +17,7 @@ urlpatterns = [
     path("import/", include("atbalsts.bundle.urls")),
     path("account/", include("atbalsts.accounts.urls")),
     path("pazinojumi/", include("atbalsts.notifications.urls")),
+    path("datu-aizsardziba/", include("atbalsts.privacy.urls")),
     path("darbi/", include("atbalsts.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -64,6 +64,7 @@ MENU = (
     ),
     NavItem(_("Pārskati"), "reporting:pilot_report", _ALL_STAFF),
     NavItem(_("Datu imports"), "bundle:import", frozenset({Role.HEAD, Role.ADMIN})),
+    NavItem(_("Datu aizsardzība"), "privacy:record", frozenset({Role.HEAD, Role.ADMIN})),
     NavItem(_("Mani fona darbi"), "jobs:list", frozenset(Role)),
 )
 
