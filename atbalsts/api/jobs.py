@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.urls import reverse
 from ninja import Router, Schema
 
 from atbalsts.core.http import AuthedHttpRequest
+from atbalsts.jobs.download import job_file_response
 from atbalsts.jobs.models import JobStatus
-from atbalsts.jobs.outputs import output_exists, output_response
-from atbalsts.jobs.policies import job_policy
+from atbalsts.jobs.outputs import output_exists
 from atbalsts.jobs.selectors import job_mine
-from atbalsts.jobs.services import job_output_downloaded
 
 router = Router(tags=["jobs"])
 
@@ -94,12 +93,4 @@ def job_state(request: AuthedHttpRequest, job_id: int) -> dict[str, Any]:
     },
 )
 def job_file(request: AuthedHttpRequest, job_id: int) -> FileResponse:
-    job = job_mine(request.user, job_id)
-    if not job_policy.can_download(request.user, job) or job.status != JobStatus.DONE:
-        raise Http404
-    try:
-        response = output_response(job)
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    job_output_downloaded(actor=request.user, job=job)
-    return response
+    return job_file_response(request.user, job_id)

@@ -200,11 +200,7 @@ def pilot_report_export(
         )
         return JsonResponse({"run": job.pk}, status=202)
     report = selectors.pilot_report_evaluated(user=request.user, **form.report_params())
-    content = exports.report_export(actor=request.user, report=report, fmt=format, table=table)
-    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[format])
-    name = exports.export_filename(report, format, table)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return exports.export_response(actor=request.user, report=report, fmt=format, table=table)
 
 
 @router.api_operation(

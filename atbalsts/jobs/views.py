@@ -8,20 +8,20 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
 
+from .download import job_file_response
 from .kinds import kind_label, phase_label
 from .ledger import ledger_rebuild_start
 from .models import Job, JobStatus
-from .outputs import keep_for, output_exists, output_response
+from .outputs import keep_for, output_exists
 from .policies import job_policy
 from .selectors import job_mine, jobs_mine
-from .services import job_output_downloaded
 from .tasks import LEDGER_REBUILD
 
 SHOWN = 100  # the newest jobs the page lists
@@ -80,15 +80,7 @@ def job_detail(request: AuthedHttpRequest, job_id: int) -> HttpResponse:
 def job_download(request: AuthedHttpRequest, job_id: int) -> FileResponse:
     """The job's file, as an attachment, for the user who started the job only; its taking is
     recorded in the audit trail. 404 when it is anybody else's, unfinished or deleted."""
-    job = job_mine(request.user, job_id)
-    if not job_policy.can_download(request.user, job) or job.status != JobStatus.DONE:
-        raise Http404
-    try:
-        response = output_response(job)
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    job_output_downloaded(actor=request.user, job=job)
-    return response
+    return job_file_response(request.user, job_id)
 
 
 @login_required

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -84,6 +84,15 @@ def export_filename(report: PilotReport, fmt: str, table: str = "services") -> s
     if fmt == "csv" and table != "services":
         name = name.replace("pilota-parskats", f"pilota-parskats-{table.replace('_', '-')}")
     return name
+
+
+def export_response(*, actor: Actor, report: PilotReport, fmt: str, table: str) -> HttpResponse:
+    """The report as a direct download (a municipality's: a national one is a job); audited."""
+    content = report_export(actor=actor, report=report, fmt=fmt, table=table)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    name = export_filename(report, fmt, table)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def outcomes_json(outcomes: OutcomesReport | None) -> dict[str, Any] | None:

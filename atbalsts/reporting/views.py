@@ -143,11 +143,7 @@ def pilot_report_download(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
             raise PermissionDenied from exc
         return redirect("jobs:detail", job.pk)
     report = _pilot_report(request, form)
-    content = exports.report_export(actor=request.user, report=report, fmt=fmt, table=table)
-    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
-    name = exports.export_filename(report, fmt, table)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return exports.export_response(actor=request.user, report=report, fmt=fmt, table=table)
 
 
 @login_required
