@@ -196,3 +196,23 @@ def test_the_api_answers_202_then_the_runs_status(
     assert client.get(f"{API}/import/999999", **auth).status_code == 404
     empty = client.post(API + "/import", {"file": SimpleUploadedFile("s.csv", b"")}, **auth)
     assert empty.status_code == 400
+
+
+def test_a_running_import_shows_rows_checked_of_all(client: Any, world: DeliveryWorld) -> None:
+    job = Job.objects.create(
+        kind="delivery.import",
+        actor_id=world.staff.pk,
+        title="s.csv",
+        status=JobStatus.RUNNING,
+        phase="checking",
+        done=3,
+        total=10,
+    )
+    client.force_login(world.staff)
+    page = client.get(reverse("delivery:import_status", args=[job.pk])).content.decode()
+    assert "Pārbauda un saglabā rindas" in page
+    assert "3 no 10 rindām" in page
+    assert 'max="10" value="3"' in page
+    assert 'hx-trigger="every 1s"' in page
+    listing = client.get(reverse("delivery:import")).content.decode()
+    assert 'hx-trigger="every 5s"' in listing  # the list refreshes itself while one runs
