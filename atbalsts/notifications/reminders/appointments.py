@@ -96,10 +96,13 @@ def _usual_time(client: Client, line_key: str) -> dt.time | None:
     return session.start_time if session is not None else None
 
 
-def appointments_on(client: Client, day: dt.date) -> list[Appointment]:
+def appointments_on(
+    client: Client, day: dt.date, units: dict[int, str] | None = None
+) -> list[Appointment]:
     """The providers the person has a planned session with on `day` (lines for someone of the
-    support circle are theirs, not the person's: left out)."""
-    units = dict(ServiceType.objects.values_list("pk", "unit"))
+    support circle are theirs, not the person's: left out). `units`: service type → unit."""
+    if units is None:
+        units = dict(ServiceType.objects.values_list("pk", "unit"))
     letters = GuaranteeLetter.objects.filter(
         version__plan__client=client,
         status=LetterStatus.ISSUED,
@@ -176,13 +179,14 @@ def appointment_reminders_send(today: dt.date) -> AppointmentCounts:
     choices = AppointmentReminderChoice.objects.filter(
         opted_out_on__isnull=True, opted_in_on__lte=today
     ).select_related("client")
+    units = dict(ServiceType.objects.values_list("pk", "unit"))
     for choice in choices.order_by("id"):
         if not choice.email:
             continue
         if AppointmentReminderSent.objects.filter(choice=choice, day=day).exists():
             counts.skipped += 1
             continue
-        appointments = appointments_on(choice.client, day)
+        appointments = appointments_on(choice.client, day, units)
         if not appointments:
             continue
         try:
