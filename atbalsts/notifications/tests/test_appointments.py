@@ -237,3 +237,41 @@ def test_the_client_page_records_and_withdraws_the_choice(
         in client.get(world.client.get_absolute_url()).content.decode()
     )
     assert client.post(stop).status_code == 302  # nothing to withdraw: a message, not a 500
+
+
+def test_a_representative_may_ask_but_only_the_clients_own(
+    world: DeliveryWorld, social_worker: Any, head: Any, balvi: Any
+) -> None:
+    from atbalsts.delivery.tests.factories import make_delivery_world
+
+    def representative(person: Any) -> Any:
+        return people_services.representative_create(
+            actor=world.worker,
+            client=person,
+            data={
+                "kind": "guardian",
+                "first_name": "Jānis",
+                "last_name": "Ozols",
+                "valid_from": LAST_MONTH,
+            },
+        )
+
+    other = make_delivery_world(worker=social_worker, head=head, municipality=balvi)
+    with pytest.raises(ValidationFailed) as refused:
+        people_services.reminders_opt_in(
+            actor=world.worker,
+            client=world.client,
+            data={
+                "email": "a@b.lv",
+                "opted_in_on": LAST_MONTH,
+                "requested_by_representative": representative(other.client),
+            },
+        )
+    assert "requested_by_representative" in refused.value.field_errors
+    own = representative(world.client)
+    choice = people_services.reminders_opt_in(
+        actor=world.worker,
+        client=world.client,
+        data={"email": "a@b.lv", "opted_in_on": LAST_MONTH, "requested_by_representative": own},
+    )
+    assert choice.requested_by_representative == own
