@@ -8,9 +8,11 @@ import threading
 import pytest
 from django.db import connections, transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from atbalsts.bundle import progress
 from atbalsts.bundle.example import EXAMPLE, csv_files
+from atbalsts.bundle.models import ImportRun, RunStatus
 from atbalsts.bundle.tests.conftest import counts
 from atbalsts.jobs.models import Job, JobStatus
 from atbalsts.jobs.services import JobProgress, sweep
@@ -103,8 +105,8 @@ def test_a_worker_process_killed_mid_import_leaves_nothing(
 
     from django.conf import settings as django_settings
 
-    before = counts()
     job = _start(head, balvi)  # autocommit: queued at once
+    before = counts()  # (with the job's start in the audit log)
     db = django_settings.DATABASES["default"]
     url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
     env = os.environ | {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
@@ -141,3 +143,6 @@ def test_a_worker_process_killed_mid_import_leaves_nothing(
         "Darbs pārtrūka: apstrādes process apstājās.",
     )
     assert list(_uploads.iterdir()) == []
+    # the run the import wrote before its transaction, and the queue's row, are closed too
+    assert ImportRun.objects.get().status == RunStatus.REJECTED
+    assert DBTaskResult.objects.get(pk=job.task_id).status == "FAILED"
