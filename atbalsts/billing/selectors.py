@@ -17,6 +17,7 @@ from atbalsts.assessment.models import BudgetPeriod
 from atbalsts.assessment.selectors import budget_current, budgets_current
 from atbalsts.core.dates import month_end, month_start, span
 from atbalsts.core.money import format_money, round_money
+from atbalsts.delivery.models import Session, SessionStatus
 from atbalsts.people.models import Client
 from atbalsts.people.selectors import my_active_cases
 from atbalsts.plans.models import (
@@ -29,7 +30,7 @@ from atbalsts.plans.models import (
 from atbalsts.plans.selectors import line_monthly_amounts
 from atbalsts.plans.spread import month_starts, split_total
 
-from .models import Invoice, InvoiceStatus, MonthlySpend
+from .models import Invoice, InvoicedSession, InvoiceStatus, MonthlySpend
 from .policies import BillingAction, billing_policy
 
 if TYPE_CHECKING:
@@ -94,6 +95,61 @@ def invoice_lines(invoice: Invoice) -> Any:
     return invoice.lines.select_related("client", "letter", "service_type", "recipient").order_by(
         "position", "id"
     )
+
+
+@dataclass
+class LinePart:
+    """One part of an invoice line's recorded sessions whose sum reads on its face: the
+    sessions held (units × price), the no-shows without notice paid at their share
+    (units × price × share %), or tickets (their amounts)."""
+
+    kind: str  # "held", "no_show" or "ticket"
+    units: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    share: Decimal | None = None
+
+
+@dataclass
+class LineSessions:
+    """The recorded sessions behind an invoice line and the parts their amount is made of."""
+
+    sessions: list[Session] = field(default_factory=list)
+    parts: list[LinePart] = field(default_factory=list)
+
+    @property
+    def needs_parts(self) -> bool:
+        """More than one part, or a part that is not plain units × price."""
+        return len(self.parts) > 1 or any(p.kind != "held" for p in self.parts)
+
+
+def invoice_line_sessions(invoice: Invoice) -> dict[int, LineSessions]:
+    """Per line of the invoice (one query): its sessions by day, and its amount in parts."""
+    links = (
+        InvoicedSession.objects.filter(line__invoice=invoice)
+        .select_related("session")
+        .order_by("session__date", "session__start_time", "session_id")
+    )
+    result: dict[int, LineSessions] = {}
+    parts: dict[tuple[int, str, Decimal, Decimal | None], LinePart] = {}
+    for link in links:
+        session = link.session
+        entry = result.setdefault(link.line_id, LineSessions())
+        entry.sessions.append(session)
+        if session.ticket_amount is not None:
+            kind, share = "ticket", None
+        elif session.status == SessionStatus.NO_SHOW_NO_NOTICE:
+            kind, share = "no_show", session.no_show_share
+        else:
+            kind, share = "held", None
+        key = (link.line_id, kind, session.unit_price, share)
+        part = parts.get(key)
+        if part is None:
+            part = parts[key] = LinePart(kind, ZERO, session.unit_price, ZERO, share)
+            entry.parts.append(part)
+        part.units += session.units
+        part.amount += session.amount
+    return result
 
 
 def invoices_waiting(*, user: Viewer) -> dict[str, int]:

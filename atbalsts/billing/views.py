@@ -82,8 +82,13 @@ def invoice_list(request: AuthedHttpRequest) -> HttpResponse:
 
 def _detail_context(request: AuthedHttpRequest, invoice: Invoice) -> dict[str, Any]:
     user = request.user
+    recorded = selectors.invoice_line_sessions(invoice)
     lines = [
-        {"line": line, "differences": billing_policy.shown_differences(user, line.differences)}
+        {
+            "line": line,
+            "differences": billing_policy.shown_differences(user, line.differences),
+            "recorded": recorded.get(line.pk, selectors.LineSessions()),
+        }
         for line in selectors.invoice_lines(invoice)
     ]
     status = invoice.status

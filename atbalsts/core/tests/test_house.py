@@ -121,6 +121,7 @@ PARENT_CHECKED: frozenset[str] = frozenset(
         "assessment.selectors.rule_in_force",
         "billing.selectors.budget_spent_by_period",
         "billing.selectors.client_periods",
+        "billing.selectors.invoice_line_sessions",
         "billing.selectors.invoice_lines",
         "billing.selectors.period_label",
         "billing.selectors.period_limit",
