@@ -5,6 +5,7 @@ the period forms read "No"/"Līdz" in Latvian and "From"/"Until" in English (iss
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from atbalsts.delivery.forms import EmergencyForm
+from atbalsts.delivery.services import emergency_declare
 from atbalsts.people.forms import CaseAssignmentForm
 from atbalsts.plans.forms import LineForm
 
@@ -70,5 +72,10 @@ def test_the_emergency_pages_render_the_period_in_each_language(
     assert re.search(rf"<label[^>]*>\s*{start}\s*<", form), form
     assert re.search(rf"<label[^>]*>\s*{end}\s*<", form)
     assert not re.search(rf"<label[^>]*>\s*{wrong}\s*<", form)
+    emergency_declare(
+        actor=head,
+        municipality=head.municipality,
+        data={"start": dt.date(2026, 1, 5), "end": dt.date(2026, 1, 9), "reason": "Plūdi"},
+    )
     listing = client.get(reverse("delivery:emergency_list")).content.decode()
     assert f"<th>{start}</th>" in listing and f"<th>{end}</th>" in listing

@@ -122,7 +122,7 @@ def test_assignment_hands_over_with_dates(head, social_worker, make_user, balvi)
         )
     with pytest.raises(ValidationFailed):
         services.case_assign(
-            actor=head, client=client, social_worker=other, start_date=dt.date(2026, 1, 5)
+            actor=head, client=client, social_worker=other, start_date=dt.date(2026, 1, 4)
         )
     services.case_assign(
         actor=head, client=client, social_worker=other, start_date=dt.date(2026, 3, 1)
