@@ -4,7 +4,6 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from atbalsts.core.errors import DomainError, NotPermitted
@@ -16,11 +15,12 @@ from .bundle import router as bundle_router
 from .catalog import router as catalog_router
 from .delivery import router as delivery_router
 from .jobs import router as jobs_router
+from .openapi import DocumentedAPI
 from .people import router as people_router
 from .plans import router as plans_router
 from .reporting import router as reporting_router
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="Atbalsts API",
     version="1",
     description=(
@@ -90,6 +90,8 @@ def _translate_pydantic(item: dict[str, Any]) -> str:
         return _("Datumam jābūt formā GGGG-MM-DD.")
     if kind in ("int_parsing", "int_type"):
         return _("Jābūt veselam skaitlim.")
+    if kind == "number_out_of_range":
+        return _("Skaitlis ir pārāk liels.")
     if kind in ("decimal_parsing", "float_parsing"):
         return _("Jābūt skaitlim.")
     if kind == "enum" or kind == "literal_error":

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from atbalsts.api.schemas import StrictSchema
+from atbalsts.api.schemas import BoundedSchema, Offset, StrictSchema
 from atbalsts.billing import selectors, services
 from atbalsts.billing.models import Invoice, InvoiceStatus
 from atbalsts.billing.policies import BillingAction, billing_policy
@@ -65,7 +65,7 @@ class DifferenceOut(Schema):
     message: str
 
 
-class LineOut(Schema):
+class InvoiceLineOut(Schema):
     id: int
     position: int
     client_id: int
@@ -104,7 +104,7 @@ class InvoiceOut(Schema):
     paid_on: dt.date | None
     payment_reference: str
     rejection_reason: str
-    lines: list[LineOut] | None = None
+    lines: list[InvoiceLineOut] | None = None
 
 
 class InvoicePage(Schema):
@@ -114,11 +114,11 @@ class InvoicePage(Schema):
     items: list[InvoiceOut]
 
 
-class InvoiceQuery(Schema):
+class InvoiceQuery(BoundedSchema):
     status: InvoiceStatus | None = None
     month: str = Field("", max_length=10, description="GGGG-MM")
     provider_id: int | None = Field(None, ge=1)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
     limit: int = Field(50, ge=1, le=MAX_PAGE)
 
 
@@ -156,7 +156,7 @@ class LedgerOut(Schema):
     warnings: list[str]
 
 
-class ExportQuery(Schema):
+class ExportQuery(BoundedSchema):
     month: str = Field(max_length=10, description="GGGG-MM")
     format: Literal["csv", "xlsx"] = "csv"
 

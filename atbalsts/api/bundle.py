@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router
+from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from atbalsts.bundle import progress
@@ -22,7 +22,15 @@ if TYPE_CHECKING:
 router = Router(tags=["bundle"])
 
 
-@router.post("/import", summary="Importēt datu komplektu (XLSX vai .zip ar CSV failiem)")
+class RunStarted(Schema):
+    run: int
+
+
+@router.post(
+    "/import",
+    response={202: RunStarted},
+    summary="Importēt datu komplektu (XLSX vai .zip ar CSV failiem)",
+)
 def import_bundle(
     request: HttpRequest,
     file: File[UploadedFile],
@@ -43,7 +51,7 @@ def import_bundle(
         municipality=target,
         files=[(file.name or "bundle", file.read(MAX_BYTES + 1))],
     )
-    return JsonResponse({"run": job.pk}, status=202)
+    return 202, {"run": job.pk}
 
 
 @router.get("/runs/{run_id}", summary="Importa gaita un rezultāts: atskaite vai kļūdas")

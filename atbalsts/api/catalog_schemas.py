@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from atbalsts.api.schemas import StrictSchema
+from atbalsts.api.schemas import BoundedSchema, Offset, StrictSchema
 from atbalsts.catalog.models import (
     LocationKind,
     ProviderKind,
@@ -160,7 +160,7 @@ class ProviderPage(Schema):
     items: list[ProviderOut]
 
 
-class ProviderQuery(Schema):
+class ProviderQuery(BoundedSchema):
     q: str = Field("", max_length=100)
     service_type: str = ""
     municipality: str = ""
@@ -169,7 +169,7 @@ class ProviderQuery(Schema):
     status: str = Field("", pattern="^(|ok|lapsed|missing)$")
     include_inactive: bool = False
     sort: str = "name"
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
     limit: int = Field(50, ge=1, le=MAX_PAGE)
 
 
@@ -256,7 +256,7 @@ class TariffOut(Schema):
     valid_to: dt.date | None
 
 
-class PriceQuery(Schema):
+class PriceQuery(BoundedSchema):
     service_type: str
     day: dt.date
     provider: int | None = None
@@ -279,7 +279,7 @@ class StatusOut(Schema):
     status: str
 
 
-class TransportQuery(Schema):
+class TransportQuery(BoundedSchema):
     origin: str
     destination: str
     day: dt.date | None = None

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from atbalsts.api.schemas import StrictSchema
+from atbalsts.api.schemas import BoundedSchema, Offset, StrictSchema
 from atbalsts.core.actors import Viewer
 from atbalsts.core.dates import hm
 from atbalsts.core.errors import NotPermitted, ValidationFailed
@@ -119,13 +119,13 @@ class SessionPage(Schema):
     items: list[SessionOut]
 
 
-class SessionQuery(Schema):
+class SessionQuery(BoundedSchema):
     client: int | None = None
     provider: int | None = None
     start: dt.date | None = None
     end: dt.date | None = None
     status: SessionStatus | None = None
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
     limit: int = Field(100, ge=1, le=MAX_PAGE)
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from atbalsts.api.schemas import StrictSchema
+from atbalsts.api.schemas import BoundedSchema, Offset, StrictSchema
 from atbalsts.core.errors import NotPermitted, ValidationFailed
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
@@ -140,13 +140,13 @@ class RepresentativeOut(Schema):
     email: str
 
 
-class ClientQuery(Schema):
+class ClientQuery(BoundedSchema):
     q: str = Field("", max_length=100, description="vārds, uzvārds vai personas koda sākums")
     municipality: str = ""
     status: ClientStatus | None = None
     target_group: TargetGroup | None = None
     sort: str = "name"
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
     limit: int = Field(50, ge=1, le=MAX_PAGE)
 
 
