@@ -69,6 +69,10 @@ class ClientFilterForm(forms.Form):
     sort = forms.ChoiceField(
         choices=[(key, key) for key in CLIENT_SORTS], required=False, widget=forms.HiddenInput
     )
+    # the caseload's counts link here: a social worker's id, or "none" (nobody holds the case)
+    worker = forms.RegexField(
+        regex=r"^(none|[0-9]{1,12})$", required=False, widget=forms.HiddenInput
+    )
 
 
 class RepresentativeForm(StyledFormMixin, forms.ModelForm):

@@ -40,6 +40,12 @@ class ClientFilters:
     status: str = ""
     target_group: str = ""
     sort: str = "name"
+    worker: str = ""  # a social worker's id: the cases they hold today; "none": nobody's
+
+
+def _held_today() -> Q:
+    today = timezone.localdate()
+    return Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
 
 
 def client_list(*, user: Viewer, filters: ClientFilters | None = None) -> QuerySet[Client]:
@@ -51,6 +57,12 @@ def client_list(*, user: Viewer, filters: ClientFilters | None = None) -> QueryS
         qs = qs.filter(status=filters.status)
     if filters.target_group:
         qs = qs.filter(target_group=filters.target_group)
+    if filters.worker:
+        held = CaseAssignment.objects.filter(_held_today(), client=OuterRef("pk"))
+        if filters.worker == "none":
+            qs = qs.exclude(Exists(held))
+        else:
+            qs = qs.filter(Exists(held.filter(social_worker_id=int(filters.worker))))
     term = filters.search.strip()
     if term:
         qs = qs.filter(_client_search(user, term))

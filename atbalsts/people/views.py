@@ -63,6 +63,7 @@ def client_list(request: AuthedHttpRequest) -> HttpResponse:
         status=data.get("status") or "",
         target_group=data.get("target_group") or "",
         sort=data.get("sort") or "name",
+        worker=data.get("worker") or "",
     )
     if client_policy.pseudonymous_only(request.user):
         return _pseudonym_list(request, form, filters)

@@ -6,12 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Max, Q
 
 from atbalsts.assessment.selectors import reassessments_due
 from atbalsts.core.policies import Action
-from atbalsts.people.models import CaseAssignment, Municipality
-from atbalsts.plans.models import PlanStatus
+from atbalsts.core.roles import Role
+from atbalsts.people.models import CaseAssignment, Client, ClientStatus, Municipality
+from atbalsts.plans.models import PlanStatus, PlanVersion
 
 from ..policies import report_policy
 from .common import latvian_sort_key
@@ -20,6 +22,9 @@ if TYPE_CHECKING:
     from atbalsts.core.actors import Viewer
 
 PLANS_EXPIRING_WITHIN_DAYS = 60
+# A client whose last plan ended longer ago than this is out of service: their re-assessment
+# is not counted as due or overdue.
+PLAN_ENDED_LONG_AGO_DAYS = 92
 
 
 @dataclass
@@ -50,6 +55,47 @@ class Caseload:
             total.reassessments_overdue += row.reassessments_overdue
             total.plans_expiring += row.plans_expiring
         return list(result.values())
+
+
+def _add_idle_workers(
+    rows: dict[tuple[str, int | None], WorkerLoad],
+    user: Viewer,
+    municipality: Municipality | None,
+) -> None:
+    """Every active social worker in the report's scope has a row, also with no cases."""
+    workers = report_policy.scoped(
+        user,
+        get_user_model().objects.filter(role=Role.SOCIAL_WORKER, is_active=True),
+        "municipality_id",
+    )
+    if municipality is not None:
+        workers = workers.filter(municipality=municipality)
+    for w in workers.values("pk", "first_name", "last_name", "username", "municipality__name"):
+        key = (w["municipality__name"], w["pk"])
+        if key not in rows:
+            name = f"{w['first_name']} {w['last_name']}".strip() or w["username"]
+            rows[key] = WorkerLoad(municipality=key[0], worker_id=key[1], worker_name=name)
+
+
+def _out_of_service(client_ids: set[int], day: dt.date) -> set[int]:
+    """Clients closed, or whose last plan (agreed or in force) ended long before `day`."""
+    if not client_ids:
+        return set()
+    long_ago = day - dt.timedelta(days=PLAN_ENDED_LONG_AGO_DAYS)
+    closed = set(
+        Client.objects.filter(pk__in=client_ids, status=ClientStatus.CLOSED).values_list(
+            "pk", flat=True
+        )
+    )
+    ended = (
+        PlanVersion.objects.filter(plan__client_id__in=client_ids)
+        .exclude(status=PlanStatus.DRAFT)
+        .values("plan__client_id")
+        .annotate(last_end=Max("end"))
+        .filter(last_end__lt=long_ago)
+        .values_list("plan__client_id", flat=True)
+    )
+    return closed | set(ended)
 
 
 def _open_on(day: dt.date) -> Q:
@@ -95,10 +141,13 @@ def caseload(*, user: Viewer, day: dt.date, municipality: Municipality | None = 
             active_cases=r["active"],
             plans_expiring=r["expiring"],
         )
+    _add_idle_workers(rows, user, municipality)
     due = reassessments_due(user=user, today=day)
     items = [(item, False) for item in due.due] + [(item, True) for item in due.overdue]
     if municipality is not None:
         items = [(i, o) for i, o in items if i.client.municipality_id == municipality.pk]
+    gone = _out_of_service({i.client.pk for i, _ in items}, day)
+    items = [(i, o) for i, o in items if i.client.pk not in gone]
     holders = dict(
         assignments.filter(client_id__in=[i.client.pk for i, _ in items]).values_list(
             "client_id", "social_worker_id"
