@@ -15,7 +15,7 @@ from atbalsts.core.models import AuditEvent
 from atbalsts.core.roles import Role
 from atbalsts.delivery.tests.factories import make_delivery_world, make_letter
 from atbalsts.jobs.models import WorkerHeartbeat
-from atbalsts.people.models import Municipality
+from atbalsts.people.models import Client, Municipality
 from atbalsts.people.tests.factories import make_client
 from atbalsts.reporting.tests.factories import make_spend
 
@@ -40,7 +40,9 @@ def seed() -> None:
         client = make_client(actor=tukums_worker, municipality=tukums, first_name=f"Ilze{n}")
         make_spend(client=client, service_type=service, month=month, amount=f"{n}33.07")
 
-    AuditEvent.objects.filter(pk=AuditEvent.objects.order_by("pk").values("pk")[:1]).update(
+    # The audit log is append-only: its events keep the microseconds of their own writing.
+    assert any(t.microsecond for t in AuditEvent.objects.values_list("created_at", flat=True))
+    Client.objects.filter(pk=Client.objects.order_by("pk").values("pk")[:1]).update(
         created_at=EXACT
     )
     WorkerHeartbeat.objects.create(worker="host-1:42", beat_at=EXACT)

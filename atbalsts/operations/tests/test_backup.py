@@ -17,6 +17,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 SEED = "from atbalsts.operations.tests.seed import seed; seed()"
 EXACT = "2026-03-04 05:06:07.123456"
+DELETE_AUDIT = """
+from django.db import connection
+try:
+    connection.cursor().execute("DELETE FROM core_auditevent")
+except Exception as error:
+    print("refused:", error)
+"""
 
 pytestmark = pytest.mark.slow
 
@@ -62,6 +69,7 @@ def _sqlite_dump(path):
 def _round_trip_checks(env, tmp_path, snapshot, damage):
     """Back up, damage the data, refuse without --yes, restore, compare, then a tampered
     manifest must fail the verification."""
+    assert "The audit log verifies" in _manage(env, "audit_verify").stdout
     before = snapshot()
     assert any(EXACT in line for line in before), "the seed wrote the exact timestamp"
     backup = tmp_path / "backup"
@@ -88,6 +96,12 @@ def _round_trip_checks(env, tmp_path, snapshot, damage):
     restored = _manage(env, "restore", str(backup), "--yes")
     assert "Restored and verified." in restored.stdout, restored.stdout + restored.stderr
     assert snapshot() == before
+    # The audit chain hashes each event's time to the microsecond: it verifies only if the
+    # restore gave back every event exactly.
+    verified = _manage(env, "audit_verify")
+    assert "The audit log verifies" in verified.stdout
+    # and the restored audit log is still append-only
+    assert "append-only" in _manage(env, "shell", "-c", DELETE_AUDIT).stdout
     media = Path(env["ATBALSTS_TEST_MEDIA_ROOT"]) / "evidence" / "roundtrip.txt"
     assert media.read_bytes() == b"evidence"
 
@@ -111,7 +125,7 @@ def test_sqlite_round_trip(tmp_path):
 
     def damage():
         with sqlite3.connect(database) as db:
-            db.execute("UPDATE core_auditevent SET created_at = '2020-01-01 00:00:00'")
+            db.execute("UPDATE people_client SET created_at = '2020-01-01 00:00:00'")
             db.execute("UPDATE billing_monthlyspend SET amount = amount + 1")
         with sqlite3.connect(jobs) as db:
             db.execute("DELETE FROM jobs_workerheartbeat")
@@ -177,7 +191,7 @@ def test_postgresql_round_trip(tmp_path):
 
         def damage():
             with psycopg.connect(own) as conn:
-                conn.execute("UPDATE core_auditevent SET created_at = '2020-01-01 00:00:00+00'")
+                conn.execute("UPDATE people_client SET created_at = '2020-01-01 00:00:00+00'")
                 conn.execute("UPDATE billing_monthlyspend SET amount = amount + 1")
                 conn.execute("DELETE FROM jobs_workerheartbeat")
 
