@@ -279,6 +279,22 @@ class SheetOut:
     formats: Mapping[str, str] = field(default_factory=dict)  # column letter → number format
 
 
+_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+TITLE_MAX = 31  # Excel's limit on a sheet's name
+
+
+def _sheet_title(title: str, taken: Sequence[str]) -> str:
+    """A sheet name Excel takes: without \\ / * ? : [ ], at most 31 characters, not starting or
+    ending with an apostrophe, and not one the workbook has already."""
+    text = _TITLE_FORBIDDEN.sub("_", title).strip("'")[:TITLE_MAX] or "Lapa"
+    name, n = text, 1
+    while name.lower() in {t.lower() for t in taken}:
+        n += 1
+        suffix = f" ({n})"
+        name = text[: TITLE_MAX - len(suffix)] + suffix
+    return name
+
+
 def write_xlsx(
     sheets: Iterable[SheetOut], *, decimal_format: str | None = None, neutralise: bool = True
 ) -> bytes:
@@ -288,7 +304,7 @@ def write_xlsx(
     if workbook.active is not None:
         workbook.remove(workbook.active)
     for spec in sheets:
-        sheet = workbook.create_sheet(str(spec.title))
+        sheet = workbook.create_sheet(_sheet_title(str(spec.title), workbook.sheetnames))
         if spec.header is not None:
             sheet.append([safe_text(str(h)) for h in spec.header])
         for row in spec.rows:

@@ -215,3 +215,14 @@ def test_reading_stops_at_the_limit_without_reading_the_rest_of_the_file():
 
     table = tabular._table("s", ["a"], rows(), Limits(20))
     assert table.rows == [] and pulled == 21
+
+
+def test_sheet_titles_excel_refuses_are_made_valid_and_unique():
+    titles = ["2026/01: [a]*?", "2026_01_ _a___", "x" * 40, "'"]
+    content = write_xlsx([SheetOut(title, ["a"], []) for title in titles])
+    assert load_workbook(io.BytesIO(content)).sheetnames == [
+        "2026_01_ _a___",
+        "2026_01_ _a___ (2)",
+        "x" * 31,
+        "Lapa",
+    ]
