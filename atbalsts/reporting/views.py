@@ -40,12 +40,12 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         context["pending_referrals"] = people_selectors.referral_list(
             user=user, decision="pending"
         ).count()
-    if panels.reassessments:
-        context["reassessments"] = assessment_selectors.reassessments_due(user=user, today=today)
     if people_selectors.may_assign_cases(user):
         unassigned = people_selectors.clients_without_case_worker(user=user)
         context["unassigned_count"] = unassigned.count()
         context["unassigned"] = list(unassigned[:20]) if context["unassigned_count"] else []
+    if panels.reassessments:
+        context["reassessments"] = assessment_selectors.reassessments_due(user=user, today=today)
         context["pending_overrides"] = assessment_selectors.overrides_pending(user=user).count()
     if panels.lapsing_registrations:
         context["catalog_today"] = today
