@@ -17,6 +17,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from atbalsts.billing.models import MonthlySpend
+from atbalsts.core.audit import chain_verify
 from atbalsts.core.models import AuditEvent
 from atbalsts.delivery.models import Session
 from atbalsts.delivery.tests.factories import make_delivery_world, make_letter, make_session
@@ -131,6 +132,7 @@ def test_closed_case_past_its_period_is_anonymised_and_the_money_kept(
     assert list(Session.objects.order_by("pk").values_list("amount", "units", "date")) == amounts
     after = _audit_rows()
     assert after[: len(audit)] == audit  # no audit event changed or removed
+    assert chain_verify().problem == ""  # and the hash chain still verifies
     [event] = AuditEvent.objects.filter(event_type=RETENTION_EVENT)
     assert event.extra_data["counts"] == report.counts
     assert report.counts["people.Client"] == 1 and report.counts["delivery.Session"] == 2
