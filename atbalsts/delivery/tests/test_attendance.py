@@ -171,3 +171,15 @@ def test_the_worker_asks_the_scope_again(
     job = Job.objects.get()
     assert job.status == JobStatus.FAILED
     assert not job.output_file
+
+
+def test_a_typical_month_fits_one_a4_page(client: Any, world: DeliveryWorld, letters: Any) -> None:
+    for day in range(12):  # 12 sessions: more than the letter's 10 hours a month
+        make_session(letters["ours"], date=LAST_MONTH + dt.timedelta(days=day))
+    client.force_login(world.staff)
+    response = client.get(sheet_url(world, month=MONTH))
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+    assert "Notikušas 12 nodarbības." in pdf_text(response.content)
