@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from atbalsts.assessment.models import domains_for
-from atbalsts.catalog.models import Provider, ServiceType
+from atbalsts.catalog.models import Provider, ProviderRegistration, ServiceType
 from atbalsts.core.forms import DateInput, StyledFormMixin
 from atbalsts.people.models import Representative, SupportCircleMember, TargetGroup
 
@@ -128,12 +129,40 @@ class LineForm(StyledFormMixin, forms.Form):
             retired_at__isnull=True, **{field: True}
         ).order_by("name_lv")
         self.fields["provider"].queryset = Provider.objects.filter(active=True).order_by("name")  # type: ignore[attr-defined]
+        self._group_providers(client.municipality_id)
         self.fields["goal"].queryset = version.goals.all()  # type: ignore[attr-defined]
         self.fields["recipient"].queryset = client.circle_members.all()  # type: ignore[attr-defined]
         if client.target_group == TargetGroup.CHILD_FT:
             del self.fields["decision_domain"]
         else:
             _choices(self, "decision_domain", [("", "—"), *DecisionDomain.choices])
+
+    def _group_providers(self, municipality_id: int) -> None:
+        """The municipality's providers registered (today) for the chosen service come first;
+        before a service is chosen, the municipality's providers; then all others."""
+        chosen = self.data.get("service_type") if self.is_bound else None
+        chosen = chosen or self.initial.get("service_type")
+        service_id = getattr(chosen, "pk", chosen)
+        today = timezone.localdate()
+        field = self.fields["provider"]
+        providers = list(field.queryset)  # type: ignore[attr-defined]
+        registered = ProviderRegistration.objects.filter(
+            provider__municipality_id=municipality_id, valid_from__lte=today
+        ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        if service_id and str(service_id).isdigit():
+            registered = registered.filter(service_types=int(service_id))
+            first_label = _("Reģistrēti šim pakalpojumam pašvaldībā")
+        else:
+            first_label = _("Reģistrēti pašvaldībā")
+        first_ids = set(registered.values_list("provider_id", flat=True))
+        first = [(p.pk, str(p)) for p in providers if p.pk in first_ids]
+        rest = [(p.pk, str(p)) for p in providers if p.pk not in first_ids]
+        if first:
+            field.choices = [  # type: ignore[attr-defined]
+                ("", "---------"),
+                (str(first_label), first),
+                (str(_("Citi sniedzēji")), rest),
+            ]
 
     def to_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
