@@ -22,8 +22,9 @@ def client_assessment_section(context: Any, client: Client) -> dict[str, Any]:
     show_budgets = budget_policy.can(user, Action.VIEW, client)
     periods = []
     if show_budgets:
-        for period in selectors.budget_period_list(user=user, client=client):
-            periods.append({"period": period, "budget": selectors.budget_current(period=period)})
+        listed = list(selectors.budget_period_list(user=user, client=client))
+        current = selectors.budgets_current(periods=listed)  # one query for all the periods
+        periods = [{"period": p, "budget": current.get(p.pk)} for p in listed]
     latest = selectors.assessment_latest_completed(client=client) if show_assessments else None
     return {
         "client": client,

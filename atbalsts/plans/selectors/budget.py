@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from atbalsts.assessment.models import BudgetPeriod
-from atbalsts.assessment.selectors import budget_current
+from atbalsts.assessment.selectors import budgets_current
 from atbalsts.core.dates import dmy
 from atbalsts.core.money import format_money
 from atbalsts.people.models import Client
@@ -66,8 +66,10 @@ class PeriodFit:
 def budget_periods(client: Client) -> list[PeriodBudget]:
     """The client's budget periods with the indicative budget that applies to each."""
     result = []
-    for period in BudgetPeriod.objects.filter(client=client).order_by("start"):
-        budget = budget_current(period=period)
+    periods = list(BudgetPeriod.objects.filter(client=client).order_by("start"))
+    current = budgets_current(periods=periods)  # one query for all the periods
+    for period in periods:
+        budget = current.get(period.pk)
         result.append(
             PeriodBudget(
                 key=period.pk,
