@@ -22,4 +22,46 @@
       event.stopImmediatePropagation();
     }
   }, true);
+
+  // Wide tables scroll inside their own box, never the page (a phone is 390 px wide). Each
+  // table of the page, and of content htmx brings in, goes into a .table-wrap; a box that
+  // actually scrolls takes keyboard focus so that it can be scrolled without a mouse.
+  function markScrolling() {
+    document.querySelectorAll(".table-wrap").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+      } else {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+  function wrapTables(root) {
+    var tables = root.tagName === "TABLE" ? [root] : root.querySelectorAll("table");
+    Array.prototype.forEach.call(tables, function (table) {
+      var parent = table.parentNode;
+      if (!parent || (parent.classList && parent.classList.contains("table-wrap"))) {
+        return;
+      }
+      var box = document.createElement("div");
+      box.className = "table-wrap";
+      parent.insertBefore(box, table);
+      box.appendChild(table);
+    });
+    markScrolling();
+  }
+  document.addEventListener("htmx:load", function (event) {
+    if (event.target && event.target.querySelectorAll) {
+      wrapTables(event.target);
+    }
+  });
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(markScrolling, 150);
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { wrapTables(document.body); });
+  } else {
+    wrapTables(document.body);
+  }
 })();
