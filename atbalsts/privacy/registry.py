@@ -55,6 +55,15 @@ class RecordType:
     kept: Promise | None = None  # what stays and why, when nothing is anonymised
 
 
+_REFERRAL = {
+    "first_name": "name",
+    "last_name": "blank",
+    "personal_code": "blank",
+    "referred_by": "blank",
+    "reason": "blank",
+    "decision_reason": "blank",
+}
+
 RECORD_TYPES: tuple[RecordType, ...] = (
     RecordType(
         "people.Client",
@@ -106,14 +115,7 @@ RECORD_TYPES: tuple[RecordType, ...] = (
         _("kandidāta vārds, personas kods, nosūtījuma iemesls"),
         "identity",
         client_path="client_id",
-        anonymise={
-            "first_name": "name",
-            "last_name": "blank",
-            "personal_code": "blank",
-            "referred_by": "blank",
-            "reason": "blank",
-            "decision_reason": "blank",
-        },
+        anonymise=_REFERRAL,
     ),
     RecordType(
         "people.Referral",
@@ -121,14 +123,7 @@ RECORD_TYPES: tuple[RecordType, ...] = (
         "referral",
         client_path="",
         basis="decided_on",
-        anonymise={
-            "first_name": "name",
-            "last_name": "blank",
-            "personal_code": "blank",
-            "referred_by": "blank",
-            "reason": "blank",
-            "decision_reason": "blank",
-        },
+        anonymise=_REFERRAL,
     ),
     RecordType(
         "people.AppointmentReminderChoice",
