@@ -59,9 +59,39 @@
     clearTimeout(resizing);
     resizing = setTimeout(markScrolling, 150);
   });
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { wrapTables(document.body); });
-  } else {
+
+  // After a refused form (400) the focus moves to the error summary at the top of the form
+  // (templates/form_errors.html), on a page load and when htmx swaps the form in; each of
+  // its links puts the focus in the field it names.
+  function focusErrors(root) {
+    var summary = root.matches && root.matches("[data-error-summary]")
+      ? root : root.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+    }
+  }
+  document.addEventListener("htmx:load", function (event) {
+    if (event.target && event.target.querySelector && event.target !== document.body) {
+      focusErrors(event.target);
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-error-summary] a[href^='#']");
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (field) {
+      event.preventDefault();
+      field.scrollIntoView({block: "center"});
+      field.focus();
+    }
+  });
+
+  function ready() {
     wrapTables(document.body);
+    focusErrors(document.body);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();

@@ -1,0 +1,145 @@
+"""Every main page of every role at a phone's width (390 px) and a tablet's (768 px): the page
+never scrolls sideways (wide tables scroll inside their own box) and axe-core finds no serious
+or critical violation (EN 301 549 / WCAG 2.2 AA). One data set for all roles, made once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from atbalsts.accounts.tests.factories import PASSWORD, UserFactory
+from atbalsts.billing.tests.factories import record_sessions, submit
+from atbalsts.core.roles import Role
+from atbalsts.delivery.tests.factories import make_delivery_world, make_letter
+from atbalsts.jobs.models import Job, JobStatus
+from atbalsts.notifications.models import Notification
+from atbalsts.people.models import Municipality
+from atbalsts.plans import services as plan_services
+
+from .a11y import PHONE, WIDTHS, axe_problems, axe_source, overflow
+from .conftest import login
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(
+        transaction=True, serialized_rollback=True, databases=["default", "jobs"]
+    ),
+]
+
+# The pages each role works on (by name; nav links are added from the page itself).
+PAGES = {
+    Role.SOCIAL_WORKER: ["client", "plan", "line_form", "letter", "calendar", "week", "invoice"],
+    Role.HEAD: ["client", "plan", "line_form", "letter", "calendar", "week", "invoice", "caseload"],
+    Role.PROVIDER: ["provider_client", "session_form", "invoice"],
+    Role.ACCOUNTANT: ["client", "invoice"],
+    Role.AUDITOR: ["client", "plan", "letter", "invoice"],
+    Role.ANALYST: [],
+    Role.ADMIN: ["client", "plan", "line_form", "letter", "calendar", "invoice"],
+}
+ALWAYS = ["notifications", "account", "jobs"]
+
+
+def _world() -> tuple[dict[Role, Any], dict[str, str]]:
+    balvi = Municipality.objects.get(code="balvi")
+    worker = UserFactory(role=Role.SOCIAL_WORKER, municipality=balvi, username="ilze")
+    head = UserFactory(role=Role.HEAD, municipality=balvi, username="vaditaja")
+    world = make_delivery_world(
+        worker=worker,
+        head=head,
+        municipality=balvi,
+        first_name="Anna-Marija Elizabete",
+        last_name="Vītoliņa-Kalniņa-Bērziņa",
+    )
+    letter = make_letter(world)
+    record_sessions(letter, [3, 4, 5])
+    invoice = submit(world)
+    draft = plan_services.version_new(actor=worker, version=letter.version)
+    users = {
+        Role.SOCIAL_WORKER: worker,
+        Role.HEAD: head,
+        Role.PROVIDER: world.staff,
+        Role.ACCOUNTANT: UserFactory(role=Role.ACCOUNTANT, municipality=balvi),
+        Role.AUDITOR: UserFactory(role=Role.AUDITOR, municipality=None),
+        Role.ANALYST: UserFactory(role=Role.ANALYST, municipality=None),
+        Role.ADMIN: UserFactory(
+            role=Role.ADMIN, municipality=None, is_staff=True, is_superuser=True
+        ),
+    }
+    for user in users.values():
+        Notification.objects.create(
+            recipient=user,
+            kind=Notification.objects.model._meta.get_field("kind").choices[0][0],
+            title="Plāna pārskatīšanas termiņš tuvojas: Vītoliņa-Kalniņa-Bērziņa",
+            link=world.client.get_absolute_url(),
+            dedupe_key=f"phone-test-{user.pk}",
+        )
+        Job.objects.create(
+            kind="billing.ledger_rebuild",
+            actor_id=user.pk,
+            title="Budžeta virsgrāmatas pārrēķins visām pašvaldībām",
+            status=JobStatus.FAILED,
+            message="Darbs pārtrūka: apstrādes process apstājās.",
+            finished_at=timezone.now(),
+        )
+    urls = {
+        "client": world.client.get_absolute_url(),
+        "provider_client": reverse("delivery:client_detail", args=[world.client.pk]),
+        "plan": reverse("plans:plan_detail", args=[letter.version.plan_id]),
+        "line_form": reverse("plans:line_create", args=[draft.pk]),
+        "letter": reverse("plans:letter_detail", args=[letter.pk]),
+        "session_form": reverse("delivery:session_create", args=[letter.pk]),
+        "calendar": reverse("delivery:calendar"),
+        "week": reverse("delivery:week"),
+        "invoice": reverse("billing:invoice_detail", args=[invoice.pk]),
+        "caseload": reverse("reporting:caseload"),
+        "notifications": reverse("notifications:list"),
+        "account": reverse("accounts:account"),
+        "jobs": reverse("jobs:list"),
+    }
+    return users, urls
+
+
+def _check(page: Any, url: str, *, axe: bool) -> list[str]:
+    """Both widths; axe-core once per page (the same page of another role is the same
+    template: axe runs on the first role's)."""
+    problems = []
+    for size in WIDTHS:
+        page.set_viewport_size(size)
+        wide = overflow(page)
+        if wide:
+            problems.append(f"{url} at {size['width']} px: {wide}")
+    if axe:
+        problems += [f"{url}: {v}" for v in axe_problems(page)]
+    page.set_viewport_size(PHONE)
+    return problems
+
+
+def test_every_main_page_of_every_role_fits_a_phone_and_passes_axe(browser, live_server):
+    axe_source()  # skips with a message when axe-core is not installed
+    users, urls = _world()
+    problems: list[str] = []
+    seen = 0
+    checked: set[str] = set()
+    for role, user in users.items():
+        context = browser.new_context(locale="lv-LV", viewport=PHONE)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        login(page, live_server, user.username, PASSWORD)
+        nav = page.eval_on_selector_all(
+            "header nav a", "links => links.map(a => a.getAttribute('href'))"
+        )
+        paths = ["/", *nav, *(urls[name] for name in PAGES[role] + ALWAYS)]
+        for path in dict.fromkeys(paths):
+            response = page.goto(f"{live_server.url}{path}")
+            if response is None or response.status != 200:
+                problems.append(f"{role.value} {path}: HTTP {response and response.status}")
+                continue
+            seen += 1
+            problems += [f"{role.value} {p}" for p in _check(page, path, axe=path not in checked)]
+            checked.add(path)
+        context.close()
+    assert seen > 50
+    assert not problems, "\n".join(problems)
