@@ -26,6 +26,7 @@ DEFAULT_RETENTION_YEARS: Mapping[str, int] = {
     "case_notes": 5,  # session notes, assessments' and plans' free text, evidence files
     "identity": 10,  # names, personal codes, contacts of clients and their people
     "referral": 3,  # candidates not taken on: after the decision
+    "notifications": 2,  # reminders in the app (their titles name clients): after creation
     "accounting": 10,  # invoices, the ledger: kept (money is never anonymised)
     "audit": 10,  # audit events: kept, append-only
 }
@@ -34,6 +35,7 @@ RETENTION_LABELS: Mapping[str, Promise] = {
     "case_notes": _("lietas piezīmes un pierādījumi"),
     "identity": _("identitāte un kontakti"),
     "referral": _("neuzņemtie kandidāti"),
+    "notifications": _("paziņojumi"),
     "accounting": _("grāmatvedība"),
     "audit": _("audita žurnāls"),
 }
@@ -51,7 +53,8 @@ class RecordType:
     retention: str  # a key of DEFAULT_RETENTION_YEARS
     client_path: str = ""  # lookup from the record to its client's id ("" = the client)
     anonymise: Mapping[str, str] = field(default_factory=dict)  # field → how (see above)
-    basis: str = "closed"  # "closed": the client's case closed; or a date field of the row
+    basis: str = "closed"  # "closed": the client's case closed; or a date lookup of the row
+    only: Mapping[str, object] = field(default_factory=dict)  # rows with another basis: filter
     kept: Promise | None = None  # what stays and why, when nothing is anonymised
 
 
@@ -123,6 +126,7 @@ RECORD_TYPES: tuple[RecordType, ...] = (
         "referral",
         client_path="",
         basis="decided_on",
+        only={"client__isnull": True},
         anonymise=_REFERRAL,
     ),
     RecordType(
@@ -203,6 +207,13 @@ RECORD_TYPES: tuple[RecordType, ...] = (
         },
     ),
     RecordType(
+        "notifications.Notification",
+        _("paziņojumu virsraksti, kuros minēti klientu vārdi"),
+        "notifications",
+        basis="created_at__date",
+        anonymise={"title": "name"},
+    ),
+    RecordType(
         "billing.Invoice",
         _("rēķini un maksājumi"),
         "accounting",
@@ -274,6 +285,7 @@ PURPOSES: tuple[Purpose, ...] = (
             "plans.PlanVersion",
             "plans.Goal",
             "plans.PlanReview",
+            "notifications.Notification",
         ),
     ),
     Purpose(

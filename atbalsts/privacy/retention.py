@@ -129,9 +129,7 @@ def _rows(model: type[models.Model], rt: RecordType, ids: Iterable[int], cutoff:
     manager = model._default_manager
     if rt.basis != "closed":
         return [
-            manager.filter(**{f"{rt.basis}__lt": cutoff, "client__isnull": True}).filter(
-                _pending(model, rt)
-            )
+            manager.filter(**{f"{rt.basis}__lt": cutoff}, **rt.only).filter(_pending(model, rt))
         ]
     return [
         manager.filter(**{f"{rt.client_path}__in": chunk}).filter(_pending(model, rt))

@@ -216,7 +216,14 @@ PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 # Retention periods in years after a client's case closed, per category of record
 # (atbalsts/privacy/registry.py says which records are in which category; `manage.py
 # retention_run` anonymises what is past its period). Accounting and the audit log are kept.
-RETENTION_YEARS = {"case_notes": 5, "identity": 10, "referral": 3, "accounting": 10, "audit": 10}
+RETENTION_YEARS = {
+    "case_notes": 5,
+    "identity": 10,
+    "referral": 3,
+    "notifications": 2,
+    "accounting": 10,
+    "audit": 10,
+}
 
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True

@@ -22,6 +22,7 @@ from atbalsts.core.models import AuditEvent
 from atbalsts.delivery.models import Session
 from atbalsts.delivery.tests.factories import make_delivery_world, make_letter, make_session
 from atbalsts.delivery.tests.test_evidence import picture
+from atbalsts.notifications.models import Notification, NotificationKind
 from atbalsts.people import services as people_services
 from atbalsts.people.models import Client, Representative, SupportCircleMember
 from atbalsts.people.pseudonyms import client_pseudonym
@@ -140,6 +141,26 @@ def test_closed_case_past_its_period_is_anonymised_and_the_money_kept(
 
     again = retention_run(on=LATER)
     assert again.total == 0  # nothing left to do
+
+
+def test_notifications_naming_clients_are_anonymised_after_their_period(
+    social_worker: Any,
+) -> None:
+    def note(key: str, days: int) -> Notification:
+        return Notification.objects.create(
+            recipient=social_worker,
+            kind=NotificationKind.choices[0][0],
+            title=f"Nodarbība gaida jūsu lēmumu: Anna Bērziņa ({key})",
+            dedupe_key=key,
+            created_at=timezone.now() - dt.timedelta(days=days),
+        )
+
+    old, recent = note("old", 3 * 366), note("recent", 30)
+    report = retention_run(on=TODAY)
+    assert report.counts["notifications.Notification:notifications"] == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.title == ANON_NAME and "Bērziņa" in recent.title
 
 
 def test_a_dry_run_counts_and_changes_nothing(case: dict[str, Any]) -> None:
