@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -130,14 +130,25 @@ def reassessments_due(*, user: Viewer, today: dt.date) -> Reassessments:
     # Anything assessed after this cannot be due yet under the shortest interval.
     horizon = today + dt.timedelta(days=DUE_WITHIN_DAYS)
     earliest_due_cut = add_months(horizon, -min(CHILD_REVIEW_MONTHS, review_months("")))
-    latest: dict[int, NeedsAssessment] = {}
-    for a in assessments.select_related("client").order_by("client_id", "-assessed_on", "-id"):
-        latest.setdefault(a.client_id, a)
+    # Each client's latest completed assessment (no later one, by date then id), and only
+    # those old enough to be due: the database returns the due and overdue, not every one.
+    later = assessment_policy.visible(
+        user,
+        NeedsAssessment.objects.filter(
+            client_id=OuterRef("client_id"), status=AssessmentStatus.COMPLETED
+        ).filter(
+            Q(assessed_on__gt=OuterRef("assessed_on"))
+            | Q(assessed_on=OuterRef("assessed_on"), pk__gt=OuterRef("pk"))
+        ),
+    )
+    latest = (
+        assessments.exclude(Exists(later))
+        .filter(assessed_on__lte=earliest_due_cut + dt.timedelta(days=3))
+        .select_related("client")
+    )
     due: list[ReassessmentItem] = []
     overdue: list[ReassessmentItem] = []
-    for a in latest.values():
-        if a.assessed_on > earliest_due_cut + dt.timedelta(days=3):
-            continue
+    for a in latest:
         due_on = reassessment_due_on(a)
         item = ReassessmentItem(a.client, a.assessed_on, due_on, (due_on - today).days)
         if due_on < today:
