@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from atbalsts.core.actors import Actor
+from atbalsts.core.collation import USER_NAMES, latvian_order
 from atbalsts.core.forms import StyledFormMixin
 from atbalsts.core.money import parse_money
 from atbalsts.core.roles import Role
@@ -206,8 +207,11 @@ class MemberForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = get_user_model().objects.filter(  # type: ignore[attr-defined]
+        free = get_user_model().objects.filter(
             role=Role.PROVIDER, is_active=True, provider_membership__isnull=True
+        )
+        self.fields["user"].queryset = free.order_by(  # type: ignore[attr-defined]
+            *latvian_order("last_name", "first_name", "username", text=USER_NAMES)
         )
 
 

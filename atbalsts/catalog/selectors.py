@@ -11,6 +11,7 @@ from django.db.models import Case, DecimalField, Exists, OuterRef, Q, QuerySet, 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from atbalsts.core.collation import latvian_order
 from atbalsts.core.dates import dmy
 from atbalsts.core.money import round_money
 from atbalsts.people.models import Municipality
@@ -235,13 +236,15 @@ def municipal_price_get(*, user: Viewer, pk: Any) -> MunicipalPrice:
 
 # --- providers --------------------------------------------------------------------------------
 
+_NAMES = ("name", "municipality__name")
+# Names in Latvian order (core.collation).
 PROVIDER_SORTS = {
-    "name": ("name", "id"),
-    "-name": ("-name", "-id"),
-    "municipality": ("municipality__name", "name", "id"),
-    "-municipality": ("-municipality__name", "-name", "-id"),
-    "distance": ("distance", "name", "id"),
-    "-distance": ("-distance", "-name", "-id"),
+    "name": latvian_order("name", "id", text=_NAMES),
+    "-name": latvian_order("-name", "-id", text=_NAMES),
+    "municipality": latvian_order("municipality__name", "name", "id", text=_NAMES),
+    "-municipality": latvian_order("-municipality__name", "-name", "-id", text=_NAMES),
+    "distance": latvian_order("distance", "name", "id", text=_NAMES),
+    "-distance": latvian_order("-distance", "-name", "-id", text=_NAMES),
 }
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from atbalsts.core.actors import Actor
+from atbalsts.core.collation import USER_NAMES, latvian_order
 from atbalsts.core.forms import StyledFormMixin
 from atbalsts.core.roles import Role
 
@@ -161,6 +162,9 @@ class CaseAssignmentForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         from django.contrib.auth import get_user_model
 
-        self.fields["social_worker"].queryset = get_user_model().objects.filter(  # type: ignore[attr-defined]
+        workers = get_user_model().objects.filter(
             role=Role.SOCIAL_WORKER, municipality_id=client.municipality_id, is_active=True
+        )
+        self.fields["social_worker"].queryset = workers.order_by(  # type: ignore[attr-defined]
+            *latvian_order("last_name", "first_name", "username", text=USER_NAMES)
         )

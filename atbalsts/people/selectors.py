@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from atbalsts.core.collation import latvian_order
 from atbalsts.core.models import AuditEvent
 from atbalsts.core.policies import Action
 
@@ -20,11 +21,13 @@ from .pseudonyms import client_pseudonym
 if TYPE_CHECKING:
     from atbalsts.core.actors import Viewer
 
+_NAMES = ("last_name", "first_name", "municipality__name")
+# Names in Latvian order (core.collation): Ābele, Avotiņa, Cālītis, Čakste, Šteins, Zariņš.
 CLIENT_SORTS = {
-    "name": ("last_name", "first_name", "id"),
-    "-name": ("-last_name", "-first_name", "-id"),
-    "municipality": ("municipality__name", "last_name", "id"),
-    "-municipality": ("-municipality__name", "-last_name", "-id"),
+    "name": latvian_order("last_name", "first_name", "id", text=_NAMES),
+    "-name": latvian_order("-last_name", "-first_name", "-id", text=_NAMES),
+    "municipality": latvian_order("municipality__name", "last_name", "id", text=_NAMES),
+    "-municipality": latvian_order("-municipality__name", "-last_name", "-id", text=_NAMES),
     "start": ("start_date", "id"),
     "-start": ("-start_date", "-id"),
     "created": ("created_at", "id"),
@@ -212,5 +215,5 @@ def clients_without_case_worker(*, user: Viewer) -> QuerySet[Client]:
         client_policy.visible(user, Client.objects.all())
         .exclude(status=ClientStatus.CLOSED)
         .exclude(Exists(held))
-        .order_by("last_name", "first_name", "pk")
+        .order_by(*latvian_order("last_name", "first_name", "pk", text=_NAMES))
     )
