@@ -4,6 +4,7 @@ service first, the others after them (issue 11, "work that takes fewer steps")."
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from atbalsts.catalog.models import ProviderRegistration
 from atbalsts.catalog.tests.factories import make_provider
@@ -44,3 +45,20 @@ def test_a_service_nobody_is_registered_for_lists_providers_plainly(world: Any) 
     ProviderRegistration.objects.all().delete()
     form = LineForm(data={"service_type": world.assistant.pk}, version=version)
     assert _groups(form) == []
+
+
+def test_choosing_a_service_regroups_the_provider_list_on_the_page(client: Any, world: Any) -> None:
+    version = make_plan(world)
+    client.force_login(world.worker)
+    url = reverse("plans:line_create", args=[version.pk])
+    page = client.get(url).content.decode()
+    assert 'hx-trigger="change from:#id_service_type"' in page
+    page = client.get(url, {"service_type": world.support_person.pk}).content.decode()
+    select = page[page.index('<select name="provider"') :]
+    select = select[: select.index("</select>")]
+    assert (
+        select.index("Reģistrēti šim pakalpojumam pašvaldībā")
+        < select.index("Biedrība Ūdensrožu māja")
+        < select.index("Citi sniedzēji")
+        < select.index("SIA Ķiršu dārzs")
+    )

@@ -102,6 +102,9 @@ def line_form(request: AuthedHttpRequest, pk: int, line_pk: int | None = None) -
             )
         }
         initial["quantity"] = str(line.quantity).replace(".", ",")
+    if request.method == "GET" and request.GET.get("service_type", "").isdigit():
+        # the page asks again when a service is chosen: the provider list is regrouped for it
+        initial["service_type"] = request.GET["service_type"]
     form = LineForm(request.POST or None, initial=initial, version=version)
 
     def save(data: dict[str, Any]) -> PlanLine:
