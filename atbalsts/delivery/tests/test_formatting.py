@@ -88,3 +88,17 @@ def test_the_paper_invoice_page_writes_the_letter_line_as_latvian(
     assert letter.number in page
     assert "4 stunda / mēn." in page
     assert "4.00" not in page
+
+
+@pytest.mark.django_db
+def test_the_no_show_rule_share_reads_as_a_plain_percent(client: Any, world: DeliveryWorld) -> None:
+    from atbalsts.delivery import services
+
+    services.no_show_rule_create(
+        actor=world.head,
+        municipality=world.municipality,
+        data={"share_percent": Decimal("50"), "valid_from": dt.date(2026, 1, 1)},
+    )
+    client.force_login(world.head)
+    page = client.get(reverse("delivery:no_show_rules")).content.decode()
+    assert ">50 %<" in page and "50,00" not in page and "50.00" not in page
