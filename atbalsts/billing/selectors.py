@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from atbalsts.assessment.models import BudgetPeriod
 from atbalsts.assessment.selectors import budget_current, budgets_current
+from atbalsts.core.collation import latvian
 from atbalsts.core.dates import month_end, month_start, span
 from atbalsts.core.money import format_money, round_money
 from atbalsts.delivery.models import Session, SessionStatus
@@ -439,7 +440,9 @@ def ledger_warnings(*, user: Viewer, today: dt.date, limit: int = 50) -> list[di
     """Budget warnings for the social worker's own active cases (six queries and the cases')."""
     clients = [
         client
-        for client in my_active_cases(user=user).order_by("last_name", "first_name")[:limit]
+        for client in my_active_cases(user=user).order_by(
+            latvian("last_name"), latvian("first_name")
+        )[:limit]
         if billing_policy.can(user, BillingAction.VIEW_LEDGER, client)
     ]
     ledgers = budget_ledgers(user=user, clients=clients, today=today)

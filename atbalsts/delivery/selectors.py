@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from atbalsts.catalog.models import ServiceType
 from atbalsts.catalog.policies import own_provider_id
+from atbalsts.core.collation import latvian
 from atbalsts.core.dates import month_end as month_end
 from atbalsts.core.dates import month_start as month_start
 from atbalsts.core.policies import Action, role_of
@@ -266,7 +267,11 @@ def my_clients(*, user: Viewer, today: dt.date | None = None) -> list[ProviderCl
     letters = (
         letters_for_recording(provider_id=provider_id, today=today)
         .select_related("version__plan__client")
-        .order_by("version__plan__client__last_name", "version__plan__client__first_name", "id")
+        .order_by(
+            latvian("version__plan__client__last_name"),
+            latvian("version__plan__client__first_name"),
+            "id",
+        )
     )
     result: dict[int, ProviderClient] = {}
     for letter in letters:
