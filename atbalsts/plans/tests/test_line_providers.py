@@ -16,9 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _groups(form: LineForm) -> list[tuple[str, list[str]]]:
+    choices: Any = form.fields["provider"].choices  # type: ignore[attr-defined]
     return [
         (str(label), [name for _pk, name in options])
-        for label, options in form.fields["provider"].choices
+        for label, options in choices
         if isinstance(options, list)
     ]
 
