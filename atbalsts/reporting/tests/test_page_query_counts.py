@@ -88,6 +88,9 @@ def _counts(client: Any, balvi: Balvi) -> dict[tuple[str, str], tuple[int, dict[
             for panel in PANELS
             if url == "/" and response.context.get(panel) is not None
         }
+        if url == "/":  # the title is text (the plans panel was once drawn into it)
+            title = response.content.decode().split("<title>")[1].split("</title>")[0]
+            assert "<" not in title, title
         if url == "/" and response.context.get("reassessments") is not None:
             sizes["overdue"] = len(response.context["reassessments"].overdue)
         counts[(who, url)] = (len(captured.captured_queries), sizes)
