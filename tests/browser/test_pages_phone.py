@@ -31,9 +31,20 @@ pytestmark = [
 
 # The pages each role works on (by name; nav links are added from the page itself).
 PAGES = {
-    Role.SOCIAL_WORKER: ["client", "plan", "line_form", "letter", "calendar", "week", "invoice"],
+    Role.SOCIAL_WORKER: [
+        "client",
+        "client_form",
+        "plan",
+        "line_form",
+        "summary",
+        "letter",
+        "session",
+        "calendar",
+        "week",
+        "invoice",
+    ],
     Role.HEAD: ["client", "plan", "line_form", "letter", "calendar", "week", "invoice", "caseload"],
-    Role.PROVIDER: ["provider_client", "session_form", "invoice"],
+    Role.PROVIDER: ["provider_client", "session_form", "session", "invoice", "invoice_form"],
     Role.ACCOUNTANT: ["client", "invoice"],
     Role.AUDITOR: ["client", "plan", "letter", "invoice"],
     Role.ANALYST: [],
@@ -54,7 +65,7 @@ def _world() -> tuple[dict[Role, Any], dict[str, str]]:
         last_name="Vītoliņa-Kalniņa-Bērziņa",
     )
     letter = make_letter(world)
-    record_sessions(letter, [3, 4, 5])
+    sessions = record_sessions(letter, [3, 4, 5])
     invoice = submit(world)
     draft = plan_services.version_new(actor=worker, version=letter.version)
     users = {
@@ -91,6 +102,10 @@ def _world() -> tuple[dict[Role, Any], dict[str, str]]:
         "line_form": reverse("plans:line_create", args=[draft.pk]),
         "letter": reverse("plans:letter_detail", args=[letter.pk]),
         "session_form": reverse("delivery:session_create", args=[letter.pk]),
+        "session": reverse("delivery:session_detail", args=[sessions[0].pk]),
+        "summary": reverse("plans:summary", args=[letter.version.pk]),
+        "client_form": reverse("people:client_edit", args=[world.client.pk]),
+        "invoice_form": reverse("billing:invoice_submit"),
         "calendar": reverse("delivery:calendar"),
         "week": reverse("delivery:week"),
         "invoice": reverse("billing:invoice_detail", args=[invoice.pk]),
