@@ -17,6 +17,10 @@ TABLET = {"width": 768, "height": 1024}
 WIDTHS = (PHONE, TABLET)
 
 
+def axe_available() -> bool:
+    return AXE.exists()
+
+
 @cache
 def axe_source() -> str:
     if not AXE.exists():
