@@ -4,6 +4,7 @@ or critical violation (EN 301 549 / WCAG 2.2 AA). One data set for all roles, ma
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -129,6 +130,9 @@ def _check(page: Any, url: str, *, axe: bool) -> list[str]:
     if axe:
         problems += [f"{url}: {v}" for v in axe_problems(page)]
     page.set_viewport_size(PHONE)
+    if shots := os.environ.get("PHONE_SCREENSHOTS"):  # a folder, to look at the pages
+        name = url.strip("/").replace("/", "_") or "home"
+        page.screenshot(path=f"{shots}/{name}.png", full_page=True)
     return problems
 
 
