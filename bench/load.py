@@ -18,7 +18,9 @@ its role's pages, after one warm-up pass that is not counted).
    counts the SQL queries of every page on both countries.
 3. `collectstatic`, then `gunicorn config.wsgi -w WORKERS --timeout 60` on a free loopback
    port with the production settings (HTTPS taken as given through X-Forwarded-Proto).
-4. --users threads, each with its own keep-alive connection, go through their pages; prints
+4. --users threads, each with its own keep-alive connection, go through their pages (with
+   --think S, pausing 0.5–1.5 × S seconds after each page as a person reading it; without, no
+   pause: the worst case, where the latency is the queue in front of the workers); prints
    p50/p95/p99/max per page and the queries on the small and the large country.
 """
 
@@ -28,6 +30,7 @@ import argparse
 import http.client
 import json
 import os
+import random
 import secrets
 import socket
 import statistics
@@ -227,7 +230,11 @@ def start_gunicorn(url: str, workers: int, port: int, log: Path) -> subprocess.P
 
 
 def run_user(
-    port: int, user: dict[str, Any], rounds: int, out: list[tuple[str, float, int]]
+    port: int,
+    user: dict[str, Any],
+    rounds: int,
+    out: list[tuple[str, float, int]],
+    think: float = 0.0,
 ) -> None:
     conn = http.client.HTTPConnection(LOOPBACK, port, timeout=60)
     headers = {"Host": LOOPBACK, "Cookie": user["cookie"], "X-Forwarded-Proto": "https"}
@@ -241,6 +248,8 @@ def run_user(
             elapsed = (time.perf_counter() - started) * 1000
             if n > 0:  # the first pass warms the workers up
                 out.append((name, elapsed, response.status))
+                if think:  # a person reads the page before the next click (0.5–1.5 × think)
+                    time.sleep(think * (0.5 + random.random()))  # noqa: S311 - not security
 
 
 def percentile(values: list[float], q: int) -> float:
@@ -292,14 +301,20 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds a user reads each page before the next (0: no pause, the worst case)",
+    )
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--inside-setup", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inside_setup is not None:
         setup_inside(args.inside_setup)
         return
-    if not 1 <= args.users <= 100 or not 1 <= args.rounds <= 100:
-        raise SystemExit("--users and --rounds are bounded: 1 to 100 each.")
+    if not 1 <= args.users <= 100 or not 1 <= args.rounds <= 100 or not 0 <= args.think <= 60:
+        raise SystemExit("--users and --rounds are bounded: 1 to 100 each; --think 0 to 60 s.")
     host = urlparse(args.database_url).hostname
     if host not in (LOOPBACK, "localhost"):
         raise SystemExit("the load test runs against a loopback database only")
@@ -341,7 +356,7 @@ def main() -> None:
 
         def one(user: dict[str, Any]) -> None:
             mine: list[tuple[str, float, int]] = []
-            run_user(port, user, args.rounds, mine)
+            run_user(port, user, args.rounds, mine, args.think)
             with lock:
                 results.extend(mine)
 
@@ -362,8 +377,8 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
     print(
-        f"{args.users} users at once: {len(results)} timed requests in {wall:.1f} s "
-        f"({len(results) / wall:.0f}/s)"
+        f"{args.users} users at once (think {args.think:g} s): {len(results)} timed requests "
+        f"in {wall:.1f} s ({len(results) / wall:.0f}/s)"
     )
     ok = report(results, queries)
     print(
