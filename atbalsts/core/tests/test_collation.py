@@ -103,7 +103,8 @@ def test_the_case_worker_choice_is_in_latvian_order(make_user: Any, balvi: Any) 
     client = make_client(
         actor=make_user(Role.SOCIAL_WORKER, balvi, last_name="Žube"), municipality=balvi
     )
-    choices = CaseAssignmentForm(client=client).fields["social_worker"].queryset
+    field: Any = CaseAssignmentForm(client=client).fields["social_worker"]
+    choices = field.queryset
     assert [u.last_name for u in choices] == ["Ābola", "Cīrule", "Čīma", "Zariņa", "Žube"]
 
 
