@@ -100,7 +100,8 @@ def invoice_record_historic_approval(
             ),
         )
     raise_if_errors(errors)
-    assert day is not None  # noqa: S101 - required above
+    if day is None:  # pragma: no cover - date_field reported it (required)
+        raise ValidationFailed({"approved_on": [_("Obligāts lauks.")]})
     approved_at = recorded_at(day, field="approved_on", not_before=invoice.confirmed_at)
     reference = historic_approver(invoice, name)
     if reference is not None and reference.pk == invoice.confirmed_by_id:
