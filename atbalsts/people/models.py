@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from atbalsts.core.collation import latvian
 from atbalsts.core.dates import dmy
 from atbalsts.core.models import TimeStampedModel
 
@@ -27,7 +28,7 @@ class Municipality(models.Model):
     class Meta:
         verbose_name = _("pašvaldība")
         verbose_name_plural = _("pašvaldības")
-        ordering = ["name"]
+        ordering = [latvian("name")]  # Ādažu novads first, Ķekavas after Kuldīgas
 
     def __str__(self) -> str:
         return self.name

@@ -112,3 +112,13 @@ def test_postgresql_has_the_icu_collation(require_postgres: None) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_collation WHERE collname = 'lv-x-icu'")
         assert cursor.fetchone() is not None
+
+
+@pytest.mark.django_db
+def test_municipalities_are_in_latvian_order() -> None:
+    from atbalsts.people.models import Municipality
+
+    names = list(Municipality.objects.values_list("name", flat=True))
+    assert names == sorted(names, key=latvian_key)
+    assert names[0] == "Ādažu novads"
+    assert names.index("Ķekavas novads") == names.index("Kuldīgas novads") + 1
