@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from atbalsts.core.collation import latvian
 from atbalsts.core.errors import NotPermitted, ValidationFailed
 from atbalsts.core.policies import Action
 from atbalsts.jobs.models import Job
@@ -56,7 +57,9 @@ def _params_out(params: dict[str, Any]) -> dict[str, Any]:
 
 def _params_in(data: dict[str, Any]) -> dict[str, Any]:
     ids = data.get("municipalities")
-    municipalities = list(Municipality.objects.filter(pk__in=ids).order_by("name")) if ids else []
+    municipalities = (
+        list(Municipality.objects.filter(pk__in=ids).order_by(latvian("name"))) if ids else []
+    )
     if ids and len(municipalities) != len(set(ids)):
         raise JobFailed(_("Kāda no pārskata pašvaldībām vairs nav atrodama."))
     return {

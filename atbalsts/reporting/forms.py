@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from atbalsts.assessment.dates import add_months
+from atbalsts.core.collation import latvian
 from atbalsts.core.forms import DateInput
 from atbalsts.people.models import Municipality, TargetGroup
 
@@ -37,7 +38,7 @@ class TargetGroupField(forms.ChoiceField):
 class PilotReportForm(forms.Form):
     municipality = MunicipalitiesField(
         label=_("Pašvaldības"),
-        queryset=Municipality.objects.order_by("name"),
+        queryset=Municipality.objects.order_by(latvian("name")),
         to_field_name="code",
         required=False,
         help_text=_("Neatzīmējot nevienu, pārskats aptver visas pašvaldības (visu valsti)."),
@@ -78,7 +79,7 @@ class PilotReportForm(forms.Form):
         """Keyword arguments for `selectors.pilot_report` (after `is_valid()`)."""
         data = self.cleaned_data
         return {
-            "municipalities": list(data["municipality"].order_by("name")) or None,
+            "municipalities": list(data["municipality"].order_by(latvian("name"))) or None,
             "target_group": data["group"],
             "date_from": data["date_from"],
             "date_to": data["date_to"],
@@ -115,7 +116,7 @@ def _iso_dates(data: Any, names: tuple[str, ...]) -> Any:
 class CaseloadForm(forms.Form):
     municipality = forms.ModelChoiceField(
         label=_("Pašvaldība"),
-        queryset=Municipality.objects.order_by("name"),
+        queryset=Municipality.objects.order_by(latvian("name")),
         to_field_name="code",
         required=False,
         error_messages={"invalid_choice": _("Nezināma pašvaldība.")},
