@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from atbalsts.core.collation import USER_NAMES, latvian_order
 from atbalsts.core.roles import Role
 from atbalsts.people.models import Municipality
 
@@ -33,7 +34,7 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("lietotājs")
         verbose_name_plural = _("lietotāji")
-        ordering = ["last_name", "first_name", "username"]
+        ordering = latvian_order("last_name", "first_name", "username", text=USER_NAMES)
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -122,3 +122,15 @@ def test_municipalities_are_in_latvian_order() -> None:
     assert names == sorted(names, key=latvian_key)
     assert names[0] == "Ādažu novads"
     assert names.index("Ķekavas novads") == names.index("Kuldīgas novads") + 1
+
+
+@pytest.mark.django_db
+def test_users_are_in_latvian_order_by_default(make_user: Any, balvi: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    from atbalsts.core.roles import Role
+
+    for name in NAMES:
+        make_user(Role.HEAD, balvi, last_name=name)
+    users = get_user_model().objects.filter(last_name__in=NAMES)
+    assert [u.last_name for u in users] == IN_ORDER
