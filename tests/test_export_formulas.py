@@ -27,7 +27,7 @@ from atbalsts.core.tabular import FORMULA_START, SheetOut, stream_csv, write_csv
 from atbalsts.delivery.tests.factories import LAST_MONTH, make_delivery_world, make_letter
 from atbalsts.people.models import Client
 from atbalsts.people.tests.factories import make_client
-from atbalsts.reporting.exports import report_csv, report_xlsx
+from atbalsts.reporting.exports import extract_csv_chunks, report_csv, report_xlsx
 from atbalsts.reporting.selectors import pilot_report
 from atbalsts.reporting.tests.factories import make_spend
 
@@ -93,11 +93,15 @@ def _generic(writer: str, value: str) -> tuple[str, bytes]:
         return "csv", write_csv(header, rows, delimiter=";")
     if writer == "stream_csv":
         return "csv", b"".join(stream_csv([header, *rows]))
+    if writer == "extract_csv_chunks":  # the research extract's streamed CSV
+        return "csv", b"".join(extract_csv_chunks(iter([header, *rows])))
     return "xlsx", write_xlsx([SheetOut("lapa", header, rows), SheetOut(value[:20], None, rows)])
 
 
 @pytest.mark.parametrize("value", DANGEROUS)
-@pytest.mark.parametrize("writer", ["write_csv", "write_csv;", "stream_csv", "write_xlsx"])
+@pytest.mark.parametrize(
+    "writer", ["write_csv", "write_csv;", "stream_csv", "extract_csv_chunks", "write_xlsx"]
+)
 def test_the_tabular_writers_neutralise_every_prefix(writer, value):
     fmt, content = _generic(writer, value)
     _assert_neutralised(fmt, content, value)
