@@ -31,7 +31,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
@@ -194,24 +195,30 @@ def ledger_report(**arguments: Any) -> Any:
 
 
 def ledger_needed(**arguments: Any) -> dict[str, Any]:
-    """The budget needed per band computed over the MonthlySpend ledger rows (each client's
-    money ÷ their distinct months, as `budget_needed_by_band` did before ClientMonths kept each
-    month's money): the cross-check of the evaluated report. The synthetic country has no
-    budget periods, so every client is in the band "none" of their target group."""
+    """The budget needed per band computed over the MonthlySpend ledger rows, client by client
+    (each client's money ÷ their distinct months, as `budget_needed_by_band` did before it
+    grouped in the database): the cross-check of the evaluated report. The monthly spends are
+    added as exact fractions and the average and the maximum rounded once, half up. The
+    synthetic country has no budget periods, so every client is in the band "none" of their
+    target group."""
     from django.db.models import Count, Sum
 
-    from atbalsts.core.money import round_money
     from atbalsts.reporting.selectors import spend_rows
 
-    groups: dict[str, list[Decimal]] = {}
+    def cents(value: Fraction) -> Decimal:
+        with localcontext(prec=100):
+            exact = Decimal(value.numerator) / Decimal(value.denominator)
+            return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    groups: dict[str, list[Fraction]] = {}
     for r in (
         spend_rows(**arguments)
         .values("client_id", "target_group")
         .annotate(amount=Sum("amount"), months=Count("month", distinct=True))
     ):
-        groups.setdefault(r["target_group"], []).append(r["amount"] / r["months"])
+        groups.setdefault(r["target_group"], []).append(Fraction(r["amount"]) / r["months"])
     return {
-        group: (len(v), round_money(sum(v, Decimal(0)) / len(v)), round_money(max(v)))
+        group: (len(v), cents(sum(v, Fraction(0)) / len(v)), cents(max(v)))
         for group, v in sorted(groups.items())
     }
 
@@ -390,6 +397,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--raw-runs", type=int, default=3, help="runs of the raw SQL aggregate")
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument(
+        "--engines",
+        default="report,evaluated,ledger",
+        help="comma-separated: report, evaluated, ledger (the slow MonthlySpend design)",
+    )
+    parser.add_argument(
+        "--no-memory", action="store_true", help="skip the peak memory of a fresh process"
+    )
     parser.add_argument("--child", nargs=2, metavar=("ENGINE", "CASE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -441,12 +456,15 @@ def main() -> None:
         f"Server: {sizes[9].split(',')[0]}; {os.cpu_count()} CPUs; runs: {args.runs} (+1 warm-up)"
     )
 
+    chosen = [e for e in args.engines.split(",") if e]
+    if unknown := set(chosen) - set(engines()):
+        raise SystemExit(f"unknown engines: {sorted(unknown)}")
     report_cases = cases()
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     failures = []
     for index, (label, arguments) in enumerate(report_cases):
         raw_times, raw = timed(lambda a=arguments: raw_figures(a), args.raw_runs)
-        for engine in engines():
+        for engine in chosen:
             times, report = timed(lambda e=engine, a=arguments: run_report(e, a), args.runs)
             agree = figures(report) == raw
             if not agree:
@@ -461,7 +479,7 @@ def main() -> None:
                         (label, "budget needed", {"n": needed_figures(report)}, {"n": needed})
                     )
             queries = query_count(engine, arguments)
-            _setup, peak = peak_memory(url, engine, index)
+            peak = None if args.no_memory else peak_memory(url, engine, index)[1]
             rows.append(
                 (
                     label,
@@ -501,8 +519,9 @@ def main() -> None:
             f"{'yes' if agree else 'NO':>6} {total:16,.2f} {clients:8d}"
         )
 
-    baseline, _peak = peak_memory(url, "report", 0)
-    print(f"\nA fresh process after django.setup() and connecting: {baseline:.0f} MB peak RSS")
+    if not args.no_memory:
+        baseline, _peak = peak_memory(url, "report", 0)
+        print(f"\nA fresh process after django.setup() and connecting: {baseline:.0f} MB peak RSS")
 
     # The same reports on a country a hundred times smaller: the query counts must not change.
     connection.close()
@@ -512,7 +531,7 @@ def main() -> None:
     for index, (_label, arguments) in enumerate(cases()):
         label = report_cases[index][0]
         parts = []
-        for engine in engines():
+        for engine in chosen:
             big = next(r[4] for r in rows if r[0] == label and r[1] == engine)
             parts.append(f"{engine}: {query_count(engine, arguments)} / {big}")
         print(f"  {label:28} " + "  ".join(parts))
