@@ -25,6 +25,9 @@ from .policies import account_policy
 from .services import otp_enrolled, otp_grace_begin, otp_grace_deadline
 
 _OPEN_URL_NAMES = ("accounts:two_factor", "accounts:otp_confirm", "accounts:logout", "set_language")
+# Answered without reading the session at all: a load balancer's probe must not get a cookie
+# nor `Vary: Cookie`.
+_SESSIONLESS_PATHS = ("/healthz",)
 
 
 class TwoFactorRequiredMiddleware:
@@ -32,6 +35,8 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path in _SESSIONLESS_PATHS:
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if (
             user is not None
