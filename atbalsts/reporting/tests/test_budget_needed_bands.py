@@ -83,7 +83,7 @@ def plain_needed(date_from: dt.date, date_to: dt.date) -> list[BandNeed]:
             code,
             monthly,
             len(values),
-            _half_up(sum(values) / len(values)),
+            _half_up(sum(values, Fraction(0)) / len(values)),
             _half_up(max(values)),
         )
         for (group, code, monthly), values in per_band.items()
