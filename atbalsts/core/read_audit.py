@@ -26,6 +26,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .audit import MASK, AuditEventType, audit_record
+from .clientip import client_ip
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -148,4 +149,4 @@ def logout_record(*, user: Viewer | None, request: HttpRequest | None) -> AuditE
 def _address(request: HttpRequest | None) -> str:
     if request is None:
         return ""
-    return str(request.META.get("REMOTE_ADDR", ""))[:45]
+    return (client_ip(request) or "")[:45]

@@ -167,9 +167,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # The address is the client's own behind TRUSTED_PROXY_COUNT reverse proxies (0: REMOTE_ADDR;
-# atbalsts/operations/clientip.py), so a proxy's address never locks everyone out.
+# atbalsts/core/clientip.py), so a proxy's address never locks everyone out.
 TRUSTED_PROXY_COUNT = 0
-AXES_CLIENT_IP_CALLABLE = "atbalsts.operations.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "atbalsts.core.clientip.client_ip"
 AXES_LOCKOUT_CALLABLE = "atbalsts.operations.lockout.locked_out"
 
 OTP_TOTP_ISSUER = "Atbalsts"

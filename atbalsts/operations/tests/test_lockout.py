@@ -8,7 +8,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from atbalsts.accounts.tests.factories import PASSWORD
-from atbalsts.operations.clientip import client_ip
+from atbalsts.core.clientip import client_ip
 
 pytestmark = pytest.mark.django_db
 
