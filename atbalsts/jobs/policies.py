@@ -12,6 +12,7 @@ from atbalsts.core.policies import Action, Policy, role_of
 from atbalsts.core.roles import Role
 
 from .models import Job
+from .tasks import LEDGER_REBUILD
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Viewer
@@ -54,6 +55,6 @@ class JobPolicy(Policy[Job]):
 
 # Kinds of job only the administrator starts (the ledger rebuild); the other kinds are asked
 # of their own domain's policy.
-ADMIN_KINDS = frozenset({"billing.ledger_rebuild"})
+ADMIN_KINDS = frozenset({LEDGER_REBUILD})
 
 job_policy = JobPolicy()
