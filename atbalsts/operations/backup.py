@@ -5,7 +5,8 @@ A backup is a directory:
 - `default.sqlite3` (SQLite, through `sqlite3.Connection.backup`) or `default.dump`
   (PostgreSQL, `pg_dump --format=custom`), and `jobs.sqlite3` where the jobs alias is a
   separate SQLite file;
-- `media/`, a copy of MEDIA_ROOT (uploaded evidence and documents), when there is one;
+- `media/`, a copy of MEDIA_ROOT (uploaded documents), and `private/`, a copy of
+  PRIVATE_MEDIA_ROOT (sessions' evidence files, never public), each when there is one;
 - `manifest.json`: when and from which engine, the rows of every table, the applied
   migrations, the ledger's totals per municipality and month (`billing.MonthlySpend`), and
   each file's SHA-256.
@@ -44,6 +45,8 @@ from atbalsts.people.models import Municipality
 
 MANIFEST = "manifest.json"
 MEDIA_DIR = "media"
+# The file trees a backup carries beside the databases: its directory name → the setting.
+FILE_TREES = {MEDIA_DIR: "MEDIA_ROOT", "private": "PRIVATE_MEDIA_ROOT"}
 FORMAT = 1
 CENT = Decimal("0.01")
 PG_TIMEOUT_S = 6 * 60 * 60
@@ -251,15 +254,16 @@ def backup(path: Path, *, log: Log = lambda _: None) -> dict[str, Any]:
                 "sha256": _sha256(work / name),
                 **found,
             }
-        media_root = Path(str(settings.MEDIA_ROOT))
-        media = _media_files(media_root)
-        if media:
-            log(f"media: {len(media)} files")
-            shutil.copytree(media_root, work / MEDIA_DIR)
-        manifest["media"] = {
-            "files": len(media),
-            "bytes": sum(p.stat().st_size for p in media),
-        }
+        for directory, setting in FILE_TREES.items():
+            root = Path(str(getattr(settings, setting)))
+            files = _media_files(root)
+            if files:
+                log(f"{directory}: {len(files)} files")
+                shutil.copytree(root, work / directory)
+            manifest[directory] = {
+                "files": len(files),
+                "bytes": sum(p.stat().st_size for p in files),
+            }
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         if path.exists():
             path.rmdir()
@@ -397,10 +401,12 @@ def restore(path: Path, *, replace: bool, log: Log = lambda _: None) -> dict[str
                 _restore_sqlite(alias, path / entry["file"])
             else:
                 _restore_postgresql(alias, path / entry["file"])
-    media = path / MEDIA_DIR
-    if media.is_dir():
-        log(f"media: {len(_media_files(media))} files → {settings.MEDIA_ROOT}")
-        shutil.copytree(media, Path(str(settings.MEDIA_ROOT)), dirs_exist_ok=True)
+    for directory, setting in FILE_TREES.items():
+        tree = path / directory
+        if tree.is_dir():
+            target = Path(str(getattr(settings, setting)))
+            log(f"{directory}: {len(_media_files(tree))} files → {target}")
+            shutil.copytree(tree, target, dirs_exist_ok=True)
     return verify(manifest)
 
 

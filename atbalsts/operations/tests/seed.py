@@ -4,7 +4,9 @@ municipality, a job's heartbeat in the jobs database, an uploaded file, and time
 microseconds. Run in the round trip's subprocess: `manage.py shell -c "…seed()"`."""
 
 import datetime as dt
+from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
@@ -47,3 +49,6 @@ def seed() -> None:
     )
     WorkerHeartbeat.objects.create(worker="host-1:42", beat_at=EXACT)
     default_storage.save("evidence/roundtrip.txt", ContentFile(b"evidence"))
+    private = Path(settings.PRIVATE_MEDIA_ROOT) / "delivery" / "secret.pdf"
+    private.parent.mkdir(parents=True, exist_ok=True)
+    private.write_bytes(b"private")

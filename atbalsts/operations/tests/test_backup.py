@@ -54,6 +54,12 @@ def _environment(database_url, media):
     return env
 
 
+def _private(env):
+    """A session's evidence file: kept in PRIVATE_MEDIA_ROOT, beside MEDIA_ROOT."""
+    media = Path(env["ATBALSTS_TEST_MEDIA_ROOT"])
+    return media.with_name(media.name + "-private") / "delivery" / "secret.pdf"
+
+
 def _prepare(env, *, jobs_database):
     _manage(env, "migrate", "-v0")
     if jobs_database:
@@ -83,9 +89,12 @@ def _round_trip_checks(env, tmp_path, snapshot, damage):
     assert manifest["databases"]["default"]["tables"]["people_client"] == 3
     assert manifest["media"]["files"] == 1
     assert (backup / "media" / "evidence" / "roundtrip.txt").read_bytes() == b"evidence"
+    assert manifest["private"]["files"] == 1
+    assert (backup / "private" / "delivery" / "secret.pdf").read_bytes() == b"private"
 
     damage()
     (Path(env["ATBALSTS_TEST_MEDIA_ROOT"]) / "evidence" / "roundtrip.txt").unlink()
+    _private(env).unlink()
     assert snapshot() != before
 
     refused = _manage(env, "restore", str(backup), check=False)
@@ -104,6 +113,7 @@ def _round_trip_checks(env, tmp_path, snapshot, damage):
     assert "append-only" in _manage(env, "shell", "-c", DELETE_AUDIT).stdout
     media = Path(env["ATBALSTS_TEST_MEDIA_ROOT"]) / "evidence" / "roundtrip.txt"
     assert media.read_bytes() == b"evidence"
+    assert _private(env).read_bytes() == b"private"
 
     manifest["databases"]["default"]["ledger"]["tukums 2025-11"] = "134.07"
     (backup / "manifest.json").write_text(json.dumps(manifest))
