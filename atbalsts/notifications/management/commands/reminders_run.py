@@ -51,6 +51,10 @@ class Command(BaseCommand):
                     **result.mail
                 )
             )
+            if "appointments" in result.mail:
+                self.stdout.write(
+                    f"Atgādinājumi personām par rītdienas tikšanos: {result.mail['appointments']}"
+                )
         if options["schedule"]:
             when = schedule_next()
             if when is None:
