@@ -4,8 +4,9 @@ import of a month's sessions. Each checks permission, enforces the rules and aud
 same transaction."""
 
 from ..errors import SessionInvoiced
+from ..evidence import MAX_EVIDENCE_BYTES
 from .card import conclusion_view_record, evidence_download_record
-from .checks import MAX_EVIDENCE_BYTES, MAX_KM, MAX_SESSION_MINUTES, MAX_TICKET
+from .checks import MAX_KM, MAX_SESSION_MINUTES, MAX_TICKET
 from .emergencies import emergency_declare, emergency_end
 from .imports import COLUMN_LABELS, IMPORT_COLUMNS, import_key_for, sessions_import
 from .no_shows import no_show_rule_create
