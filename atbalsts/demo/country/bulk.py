@@ -59,14 +59,15 @@ class Table:
         self.fields = tuple(fields)
         column_of = {f.name: str(f.column) for f in meta.concrete_fields}
         self.columns = [column_of[name] for name in fields]
-        # Fields added to the model later than this generator get their default, so a new
-        # column with a default never breaks the generator; one without a default must be
-        # added here.
+        # Fields added to the model later than this generator get their default (a blank
+        # text field: ""), so such a new column never breaks the generator; one without a
+        # default must be added here.
         self.fill: tuple[Any, ...] = ()
         for model_field in meta.concrete_fields:
             if model_field.name in fields or model_field.primary_key:
                 continue
-            if not (model_field.has_default() or model_field.null):
+            blank_text = model_field.blank and model_field.empty_strings_allowed
+            if not (model_field.has_default() or model_field.null or blank_text):
                 raise TypeError(f"{meta.label}.{model_field.name}: no value and no default")
             self.columns.append(str(model_field.column))
             self.fill += (model_field.get_default(),)
