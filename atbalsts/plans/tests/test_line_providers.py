@@ -63,3 +63,17 @@ def test_choosing_a_service_regroups_the_provider_list_on_the_page(client: Any, 
         < select.index("Citi sniedzēji")
         < select.index("SIA Ķiršu dārzs")
     )
+
+
+def test_a_provider_already_chosen_stays_chosen_when_the_list_regroups(
+    client: Any, world: Any
+) -> None:
+    version = make_plan(world)
+    client.force_login(world.worker)
+    url = reverse("plans:line_create", args=[version.pk])
+    chosen = world.provider.pk
+    page = client.get(url, {"service_type": world.support_person.pk, "provider": chosen})
+    select = page.content.decode()
+    select = select[select.index('<select name="provider"') :]
+    select = select[: select.index("</select>")]
+    assert f'<option value="{chosen}" selected>' in select

@@ -105,6 +105,8 @@ def line_form(request: AuthedHttpRequest, pk: int, line_pk: int | None = None) -
     if request.method == "GET" and request.GET.get("service_type", "").isdigit():
         # the page asks again when a service is chosen: the provider list is regrouped for it
         initial["service_type"] = request.GET["service_type"]
+        if request.GET.get("provider", "").isdigit():
+            initial["provider"] = request.GET["provider"]  # a choice already made stays
     form = LineForm(request.POST or None, initial=initial, version=version)
 
     def save(data: dict[str, Any]) -> PlanLine:
