@@ -77,9 +77,11 @@ def test_assessment_budget_plan_agreement_and_guarantee_letter(page, live_server
     page.fill("textarea[name=progress_measure]", "Strādā vismaz 10 stundas nedēļā")
     page.click("main button[type=submit]")
     page.click("text=Pievienot pakalpojumu")
-    # choosing the service regroups the provider list (htmx): choose the provider after it
-    with page.expect_response(lambda r: "service_type=" in r.url):
-        page.select_option("select[name=service_type]", label="Atbalsta persona (pārlūka tests)")
+    # choosing the service regroups the provider list (htmx swaps in a new select): choose
+    # the provider once the new list is there
+    page.evaluate("document.querySelector('#id_provider').dataset.before = 'regroup'")
+    page.select_option("select[name=service_type]", label="Atbalsta persona (pārlūka tests)")
+    page.wait_for_selector("#id_provider:not([data-before])", state="attached")
     page.select_option("select[name=provider]", label="Biedrība Ābeļzieds")
     page.fill("input[name=quantity]", "0")
     page.click("main button[type=submit]")

@@ -14,7 +14,7 @@ from atbalsts.jobs.models import Job, JobStatus
 from atbalsts.jobs.outputs import output_write
 from atbalsts.people.models import Municipality
 from tests.browser.a11y import PHONE, WIDTHS, axe_problems, axe_source, overflow
-from tests.browser.conftest import browser, login  # noqa: F401 (the fixture)
+from tests.browser.conftest import login
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,7 +26,7 @@ pytestmark = [
 LONG = "izvilkums-" + "Rēzeknes-novads-" * 8 + "20200101-20201231.csv"
 
 
-def test_the_jobs_page_fits_a_phone_and_passes_axe(browser, live_server, settings, tmp_path):  # noqa: F811
+def test_the_jobs_page_fits_a_phone_and_passes_axe(browser, live_server, settings, tmp_path):
     settings.JOBS_OUTPUT_DIR = tmp_path / "job-output"
     axe_source()
     user = UserFactory(role=Role.ANALYST, municipality=None, username="analitike")
