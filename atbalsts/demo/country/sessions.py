@@ -144,7 +144,10 @@ def write_delivery(gen: Generator) -> None:
                             "",
                             "",
                             None,
-                            Signer.CLIENT
+                            # only a session that took place is signed (no-shows have none)
+                            ""
+                            if status != SessionStatus.HELD
+                            else Signer.CLIENT
                             if line.target_group == "adult_grt"
                             else Signer.REPRESENTATIVE,
                             "",

@@ -71,6 +71,8 @@ def test_sessions_inside_their_letter_and_priced_to_the_cent(small_country):
         line = lines[s.line_key]
         assert str(s.line_key) in {entry["key"] for entry in letter.lines}
         assert (line.service_type_id, line.unit_price) == (s.service_type_id, s.unit_price)
+        # only a session that took place has a signer
+        assert bool(s.signed_by) is (s.status == SessionStatus.HELD)
         if s.status == SessionStatus.HELD:
             assert s.amount == round_money(s.units * s.unit_price)
         elif s.status == SessionStatus.NO_SHOW_NO_NOTICE:
