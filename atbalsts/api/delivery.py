@@ -14,11 +14,12 @@ from ninja.files import UploadedFile
 
 from atbalsts.api.schemas import BoundedSchema, Offset, StrictSchema
 from atbalsts.core.actors import Viewer
+from atbalsts.core.audit import AuditEventType
 from atbalsts.core.dates import hm
 from atbalsts.core.errors import NotPermitted, ValidationFailed
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
-from atbalsts.core.read_audit import ReadEvent, read_record
+from atbalsts.core.read_audit import read_record
 from atbalsts.delivery import progress as import_progress
 from atbalsts.delivery import selectors, services
 from atbalsts.delivery.models import (
@@ -271,7 +272,7 @@ def _sessions_out(user: Viewer, sessions: list[Session]) -> list[dict[str, Any]]
     if with_notes:
         read_record(
             actor=user,
-            event=ReadEvent.SESSIONS_READ,
+            event=AuditEventType.SESSIONS_READ,
             subject_type="delivery.session",
             ids=with_notes,
             via="api",

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from atbalsts.api.schemas import BoundedSchema, Offset, StrictSchema
+from atbalsts.core.audit import AuditEventType
 from atbalsts.core.errors import NotPermitted, ValidationFailed
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
-from atbalsts.core.read_audit import ReadEvent, list_read_record, read_record
+from atbalsts.core.read_audit import list_read_record, read_record
 from atbalsts.people import selectors, services
 from atbalsts.people.models import (
     Client,
@@ -290,7 +291,7 @@ def list_representatives(request: AuthedHttpRequest, client_id: int) -> Any:
     representatives = list(client.representatives.all())
     read_record(
         actor=request.user,
-        event=ReadEvent.REPRESENTATIVES_READ,
+        event=AuditEventType.REPRESENTATIVES_READ,
         subject_type="people.representative",
         ids=[r.pk for r in representatives],
         client=client,

@@ -54,6 +54,12 @@ class AuditEventType(models.TextChoices):
     CLIENT_CHANGED = "client.changed", _("klients mainīts")
     CLIENT_DELETED = "client.deleted", _("klients dzēsts")
     CLIENT_VIEWED = "client.viewed", _("klienta kartīte atvērta")
+    # reads in bulk (core.read_audit): one event per request with the ids returned
+    CLIENTS_LISTED = "client.listed", _("klientu saraksts skatīts")
+    CLIENTS_SEARCHED = "client.searched", _("klienti meklēti")
+    REPRESENTATIVES_READ = "representative.read", _("klienta pārstāvji skatīti")
+    SESSIONS_READ = "delivery.sessions_read", _("nodarbības ar piezīmēm skatītas")
+    CARD_READ = "delivery.card_read", _("kopīgā klienta kartīte skatīta")
     REPRESENTATIVE_CREATED = "representative.created", _("pārstāvis pievienots")
     REPRESENTATIVE_CHANGED = "representative.changed", _("pārstāvis mainīts")
     REPRESENTATIVE_DELETED = "representative.deleted", _("pārstāvis dzēsts")

@@ -11,8 +11,6 @@ them). A failed sign-in names the account when the username is one (its id), and
 only that it was unknown: a username typed by mistake may be a personal code or a
 password, so the text is never stored (`core.audit.MASK` where it looks like a code).
 
-The event types live here rather than in `core.audit.AuditEventType` only because that
-module's list is being reworked (the hash chain); they are plain strings in the same table.
 """
 
 from __future__ import annotations
@@ -22,8 +20,6 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
-from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from .audit import MASK, AuditEventType, audit_record
 from .clientip import client_ip
@@ -38,14 +34,6 @@ if TYPE_CHECKING:
 _CODE_LIKE = re.compile(r"\d{6}")
 
 
-class ReadEvent(models.TextChoices):
-    CLIENTS_LISTED = "client.listed", _("klientu saraksts skatīts")
-    CLIENTS_SEARCHED = "client.searched", _("klienti meklēti")
-    REPRESENTATIVES_READ = "representative.read", _("klienta pārstāvji skatīti")
-    SESSIONS_READ = "delivery.sessions_read", _("nodarbības ar piezīmēm skatītas")
-    CARD_READ = "delivery.card_read", _("kopīgā klienta kartīte skatīta")
-
-
 def _municipality_of(actor: Viewer) -> int | None:
     return cast("int | None", getattr(actor, "municipality_id", None))
 
@@ -53,7 +41,7 @@ def _municipality_of(actor: Viewer) -> int | None:
 def read_record(
     *,
     actor: Viewer,
-    event: ReadEvent,
+    event: AuditEventType,
     subject_type: str,
     ids: Iterable[int],
     client: Any = None,
@@ -67,7 +55,7 @@ def read_record(
     data.update(extra or {})
     return audit_record(
         actor=actor,
-        event_type=cast(AuditEventType, event),
+        event_type=event,
         subject_type=subject_type,
         client_id=client.pk if client is not None else None,
         municipality_id=(client.municipality_id if client is not None else _municipality_of(actor)),
@@ -83,7 +71,7 @@ def list_read_record(
     term = search.strip()
     return read_record(
         actor=actor,
-        event=ReadEvent.CLIENTS_SEARCHED if term else ReadEvent.CLIENTS_LISTED,
+        event=AuditEventType.CLIENTS_SEARCHED if term else AuditEventType.CLIENTS_LISTED,
         subject_type=subject_type,
         ids=ids,
         via=via,

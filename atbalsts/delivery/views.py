@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from atbalsts.core.audit import AuditEventType
 from atbalsts.core.errors import DomainError
 from atbalsts.core.forms import apply_domain_error
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
-from atbalsts.core.read_audit import ReadEvent, read_record
+from atbalsts.core.read_audit import read_record
 from atbalsts.core.views import form_page, require
 from atbalsts.people import selectors as people_selectors
 from atbalsts.people.models import Client
@@ -102,7 +103,7 @@ def _record_conclusions(request: AuthedHttpRequest, client: Client, card: Any) -
     if with_notes:
         read_record(
             actor=request.user,
-            event=ReadEvent.CARD_READ,
+            event=AuditEventType.CARD_READ,
             subject_type="delivery.session",
             ids=with_notes,
             client=client,
