@@ -9,15 +9,16 @@ job with every row error. The page and the API read the Job back (`job_state`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from atbalsts.core.errors import DomainError, NotPermitted
-from atbalsts.jobs.models import Job, JobStatus
+from atbalsts.jobs.models import Job
 from atbalsts.jobs.services import JobFailed, JobProgress, job_create
+from atbalsts.jobs.state import DONE, QUEUED, REJECTED, JobState
+from atbalsts.jobs.state import job_state as shared_job_state
 from atbalsts.jobs.tasks import BUNDLE_IMPORT
 from atbalsts.jobs.uploads import uploads_read, uploads_save
 from atbalsts.people.models import Municipality
@@ -33,11 +34,8 @@ if TYPE_CHECKING:
 
 KIND = BUNDLE_IMPORT
 
-QUEUED = "queued"  # the files are stored; waiting for the worker
 CHECKING = "checking"  # reading the files and checking every row
 WRITING = "writing"  # every row checked; saving them, `done` of `total`
-DONE = "done"
-REJECTED = "rejected"
 PHASES = {
     QUEUED: _("Gaida, kad sāksies apstrāde"),
     CHECKING: _("Lasa un pārbauda failus"),
@@ -45,7 +43,6 @@ PHASES = {
     DONE: _("Imports pabeigts"),
     REJECTED: _("Imports neizdevās"),
 }
-FINISHED = (DONE, REJECTED)
 
 
 # --- in the request ----------------------------------------------------------------------------
@@ -108,41 +105,8 @@ def import_work(job: Job, progress: JobProgress) -> dict[str, Any]:
 # --- what the page and the API show ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class State:
-    """A job as the page shows it: the phase's label, rows done of total, and at the end the
-    report or the errors."""
-
-    job: Job
-    phase: str
-    done: int = 0
-    total: int = 0
-    report: dict[str, Any] | None = None
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    message: str = ""
-
-    @property
-    def label(self) -> str:
-        return str(PHASES[self.phase])
-
-    @property
-    def finished(self) -> bool:
-        return self.phase in FINISHED
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
-
-
-def job_state(job: Job) -> State:
-    if job.status == JobStatus.DONE:
-        report = job.result or {}
-        rows = int(report.get("rows", job.total))
-        return State(job, DONE, rows, rows, report=report)
-    if job.status == JobStatus.FAILED:
-        return State(job, REJECTED, job.done, job.total, errors=job.errors, message=job.message)
-    phase = job.phase if job.status == JobStatus.RUNNING and job.phase in PHASES else QUEUED
-    return State(job, phase, job.done, job.total)
+def job_state(job: Job) -> JobState:
+    return shared_job_state(job, PHASES)
 
 
 def job_totals(job: Job) -> dict[str, int]:

@@ -11,7 +11,6 @@ every row error and nothing is written. Both the start and the work ask
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
@@ -20,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from atbalsts.core.errors import DomainError, NotPermitted, ValidationFailed
 from atbalsts.jobs.models import Job, JobStatus
 from atbalsts.jobs.services import JobFailed, JobProgress, job_create
+from atbalsts.jobs.state import DONE, QUEUED, REJECTED, JobState
+from atbalsts.jobs.state import job_state as shared_job_state
 from atbalsts.jobs.tasks import SESSIONS_IMPORT
 from atbalsts.jobs.uploads import uploads_read, uploads_save
 
@@ -33,17 +34,13 @@ if TYPE_CHECKING:
 
 KIND = SESSIONS_IMPORT
 
-QUEUED = "queued"
 CHECKING = "checking"
-DONE = "done"
-REJECTED = "rejected"
 PHASES = {
     QUEUED: _("Gaida, kad sāksies apstrāde"),
     CHECKING: _("Pārbauda un saglabā rindas"),
     DONE: _("Imports pabeigts"),
     REJECTED: _("Imports neizdevās"),
 }
-FINISHED = (DONE, REJECTED)
 REJECTED_MESSAGE = _("Imports neizdevās: nekas netika saglabāts. Izlabojiet kļūdas failā.")
 
 
@@ -96,39 +93,8 @@ def import_work(job: Job, progress: JobProgress) -> dict[str, Any]:
 # --- what the page and the API show ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class State:
-    """A job as the page shows it: the phase's label, rows done of total, and at the end the
-    counts or the row errors."""
-
-    job: Job
-    phase: str
-    done: int = 0
-    total: int = 0
-    report: dict[str, Any] | None = None
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    message: str = ""
-
-    @property
-    def label(self) -> str:
-        return str(PHASES[self.phase])
-
-    @property
-    def finished(self) -> bool:
-        return self.phase in FINISHED
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
-
-
-def job_state(job: Job) -> State:
-    if job.status == JobStatus.DONE:
-        return State(job, DONE, job.total, job.total, report=job.result or {})
-    if job.status == JobStatus.FAILED:
-        return State(job, REJECTED, job.done, job.total, errors=job.errors, message=job.message)
-    phase = job.phase if job.status == JobStatus.RUNNING and job.phase in PHASES else QUEUED
-    return State(job, phase, job.done, job.total)
+def job_state(job: Job) -> JobState:
+    return shared_job_state(job, PHASES)
 
 
 def job_json(job: Job) -> dict[str, Any]:
