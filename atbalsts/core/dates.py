@@ -62,6 +62,17 @@ def parse_month(text: str) -> dt.date:
     return dt.date(int(year), int(month), 1)
 
 
+def month_field(text: str | None, *, default: dt.date) -> dt.date | None:
+    """A month picker's value: GGGG-MM → its first day; empty → the month of `default`;
+    anything else → None (the page answers 400)."""
+    if not text:
+        return month_start(default)
+    try:
+        return parse_month(text)
+    except ValueError:
+        return None
+
+
 def parse_day(text: str) -> dt.date:
     """A date written GGGG-MM-DD or DD.MM.GGGG (as people type it); ValueError otherwise."""
     text = text.strip()

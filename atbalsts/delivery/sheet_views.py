@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from atbalsts.core.dates import iso_month, month_start, parse_month
+from atbalsts.core.dates import iso_month, month_field, month_start
 from atbalsts.core.errors import DomainError
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.views import require
@@ -28,16 +28,6 @@ from .views import _client_for
 JOBS_SHOWN = 10
 
 
-def _month(text: str | None, default: dt.date) -> dt.date | None:
-    """GGGG-MM → its first day; empty → `default`'s month; anything else → None."""
-    if not text:
-        return month_start(default)
-    try:
-        return parse_month(text)
-    except ValueError:
-        return None
-
-
 @login_required
 @require_GET
 def attendance_sheet(request: AuthedHttpRequest, pk: int) -> HttpResponse:
@@ -45,7 +35,7 @@ def attendance_sheet(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     their own, which they need not name). 404 for a provider the client has no letter with."""
     require(delivery_policy.may_print_attendance(request.user))
     client, letters = _client_for(request, pk)
-    month = _month(request.GET.get("month"), timezone.localdate())
+    month = month_field(request.GET.get("month"), default=timezone.localdate())
     if month is None:
         return HttpResponseBadRequest(_("Mēnesim jābūt formā GGGG-MM."))
     providers = {letter.provider_id: letter.provider for letter in letters}
@@ -74,7 +64,7 @@ def attendance_batch(request: AuthedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     source = request.POST if request.method == "POST" else request.GET
     default = month_start(timezone.localdate()) - dt.timedelta(days=1)
-    month = _month(source.get("month"), default)
+    month = month_field(source.get("month"), default=default)
     context: dict[str, Any] = {
         "scope": scope[0],
         "jobs": jobs_own(request.user, kind=batches.KIND)[:JOBS_SHOWN],

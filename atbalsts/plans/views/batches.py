@@ -4,7 +4,6 @@ jobs pages."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from atbalsts.core.dates import iso_month, month_start, parse_month
+from atbalsts.core.dates import iso_month, month_field
 from atbalsts.core.errors import DomainError
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.jobs.selectors import jobs_own
@@ -26,23 +25,13 @@ from ..policies import plan_policy
 TEMPLATE = "plans/letters_batch.html"
 
 
-def _month(text: str | None, default: dt.date) -> dt.date | None:
-    """GGGG-MM → its first day; empty → `default`'s month; anything else → None."""
-    if not text:
-        return month_start(default)
-    try:
-        return parse_month(text)
-    except ValueError:
-        return None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def letters_batch(request: AuthedHttpRequest) -> HttpResponse:
     if plan_policy.letters_batch_municipality(request.user) is None:
         raise PermissionDenied
     source = request.POST if request.method == "POST" else request.GET
-    month = _month(source.get("month"), timezone.localdate())
+    month = month_field(source.get("month"), default=timezone.localdate())
     context: dict[str, Any] = {"jobs": jobs_own(request.user, kind=batches.KIND)[:10]}
     if month is None:
         context |= {"error": _("Mēnesim jābūt formā GGGG-MM."), "month": ""}
