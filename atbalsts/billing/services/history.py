@@ -10,7 +10,6 @@ month has ended. The budget rules hold as for any approval.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
@@ -29,8 +28,7 @@ from ..errors import InvoiceWrongStatus, SamePerson
 from ..models import Invoice, InvoiceStatus
 from ..policies import BillingAction, billing_policy
 from .audit import audit_invoice
-from .inputs import REFERENCE_MAX
-from .workflow import book_approval, locked, paid_on_field
+from .workflow import book_approval, locked, mark_paid
 
 if TYPE_CHECKING:
     from atbalsts.accounts.models import User
@@ -134,31 +132,5 @@ def invoice_record_historic_approval(
         approved_on=day.isoformat(),
     )
     if paid:
-        _record_payment(actor, invoice, paid_on, payment_reference)
+        mark_paid(actor, invoice, paid_on, payment_reference, historic=True)
     return invoice
-
-
-def _record_payment(actor: Actor, invoice: Invoice, paid_on: object, reference: object) -> None:
-    errors: dict[str, list[str]] = {}
-    text = text_field(
-        reference, "payment_reference", errors, limit=REFERENCE_MAX, required=True, coerce=True
-    )
-    day = paid_on_field(paid_on, invoice, errors)
-    raise_if_errors(errors)
-    if not isinstance(day, dt.date):  # pragma: no cover - paid_on_field reported it
-        raise ValidationFailed({"paid_on": [_("Obligāts lauks.")]})
-    invoice.status = InvoiceStatus.PAID
-    invoice.paid_on = day
-    invoice.payment_reference = text
-    invoice.paid_recorded_by = actor
-    invoice.save(
-        update_fields=["status", "paid_on", "payment_reference", "paid_recorded_by", "updated_at"]
-    )
-    audit_invoice(
-        actor,
-        AuditEventType.BILLING_INVOICE_PAID,
-        invoice,
-        historic=True,
-        paid_on=day.isoformat(),
-        payment_reference=text,
-    )

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -209,6 +209,14 @@ def invoice_pay(
             _("Apmaksātu var atzīmēt tikai rēķinu ar apstiprinātu apmaksu; šis ir «%(status)s»."),
             invoice,
         )
+    return mark_paid(actor, invoice, paid_on, payment_reference)
+
+
+def mark_paid(
+    actor: Actor, invoice: Invoice, paid_on: object, payment_reference: object, **audit: Any
+) -> Invoice:
+    """Check the payment's day and order number and record them (the caller has asked the
+    policy and checked the invoice's status); `audit` adds to the event (`historic=True`)."""
     errors: dict[str, list[str]] = {}
     reference = text_field(
         payment_reference,
@@ -231,6 +239,7 @@ def invoice_pay(
         actor,
         AuditEventType.BILLING_INVOICE_PAID,
         invoice,
+        **audit,
         paid_on=day.isoformat() if day else None,
         payment_reference=reference,
     )
