@@ -10,7 +10,14 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from atbalsts.core.audit import AuditEventType, audit_record, diff, masked, snapshot
+from atbalsts.core.audit import (
+    AuditEventType,
+    audit_for_client,
+    audit_record,
+    diff,
+    masked,
+    snapshot,
+)
 from atbalsts.core.errors import DomainError
 from atbalsts.core.policies import Action
 from atbalsts.core.validation import (
@@ -167,13 +174,21 @@ def _registrar_takes_case(actor: Actor, client: Client) -> None:
     today = timezone.localdate()
     start = min(client.start_date, today) if client.start_date else today
     assignment = CaseAssignment.objects.create(client=client, social_worker=actor, start_date=start)
-    audit_record(
-        actor=actor,
-        event_type=AuditEventType.CASE_ASSIGNED,
-        subject=assignment,
-        client_id=client.pk,
-        municipality_id=client.municipality_id,
-        extra_data={"social_worker": actor.pk, "start_date": start.isoformat()},
+    audit_case_assigned(actor, assignment)
+
+
+def audit_case_assigned(actor: Actor, assignment: CaseAssignment) -> None:
+    """The event of a case given to a social worker from a day (a new holder, or the same
+    assignment handed over on its first day)."""
+    audit_for_client(
+        actor,
+        AuditEventType.CASE_ASSIGNED,
+        assignment,
+        assignment.client,
+        {
+            "social_worker": assignment.social_worker_id,
+            "start_date": assignment.start_date.isoformat(),
+        },
     )
 
 

@@ -23,7 +23,7 @@ from atbalsts.core.validation import (
 from ..models import CaseAssignment, Client, Municipality, Referral, ReferralDecision
 from ..policies import client_policy, referral_policy
 from .checks import Fields, check_personal_code
-from .clients import client_create
+from .clients import audit_case_assigned, client_create
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Actor
@@ -171,17 +171,7 @@ def case_assign(
             # another): the case changes hands from its start, nobody held it in between
             current.social_worker = social_worker
             current.save(update_fields=["social_worker", "updated_at"])
-            audit_record(
-                actor=actor,
-                event_type=AuditEventType.CASE_ASSIGNED,
-                subject=current,
-                client_id=client.pk,
-                municipality_id=client.municipality_id,
-                extra_data={
-                    "social_worker": social_worker.pk,
-                    "start_date": start_date.isoformat(),
-                },
-            )
+            audit_case_assigned(actor, current)
             return current
         if start_date < current.start_date:
             raise ValidationFailed(
@@ -200,12 +190,5 @@ def case_assign(
     assignment = CaseAssignment.objects.create(
         client=client, social_worker=social_worker, start_date=start_date
     )
-    audit_record(
-        actor=actor,
-        event_type=AuditEventType.CASE_ASSIGNED,
-        subject=assignment,
-        client_id=client.pk,
-        municipality_id=client.municipality_id,
-        extra_data={"social_worker": social_worker.pk, "start_date": start_date.isoformat()},
-    )
+    audit_case_assigned(actor, assignment)
     return assignment
