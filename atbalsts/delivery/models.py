@@ -239,6 +239,18 @@ class Session(TimeStampedModel):
     import_key = models.CharField(
         _("importa atslēga"), max_length=64, unique=True, null=True, blank=True
     )
+    group_key = models.UUIDField(
+        _("grupas nodarbība"),
+        null=True,
+        blank=True,
+        help_text=_("Kopīga vairākām personām vienā grupas nodarbībā."),
+    )
+    goal_keys = models.JSONField(
+        _("plāna mērķi, pie kuriem strādāja"),
+        default=list,
+        blank=True,
+        help_text=_("Atbalsta plāna mērķu atslēgas (mērķis saglabā atslēgu plāna versijās)."),
+    )
 
     class Meta:
         verbose_name = _("nodarbība")
@@ -262,6 +274,7 @@ class Session(TimeStampedModel):
             models.Index(fields=["client", "date"], name="session_client_date_idx"),
             models.Index(fields=["provider", "date"], name="session_provider_date_idx"),
             models.Index(fields=["letter"], name="session_letter_idx"),
+            models.Index(fields=["group_key"], name="session_group_idx"),
             # The sessions a social worker must decide on (the start page counts them): a
             # few rows, so the count does not read every session of the municipality.
             models.Index(
