@@ -171,6 +171,23 @@ class AuditEventType(models.TextChoices):
     )
     DELIVERY_EMERGENCY_DECLARED = "delivery.emergency_declared", _("izsludināta ārkārtas situācija")
     DELIVERY_EMERGENCY_ENDED = "delivery.emergency_ended", _("ārkārtas situācija beigusies")
+    # delivery as it really happens: cancellations, remote quality, pauses, contracts, capacity
+    # and complaints (issue 16)
+    DELIVERY_CANCELLATION_RECORDED = "delivery.cancellation_recorded", _("atcelšana reģistrēta")
+    DELIVERY_REMOTE_QUALITY_DECIDED = (
+        "delivery.remote_quality_decided",
+        _("attālinātas sniegšanas kvalitāte izvērtēta"),
+    )
+    PLAN_LINE_PAUSED = "plan.line_paused", _("plāna rinda pārtraukta")
+    PLAN_LINE_PAUSE_CHANGED = "plan.line_pause_changed", _("plāna rindas pārtraukums mainīts")
+    LETTER_CONTRACT_SET = "plan.letter_contract_set", _("vēstulei norādīts līgums")
+    CATALOG_CONTRACT_CREATED = "catalog.contract_created", _("līgums reģistrēts")
+    CATALOG_CAPACITY_SET = "catalog.capacity_set", _("norādītas brīvās vietas")
+    CATALOG_COMPLAINT_RECORDED = (
+        "catalog.complaint_recorded",
+        _("reģistrēta sūdzība par sniedzēju"),
+    )
+    CATALOG_COMPLAINT_RESOLVED = "catalog.complaint_resolved", _("sūdzība par sniedzēju atrisināta")
     # bundle: a municipality's spreadsheet records brought in as one set of files
     BUNDLE_IMPORTED = "bundle.imported", _("datu komplekts importēts")
     # outcomes: goals' outcomes and plan reviews; the pseudonymised research extract
