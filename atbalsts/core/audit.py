@@ -148,6 +148,11 @@ class AuditEventType(models.TextChoices):
     BILLING_INVOICE_REJECTED = "billing.invoice_rejected", _("rēķins noraidīts")
     BILLING_INVOICE_PAID = "billing.invoice_paid", _("rēķins apmaksāts")
     BILLING_EXPORTED = "billing.exported", _("rēķini eksportēti grāmatvedībai")
+    BILLING_CREDIT_NOTE_PROPOSED = "billing.credit_note_proposed", _("kredītrēķins sagatavots")
+    BILLING_CREDIT_NOTE_APPROVED = "billing.credit_note_approved", _("kredītrēķins apstiprināts")
+    BILLING_CREDIT_NOTE_REJECTED = "billing.credit_note_rejected", _("kredītrēķins noraidīts")
+    BILLING_CO_FINANCING_SET = "billing.co_financing_set", _("līdzfinansējuma daļas noteiktas")
+    BILLING_ENVELOPE_SET = "billing.envelope_set", _("programmas piešķīrums noteikts")
     # delivery: sessions, no-shows, the shared client card, transport, emergencies, imports
     DELIVERY_SESSION_RECORDED = "delivery.session_recorded", _("nodarbība reģistrēta")
     DELIVERY_SESSION_CHANGED = "delivery.session_changed", _("nodarbība mainīta")
