@@ -64,6 +64,14 @@ class FundingSource(models.TextChoices):
     OWN_MONEY = "own_money", _("personas līdzekļi")
 
 
+class QuantityBasis(models.TextChoices):
+    """What a plan line's quantity counts: so many a month, or so many over the line's whole
+    period (25 sessions over the year, used as the person needs them)."""
+
+    MONTH = "month", _("mēnesī")
+    PERIOD = "period", _("visā periodā")
+
+
 # Money the municipality administers and therefore guarantees to the provider in a letter;
 # NGO projects, donations and the person's own money pay the provider directly.
 GUARANTEED_SOURCES = frozenset(
@@ -298,7 +306,9 @@ class PlanReview(TimeStampedModel):
 class PlanLine(models.Model):
     """A planned service: who provides it, at what price, how much, for how long, paid by whom.
 
-    `total` = unit price × quantity per month × months, rounded once to the cent.
+    `total` = unit price × quantity per month × months (or × the quantity of the whole
+    period, for a per-period quantity), rounded once to the cent. The unit price is the agreed
+    price where there is one, else the list price.
     """
 
     version = models.ForeignKey(
@@ -334,7 +344,49 @@ class PlanLine(models.Model):
         blank=True,
     )
     price_source = models.CharField(_("cenas avots"), max_length=30, blank=True)
+    # A price agreed for this person (another session length, the person's letter, a
+    # municipal decision): it replaces the list price (`list_price`: the tariff, else the
+    # municipal, DI or catalogue price). Above the list price it needs the head's approval
+    # before the version is agreed; a change of the price or of what it is compared with
+    # clears the approval.
+    list_price = models.DecimalField(
+        _("tarifa cena"),
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+    )
+    agreed_unit_price = models.DecimalField(
+        _("norunātā vienības cena"),
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+    )
+    agreed_price_reason = models.CharField(
+        _("norunātās cenas pamatojums"), max_length=500, blank=True
+    )
+    price_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cenu apstiprināja"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # An imported approval: the head as the old records name them (`price_approved_by` is then
+    # the user who imported it).
+    price_approved_by_name = models.CharField(
+        _("cenu apstiprināja (vēsturiski)"), max_length=150, blank=True
+    )
+    price_approved_at = models.DateTimeField(_("cena apstiprināta"), null=True, blank=True)
     quantity = models.DecimalField(_("daudzums mēnesī"), max_digits=8, decimal_places=2)
+    quantity_basis = models.CharField(
+        _("daudzuma periods"),
+        max_length=10,
+        choices=QuantityBasis.choices,
+        default=QuantityBasis.MONTH,
+    )
     start = models.DateField(_("no"))
     months = models.PositiveSmallIntegerField(_("mēneši"))
     end = models.DateField(_("līdz"))
@@ -385,6 +437,21 @@ class PlanLine(models.Model):
     @property
     def is_budget(self) -> bool:
         return self.funding_source == FundingSource.INDIVIDUAL_BUDGET
+
+    @property
+    def price_needs_approval(self) -> bool:
+        """An agreed price above the list price (or where there is none) needs the head."""
+        if self.agreed_unit_price is None:
+            return False
+        return self.list_price is None or self.agreed_unit_price > self.list_price
+
+    @property
+    def price_approved(self) -> bool:
+        return self.price_approved_at is not None
+
+    @property
+    def per_period(self) -> bool:
+        return self.quantity_basis == QuantityBasis.PERIOD
 
 
 class LetterStatus(models.TextChoices):

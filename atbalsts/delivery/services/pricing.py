@@ -7,6 +7,7 @@ from typing import Any
 
 from atbalsts.catalog.models import ServiceUnit
 from atbalsts.core.money import round_money
+from atbalsts.plans.selectors import letter_unit_price
 
 from .. import selectors
 from ..models import Session, SessionStatus
@@ -17,8 +18,9 @@ def price_session(
 ) -> None:
     """Units and amount: hours = minutes / 60; one per session, day or trip; km for km;
     a ticket is its own amount. A no-show without notice earns the rule's share of the price,
-    one with notice or a cancellation earns nothing."""
-    price = Decimal(line["unit_price"]) if line.get("unit_price") else Decimal("0.00")
+    one with notice or a cancellation earns nothing. The price is the letter's (the price
+    agreed for the person where it carries one)."""
+    price = letter_unit_price(line) or Decimal("0.00")
     session.unit_price = price
     session.ticket_amount = ticket
     if unit == ServiceUnit.HOUR:

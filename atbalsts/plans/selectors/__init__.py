@@ -57,6 +57,12 @@ from .plans import (
     version_list,
     versions_awaiting,
 )
+from .terms import (
+    letter_price_agreed,
+    letter_quantity_per_period,
+    letter_quantity_window,
+    letter_unit_price,
+)
 
 __all__ = [
     "DEFAULT_CHILD_MAX_WEEKLY_HOURS",
@@ -84,6 +90,10 @@ __all__ = [
     "goal_get",
     "letter_get",
     "letter_list",
+    "letter_price_agreed",
+    "letter_quantity_per_period",
+    "letter_quantity_window",
+    "letter_unit_price",
     "letters_in_force",
     "line_get",
     "line_monthly_amounts",
