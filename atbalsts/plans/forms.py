@@ -262,3 +262,29 @@ class ReviewForm(StyledFormMixin, forms.Form):
                 if data.get(f"goal_{goal.pk}")
             },
         }
+
+
+class GoalPickForm(StyledFormMixin, forms.Form):
+    """One of the assessment's dreams and goals, offered as a goal of the plan: ticked, it is
+    added with the words (which may be edited), the life domain and the term chosen here."""
+
+    take = forms.BooleanField(label=_("Pievienot"), required=False)
+    text = forms.CharField(label=_("Mērķis"), max_length=2000, required=False)
+    domain = forms.ChoiceField(label=_("Dzīves joma"), required=False)
+    term = forms.ChoiceField(
+        label=_("Termiņš"), choices=[("", "—"), *GoalTerm.choices], required=False
+    )
+
+    def __init__(self, *args: Any, version: PlanVersion, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        target_group = version.plan.client.target_group
+        _choices(
+            self, "domain", [("", "—"), *((d.value, d.label) for d in domains_for(target_group))]
+        )
+
+
+class GoalPicksForm(StyledFormMixin, forms.Form):
+    revision = _revision()
+
+
+GoalPickFormSet = forms.formset_factory(GoalPickForm, extra=0, max_num=30, absolute_max=30)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import batches
+from .views import batches, picks
 
 app_name = "plans"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("versions/<int:pk>/", views.version_detail, name="version_detail"),
     path("versions/<int:pk>/edit/", views.version_edit, name="version_edit"),
     path("versions/<int:pk>/goals/new/", views.goal_form, name="goal_create"),
+    path("versions/<int:pk>/goals/from-assessment/", picks.goal_picks, name="goal_picks"),
     path("versions/<int:pk>/goals/<int:goal_pk>/edit/", views.goal_form, name="goal_edit"),
     path("versions/<int:pk>/goals/<int:goal_pk>/delete/", views.goal_delete, name="goal_delete"),
     path("versions/<int:pk>/lines/new/", views.line_form, name="line_create"),

@@ -85,6 +85,22 @@
     }
   });
 
+  // What htmx brings into a page (an in-place form, a saved section) may name the element
+  // that takes the focus next (data-autofocus), unless the error summary took it already.
+  document.addEventListener("htmx:load", function (event) {
+    var root = event.target;
+    if (!root || !root.querySelector || root === document.body) {
+      return;
+    }
+    if (root.querySelector("[data-error-summary]")) {
+      return;
+    }
+    var next = root.matches("[data-autofocus]") ? root : root.querySelector("[data-autofocus]");
+    if (next) {
+      next.focus();
+    }
+  });
+
   function ready() {
     wrapTables(document.body);
     focusErrors(document.body);

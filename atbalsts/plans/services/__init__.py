@@ -10,6 +10,7 @@ from .agreement import (
     version_close,
 )
 from .drafts import MAX_PLAN_MONTHS
+from .goal_picks import goals_add_many
 from .goals import GOAL_FIELDS, goal_add, goal_remove, goal_update
 from .letters import letter_download_record, letters_issue
 from .lines import (
@@ -18,6 +19,7 @@ from .lines import (
     MAX_PRIORITY,
     MAX_SESSION_MINUTES,
     line_add,
+    line_price_approve,
     line_remove,
     line_update,
 )
@@ -45,9 +47,11 @@ __all__ = [
     "goal_outcome_record",
     "goal_remove",
     "goal_update",
+    "goals_add_many",
     "letter_download_record",
     "letters_issue",
     "line_add",
+    "line_price_approve",
     "line_remove",
     "line_update",
     "overrun_approve",

@@ -23,7 +23,7 @@ from ..forms import GoalForm, LineForm
 from ..models import Goal, PlanLine
 from ..policies import plan_policy
 from ..spread import months_between
-from .pages import confirm_remove, draft_context, plan_form_page, visible_version
+from .pages import confirm_remove, draft_context, inplace_form_page, visible_version
 
 
 @login_required
@@ -47,13 +47,14 @@ def goal_form(request: AuthedHttpRequest, pk: int, goal_pk: int | None = None) -
             )
         return services.goal_update(actor=request.user, goal=goal, revision=revision, data=data)
 
-    return plan_form_page(
+    return inplace_form_page(
         request,
         form,
         draft_context(version, _("Labot mērķi") if goal else _("Jauns mērķis")),
         save,
         _("Mērķis saglabāts."),
-        lambda _saved: version.get_absolute_url(),
+        version=version,
+        slot="goal-editor",
     )
 
 
@@ -119,13 +120,14 @@ def line_form(request: AuthedHttpRequest, pk: int, line_pk: int | None = None) -
 
     context = draft_context(version, _("Labot pakalpojumu") if line else _("Jauns pakalpojums"))
     context["price_url"] = reverse("plans:line_price", args=[version.pk])
-    return plan_form_page(
+    return inplace_form_page(
         request,
         form,
         context,
         save,
         _("Pakalpojums saglabāts."),
-        lambda _saved: version.get_absolute_url(),
+        version=version,
+        slot="line-editor",
     )
 
 
@@ -166,4 +168,5 @@ def line_delete(request: AuthedHttpRequest, pk: int, line_pk: int) -> HttpRespon
         _("Dzēst pakalpojumu"),
         _("Vai tiešām dzēst pakalpojumu „%(line)s” no plāna?") % {"line": line},
         _("Pakalpojums dzēsts."),
+        slot="line-editor",
     )

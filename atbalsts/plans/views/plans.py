@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from atbalsts.assessment.dates import add_months
@@ -19,10 +18,10 @@ from atbalsts.core.views import require
 from atbalsts.people import selectors as people_selectors
 
 from .. import documents, selectors, services
-from ..forms import PlanForm, ReviewForm, VersionForm
-from ..models import PlanStatus, PlanVersion
+from ..forms import PlanForm, VersionForm
+from ..models import PlanVersion
 from ..policies import plan_policy
-from .pages import draft_context, plan_form_page, visible_version
+from .pages import draft_context, plan_form_page, version_body, version_context, visible_version
 
 
 @login_required
@@ -81,44 +80,13 @@ def plan_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def version_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The version's page; htmx asks for its body alone (the "cancel" of an in-place form)."""
     version = visible_version(request, pk)
-    user = request.user
-    show_goals = plan_policy.can(user, Action.VIEW_NOTES, version)
-    if show_goals:
-        services.plan_view_record(actor=user, version=version)
-    can_change = plan_policy.can(user, Action.CHANGE, version)
-    draft = version.is_draft
-    fits = selectors.version_budget_fit(version)
-    context: dict[str, Any] = {
-        "version": version,
-        "plan": version.plan,
-        "client": version.plan.client,
-        "show_goals": show_goals,
-        "goals": version.goals.all() if show_goals else [],
-        "lines": selectors.version_lines(version),
-        "fits": fits,
-        "problems": [selectors.budget_problem_text(f) for f in fits if not f.fits],
-        "warnings": selectors.version_warnings(version),
-        "totals": selectors.version_totals_by_source(version),
-        "budget_total": selectors.version_budget_total(version),
-        "letters": version.letters.select_related("provider", "replaced_by"),
-        "versions": selectors.version_list(plan=version.plan),
-        "can_edit": can_change and draft,
-        "can_decide": plan_policy.can(user, Action.DECIDE, version) and draft,
-        "can_activate": can_change and version.status == PlanStatus.AGREED,
-        "can_new_version": can_change
-        and version.status in (PlanStatus.ACTIVE, PlanStatus.AGREED)
-        and not version.plan.versions.filter(status=PlanStatus.DRAFT).exists(),
-        "can_extend": can_change and version.status == PlanStatus.ACTIVE,
-        "can_close": can_change and version.status == PlanStatus.ACTIVE,
-        "can_review": can_change and version.status in services.REVIEWABLE,
-        "reviews": version.plan.reviews.all() if show_goals else [],
-    }
-    if context["can_review"] and show_goals:
-        context["review_form"] = ReviewForm(
-            goals=list(context["goals"]), initial={"reviewed_on": timezone.localdate()}
-        )
-    return render(request, "plans/version_detail.html", context)
+    if request.htmx:
+        return version_body(request, version)
+    if plan_policy.can(request.user, Action.VIEW_NOTES, version):
+        services.plan_view_record(actor=request.user, version=version)
+    return render(request, "plans/version_detail.html", version_context(request, version))
 
 
 @login_required
