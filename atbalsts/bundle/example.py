@@ -11,7 +11,7 @@ from atbalsts.core.tabular import SheetOut, write_csv, write_xlsx
 
 Sheets = dict[str, list[list[Any]]]  # table → [header, row, row, …]
 
-PROVIDER = "40003000001"
+PROVIDER = "40003000017"
 
 EXAMPLE: Sheets = {
     "providers": [

@@ -73,7 +73,7 @@ def test_bad_service_type_input_is_400(api, head, body, field, message):
 
 
 def test_provider_lifecycle_and_scoping(api, head, make_user, tukums, service_type, balvi):
-    body = {"kind": "legal", "name": "SIA Tests", "registration_number": "40003000001",
+    body = {"kind": "legal", "name": "SIA Tests", "registration_number": "40003000017",
             "iban": "LV80BANK0000435195001"}  # fmt: skip
     created = api(head, "post", "/providers", body)
     assert created.status_code == 201 and created.json()["municipality"] == "balvi"

@@ -243,7 +243,7 @@ def test_absurd_price_invalid_iban_and_overlap_name_row_and_field(head, balvi, p
 
     providers = _csv(
         "municipality,registration_number,kind,name,iban",
-        "balvi,40003000001,legal,Jauns SIA,LV00BANK0000000000000",
+        "balvi,40003000017,legal,Jauns SIA,LV00BANK0000000000000",
         f"tukums,40003000002,legal,Cits SIA,{valid_iban()}",
     )
     with pytest.raises(ImportRejected) as caught:

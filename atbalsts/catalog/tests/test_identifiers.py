@@ -10,10 +10,12 @@ from hypothesis import strategies as st
 from atbalsts.catalog.identifiers import (
     InvalidIban,
     InvalidRegistrationNumber,
+    company_number_valid,
     iban_with_check_digits,
     normalise_iban,
     normalise_registration_number,
 )
+from atbalsts.catalog.tests.factories import company_number
 from atbalsts.people.personal_code import make_old_form
 
 
@@ -60,7 +62,7 @@ def test_arbitrary_text_never_crashes(text):
 
 
 def test_company_number():
-    assert normalise_registration_number("legal", " 40008 012345 ") == "40008012345"
+    assert normalise_registration_number("legal", " 40008 012309 ") == "40008012309"
     with pytest.raises(InvalidRegistrationNumber) as caught:
         normalise_registration_number("legal", "4000801234")
     assert (
@@ -72,5 +74,27 @@ def test_natural_person_uses_personal_code():
     code = make_old_form(dt.date(1980, 5, 17), 123)
     assert normalise_registration_number("natural", code.replace("-", "")) == code
     with pytest.raises(InvalidRegistrationNumber) as caught:
-        normalise_registration_number("natural", "40008012345")
+        normalise_registration_number("natural", "40008012309")
     assert caught.value.field == "registration_number"
+
+
+def test_company_number_check_digit_is_checked():
+    with pytest.raises(InvalidRegistrationNumber) as caught:
+        normalise_registration_number("legal", "40008012345")
+    assert str(caught.value.message) == (
+        "Reģistrācijas numura kontrolcipars nesakrīt — pārbaudiet to Uzņēmumu reģistrā."
+    )
+    assert company_number_valid("40003032949")  # the check digit python-stdnum computes
+    assert not company_number_valid("30003032949")  # a personal code's first digit
+
+
+def test_factory_numbers_pass_the_check():
+    for _ in range(30):
+        assert company_number_valid(company_number())
+
+
+def test_foreign_iban_uses_its_country_length():
+    assert normalise_iban("DE89 3704 0044 0532 0130 00") == "DE89370400440532013000"
+    with pytest.raises(InvalidIban) as caught:
+        normalise_iban("DE8937040044053201300")
+    assert str(caught.value.message) == "DE konta numurā jābūt 22 zīmēm, nevis 21."

@@ -126,7 +126,7 @@ def test_used_service_type_delete_shows_the_reason(as_head, provider, service_ty
 def test_provider_form_bad_iban_is_400(as_head):
     response = as_head.post(
         reverse("catalog:provider_create"),
-        {"kind": "legal", "name": "SIA Tests", "registration_number": "40003000001",
+        {"kind": "legal", "name": "SIA Tests", "registration_number": "40003000017",
          "iban": "LV80BANK000043519500"},
     )  # fmt: skip
     assert response.status_code == 400
@@ -137,7 +137,7 @@ def test_provider_form_bad_iban_is_400(as_head):
 def test_provider_create_and_detail(as_head, balvi):
     response = as_head.post(
         reverse("catalog:provider_create"),
-        {"kind": "legal", "name": "SIA Tests", "registration_number": "40003000001",
+        {"kind": "legal", "name": "SIA Tests", "registration_number": "40003000017",
          "iban": "LV80 BANK 0000 4351 9500 1"},
     )  # fmt: skip
     provider = Provider.objects.get()
