@@ -19,7 +19,6 @@ from .lines import (
     MAX_PRIORITY,
     MAX_SESSION_MINUTES,
     line_add,
-    line_price_approve,
     line_remove,
     line_update,
 )
@@ -51,7 +50,6 @@ __all__ = [
     "letter_download_record",
     "letters_issue",
     "line_add",
-    "line_price_approve",
     "line_remove",
     "line_update",
     "overrun_approve",
