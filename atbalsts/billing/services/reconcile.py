@@ -14,6 +14,7 @@ from atbalsts.core.dates import dmy, month_end, my
 from atbalsts.core.money import format_money
 from atbalsts.delivery.models import Session
 from atbalsts.plans.models import FundingSource, GuaranteeLetter
+from atbalsts.plans.selectors import letter_price_agreed, letter_unit_price
 
 from ..models import Invoice, InvoiceLine
 from ..selectors import (
@@ -64,24 +65,33 @@ def _letter_differences(
                 % {"service": found.get("service", "")},
             )
         )
-    letter_price = found.get("unit_price")
+    # The letter's price: the one agreed for the person where it carries one.
+    letter_price = letter_unit_price(found)
     if letter_price is None:
         result.append(
             _difference(
                 "no_letter_price", _("Garantijas vēstulē šim pakalpojumam nav noteiktas cenas.")
             )
         )
-    elif line.unit_price > Decimal(letter_price):
+    elif line.unit_price > letter_price:
+        text = (
+            _(
+                "Vienības cena %(price)s ir augstāka par garantijas vēstulē norunāto cenu "
+                "%(letter_price)s."
+            )
+            if letter_price_agreed(found)
+            else _(
+                "Vienības cena %(price)s ir augstāka par garantijas vēstulē (tarifā) "
+                "noteikto %(letter_price)s."
+            )
+        )
         result.append(
             _difference(
                 "price_above_letter",
-                _(
-                    "Vienības cena %(price)s ir augstāka par garantijas vēstulē (tarifā) "
-                    "noteikto %(letter_price)s."
-                )
+                text
                 % {
                     "price": format_money(line.unit_price),
-                    "letter_price": format_money(Decimal(letter_price)),
+                    "letter_price": format_money(letter_price),
                 },
             )
         )

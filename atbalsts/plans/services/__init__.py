@@ -19,6 +19,7 @@ from .lines import (
     MAX_PRIORITY,
     MAX_SESSION_MINUTES,
     line_add,
+    line_price_approve,
     line_remove,
     line_update,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "letter_download_record",
     "letters_issue",
     "line_add",
+    "line_price_approve",
     "line_remove",
     "line_update",
     "overrun_approve",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from atbalsts.core.actors import Actor
 from atbalsts.core.audit import AuditEventType, audit_for_client
 from atbalsts.core.dates import recorded_at
+from atbalsts.core.errors import DomainError
 from atbalsts.core.policies import Action
 from atbalsts.people.models import Client, Municipality
 
@@ -28,6 +29,7 @@ from ..models import (
 )
 from ..policies import plan_policy
 from ..selectors import social_worker_of, version_lines
+from .lines import unapproved_price_text
 
 if TYPE_CHECKING:
     from atbalsts.accounts.models import User
@@ -58,7 +60,15 @@ def _letter_line(line: PlanLine) -> dict[str, object]:
         "service": line.service_type.name_lv,
         "unit": str(line.service_type.get_unit_display()),
         "quantity": str(line.quantity),
+        "quantity_basis": line.quantity_basis,
         "unit_price": str(line.unit_price) if line.unit_price is not None else None,
+        # The price agreed for the person, where there is one, and why: sessions and invoices
+        # are priced from it (plans.selectors.letter_unit_price).
+        "list_price": str(line.list_price) if line.list_price is not None else None,
+        "agreed_unit_price": (
+            str(line.agreed_unit_price) if line.agreed_unit_price is not None else None
+        ),
+        "agreed_price_reason": line.agreed_price_reason,
         "months": line.months,
         "start": line.start.isoformat(),
         "end": line.end.isoformat(),
@@ -98,7 +108,15 @@ def letters_issue(
     year = day.year  # letters are numbered in the year they are issued
     worker = social_worker_of(client, day) or actor
     by_provider: dict[int, list[PlanLine]] = {}
-    for line in version_lines(version):
+    lines = version_lines(version)
+    waiting = [
+        unapproved_price_text(x) for x in lines if x.price_needs_approval and not x.price_approved
+    ]
+    if waiting:
+        # No letter promises a price the head has not approved (nor is the version agreed:
+        # this runs inside version_agree, whose transaction this refusal rolls back).
+        raise DomainError(" ".join(waiting), field="lines")
+    for line in lines:
         if line.funding_source in GUARANTEED_SOURCES:
             by_provider.setdefault(line.provider_id, []).append(line)
     old_letters = {

@@ -3,11 +3,13 @@ what the individual budget may pay) and the budget check every change passes."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from atbalsts.catalog.errors import TariffNotValidOnDate
 from atbalsts.catalog.models import Provider, ServiceType, Tariff
@@ -15,14 +17,15 @@ from atbalsts.catalog.selectors import PriceSource, price_on
 from atbalsts.catalog.services import provider_choice_check
 from atbalsts.core.actors import Actor
 from atbalsts.core.audit import AuditEventType, audit_for_client, diff, snapshot
-from atbalsts.core.dates import dmy
-from atbalsts.core.errors import ValidationFailed
-from atbalsts.core.money import MONEY_MAX_DIGITS, round_money
+from atbalsts.core.dates import dmy, recorded_at
+from atbalsts.core.errors import DomainError, ValidationFailed
+from atbalsts.core.money import MONEY_MAX_DIGITS, format_money, round_money
 from atbalsts.core.policies import Action
 from atbalsts.core.validation import (
     add_error,
     choice_field,
     date_field,
+    decimal_field,
     int_field,
     raise_if_errors,
     refuse_unknown,
@@ -31,7 +34,7 @@ from atbalsts.core.validation import (
 from atbalsts.people.models import SupportCircleMember, TargetGroup
 
 from ..errors import BudgetExceeded, NoBudgetPeriod, NoPriceForBudget, NotBudgetFundable
-from ..models import FundingSource, Goal, PlanLine, PlanVersion
+from ..models import FundingSource, Goal, PlanLine, PlanVersion, QuantityBasis
 from ..policies import plan_policy
 from ..selectors import PeriodFit, budget_problem_text, max_monthly_quantity, version_budget_fit
 from ..spread import line_total, months_between, whole_months_end
@@ -55,12 +58,18 @@ LINE_FIELDS = (
     "recipient",
     "decision_domain",
     "override_reason",
+    "agreed_unit_price",
+    "agreed_price_reason",
+    "quantity_basis",
 )
 # What a line's audit events record: its fields with the price and total it was given.
-LINE_AUDIT_FIELDS = (*LINE_FIELDS[:2], "unit_price", *LINE_FIELDS[2:], "total")
+LINE_AUDIT_FIELDS = (*LINE_FIELDS[:2], "unit_price", *LINE_FIELDS[2:], "list_price", "total")
+MAX_AGREED_PRICE = Decimal("100000.00")
+APPROVER_NAME_MAX = 150
+AGREED = "agreed"  # the price_source of a line priced at the price agreed for the person
 
 
-def _quantity(value: object, errors: dict[str, list[str]]) -> Decimal | None:
+def _quantity(value: object, errors: dict[str, list[str]], *, periods: int = 1) -> Decimal | None:
     if value in (None, ""):
         add_error(errors, "quantity", _("Obligāts lauks."))
         return None
@@ -75,12 +84,15 @@ def _quantity(value: object, errors: dict[str, list[str]]) -> Decimal | None:
     if quantity <= 0:
         add_error(errors, "quantity", _("Daudzumam mēnesī jābūt lielākam par nulli."))
         return None
-    ceiling = max_monthly_quantity()
+    ceiling = max_monthly_quantity() * periods
     if quantity > ceiling:
         add_error(
             errors,
             "quantity",
             _("Daudzums %(q)s mēnesī ir neticami liels; augstākais pieļaujamais ir %(max)s.")
+            % {"q": quantity, "max": ceiling}
+            if periods == 1
+            else _("Daudzums %(q)s periodā ir neticami liels; augstākais pieļaujamais ir %(max)s.")
             % {"q": quantity, "max": ceiling},
         )
         return None
@@ -104,7 +116,11 @@ def _clean_line(version: PlanVersion, line: PlanLine, data: Mapping[str, object]
     provider = instance_field(Provider, value("provider"), "provider", errors)
     if provider is None and "provider" not in errors:
         add_error(errors, "provider", _("Obligāts lauks."))
-    quantity = _quantity(value("quantity"), errors)
+    basis = choice_field(value("quantity_basis"), "quantity_basis", errors, QuantityBasis)
+    basis = basis or QuantityBasis.MONTH
+    # A quantity over the whole period may be up to the monthly ceiling times the months.
+    periods = MAX_PLAN_MONTHS if basis == QuantityBasis.PERIOD else 1
+    quantity = _quantity(value("quantity"), errors, periods=periods)
     start = date_field(value("start"), "start", errors)
     # A new end without months re-counts the months from the dates.
     raw_months = None if "end" in data and "months" not in data else value("months")
@@ -125,6 +141,16 @@ def _clean_line(version: PlanVersion, line: PlanLine, data: Mapping[str, object]
     )
     decision = decision_domain_field(value("decision_domain"), client.target_group, errors)
     reason = text_field(value("override_reason"), "override_reason", errors, limit=500)
+    agreed = decimal_field(
+        value("agreed_unit_price"), "agreed_unit_price", errors, high=MAX_AGREED_PRICE
+    )
+    agreed_reason = text_field(
+        value("agreed_price_reason"),
+        "agreed_price_reason",
+        errors,
+        limit=500,
+        required=agreed is not None,
+    )
     if start and end and end < start:
         add_error(errors, "end", _("Beigu datums nevar būt pirms sākuma datuma."))
     raise_if_errors(errors)
@@ -180,6 +206,9 @@ def _clean_line(version: PlanVersion, line: PlanLine, data: Mapping[str, object]
     line.recipient = recipient
     line.decision_domain = decision
     line.override_reason = reason
+    line.agreed_unit_price = agreed
+    line.agreed_price_reason = agreed_reason if agreed is not None else ""
+    line.quantity_basis = basis
 
 
 def _price_line(actor: Actor, version: PlanVersion, line: PlanLine) -> None:
@@ -252,13 +281,37 @@ def _price_line(actor: Actor, version: PlanVersion, line: PlanLine) -> None:
     line.registration_status = choice.status
     if not choice.overridden:
         line.override_reason = ""
-    line.unit_price = price.unit_price if price is not None else None
-    line.price_source = price.source if price is not None else ""
+    line.list_price = price.unit_price if price is not None else None
+    if line.agreed_unit_price is not None:
+        line.unit_price = line.agreed_unit_price
+        line.price_source = AGREED
+    else:
+        line.unit_price = line.list_price
+        line.price_source = price.source if price is not None else ""
     if line.session_minutes is None and price is not None:
         line.session_minutes = price.session_minutes
-    line.total = line_total(line.unit_price, line.quantity, line.months)
+    months = 1 if line.per_period else line.months
+    line.total = line_total(line.unit_price, line.quantity, months)
     if len(str(int(line.total))) > MONEY_MAX_DIGITS - 2:
         raise ValidationFailed({"quantity": [_("Summa ir pārāk liela.")]})
+
+
+def _keep_price_approval(line: PlanLine, before: tuple[object, ...]) -> None:
+    """An approval holds for the price it approved, compared with the list price of the
+    service and provider it was given for: a change of any of them asks for a new one."""
+    if not line.price_needs_approval or _price_terms(line) != before:
+        line.price_approved_by = None
+        line.price_approved_by_name = ""
+        line.price_approved_at = None
+
+
+def _price_terms(line: PlanLine) -> tuple[object, ...]:
+    return (
+        line.agreed_unit_price,
+        line.list_price,
+        line.service_type_id,
+        line.provider_id,
+    )
 
 
 def _check_budget(version: PlanVersion, before: list[PeriodFit]) -> None:
@@ -281,6 +334,7 @@ def line_add(
     line = PlanLine(version=version, priority=version.lines.count() + 1)
     _clean_line(version, line, data)
     _price_line(actor, version, line)
+    _keep_price_approval(line, ())
     before = version_budget_fit(version)
     line.save()
     _check_budget(version, before)
@@ -305,8 +359,10 @@ def line_update(
     line.version = version
     before_values = snapshot(line, LINE_AUDIT_FIELDS)
     before = version_budget_fit(version)
+    terms = _price_terms(line)
     _clean_line(version, line, data)
     _price_line(actor, version, line)
+    _keep_price_approval(line, terms)
     line.save()
     _check_budget(version, before)
     bump_revision(version)
@@ -333,3 +389,66 @@ def line_remove(*, actor: Actor, line: PlanLine, revision: object) -> None:
     )
     line.delete()
     bump_revision(version)
+
+
+@transaction.atomic
+def line_price_approve(
+    *,
+    actor: Actor,
+    line: PlanLine,
+    revision: object,
+    approved_by: object = "",
+    on: dt.date | None = None,
+) -> PlanLine:
+    """The head approves a draft line's agreed price above the list price; until then the
+    version cannot be agreed and no letter carries the price. An import of history names
+    who approved it then (`approved_by`, as the old records name the head) and the day
+    (`on`); the approval is then recorded by `actor`, the head who imports it."""
+    plan_policy.require(actor, Action.DECIDE, line.version)
+    version = lock_draft(line.version, revision)
+    line = PlanLine.objects.select_related("service_type", "provider").get(pk=line.pk)
+    if not line.price_needs_approval:
+        raise DomainError(
+            _("Šīs rindas cena nav augstāka par tarifu; apstiprinājums nav vajadzīgs."),
+            field="agreed_unit_price",
+        )
+    errors: dict[str, list[str]] = {}
+    name = text_field(approved_by, "price_approved_by", errors, limit=APPROVER_NAME_MAX)
+    raise_if_errors(errors)
+    line.price_approved_by = actor
+    line.price_approved_by_name = name
+    line.price_approved_at = recorded_at(on, field="price_approved_on")
+    line.save(update_fields=["price_approved_by", "price_approved_by_name", "price_approved_at"])
+    bump_revision(version)
+    audit_for_client(
+        actor,
+        AuditEventType.PLAN_LINE_CHANGED,
+        line,
+        version.plan.client,
+        {
+            "version": version.pk,
+            "price_approved": {
+                "agreed_unit_price": str(line.agreed_unit_price),
+                "list_price": str(line.list_price) if line.list_price is not None else None,
+                "historic_approver": name,
+            },
+        },
+    )
+    return line
+
+
+def unapproved_price_text(line: PlanLine) -> str:
+    """Why a line's agreed price stops the version: it waits for the head's approval."""
+    return str(
+        _(
+            "Pakalpojumam „%(service)s” norunātā cena %(price)s ir augstāka par tarifu "
+            "%(list)s; to vispirms apstiprina sociālā dienesta vadītājs."
+        )
+        % {
+            "service": line.service_type.name_lv,
+            "price": format_money(line.agreed_unit_price or Decimal("0.00")),
+            "list": format_money(line.list_price)
+            if line.list_price is not None
+            else pgettext_lazy("price", "nav noteikts"),
+        }
+    )
