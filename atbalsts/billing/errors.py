@@ -50,3 +50,16 @@ class MonthNotEnded(DomainError):
         "Mēnesis vēl nav beidzies: rēķinu par to var iesniegt, kad mēnesis beidzies (vai, ja "
         "visas sniedzēja garantijas vēstules šajā mēnesī jau beigušās, pēc to beigām)."
     )
+
+
+class CreditNoteSamePerson(DomainError):
+    code = "credit_note_same_person"
+    default_message = _(
+        "Kredītrēķinu nevar apstiprināt vai noraidīt tā pati persona, kas to sagatavoja. "
+        "To izlemj cits darbinieks (grāmatvedis vai sociālā dienesta vadītājs)."
+    )
+
+
+class CreditNoteWrongStatus(DomainError):
+    code = "credit_note_wrong_status"
+    default_message = _("Izlemt var tikai kredītrēķinu, kas gaida apstiprinājumu.")

@@ -5,6 +5,11 @@ the MonthlySpend row (the budget ledger reads it) and the three roll-ups the pil
 and its budget needed per band read (models.SpendSummary, ServiceMonths, ClientMonths — the
 latter with each month's money as well). `rebuild` computes the roll-ups
 again from MonthlySpend in a few set-based statements (after a bulk load, or to repair).
+
+An approved credit note takes money back through `subtract_spend`, in the service month the
+money was booked in: the amounts move by exactly what was credited, and the month bits of the
+person and the client are computed again from their MonthlySpend rows with money on them
+(another service or recipient may still hold the month), never cleared blindly.
 """
 
 from __future__ import annotations
@@ -124,6 +129,102 @@ def add_spend(
         {"months": F("months").bitor(bit), money: F(money) + amount},
         {"months": bit, money: amount},
     )
+
+
+def subtract_spend(
+    *,
+    municipality_id: int,
+    client_id: int,
+    recipient_id: int,
+    service_type_id: int,
+    funding_source: str,
+    month: dt.date,
+    amount: Decimal,
+    units: Decimal,
+    sessions: int,
+) -> None:
+    """Take credited money back from the ledger row it was added to and from the roll-ups.
+    The row must exist and hold at least `amount` (a credit note never gives back more than
+    was approved); its target group is the one the money was booked under."""
+    month = month.replace(day=1)
+    key = {
+        "municipality_id": municipality_id,
+        "client_id": client_id,
+        "recipient_id": recipient_id,
+        "service_type_id": service_type_id,
+        "funding_source": funding_source,
+        "month": month,
+    }
+    row = MonthlySpend.objects.select_for_update().get(**key)
+    if row.amount < amount:
+        raise ValueError("a credit larger than the ledger row")  # the service checks first
+    taken = {
+        "amount": F("amount") - amount,
+        "units": F("units") - units,
+        "sessions": F("sessions") - sessions,
+    }
+    MonthlySpend.objects.filter(pk=row.pk).update(**taken)
+    where = {"municipality_id": municipality_id, "target_group": row.target_group}
+    SpendSummary.objects.filter(
+        **where, service_type_id=service_type_id, funding_source=funding_source, month=month
+    ).update(**taken)
+    money = client_month_amount(month.month)
+    ClientMonths.objects.filter(**where, client_id=client_id, year=month.year).update(
+        **{money: F(money) - amount}
+    )
+    months_recompute(
+        municipality_id=municipality_id,
+        target_group=row.target_group,
+        client_id=client_id,
+        recipient_id=recipient_id,
+        service_type_id=service_type_id,
+        year=month.year,
+    )
+
+
+def _mask(rows: models.QuerySet[MonthlySpend]) -> int:
+    mask = 0
+    for month in rows.exclude(amount=0).values_list("month", flat=True).distinct():
+        mask |= month_bit(month)
+    return mask
+
+
+def months_recompute(
+    *,
+    municipality_id: int,
+    target_group: str,
+    client_id: int,
+    recipient_id: int,
+    service_type_id: int,
+    year: int,
+) -> None:
+    """Set the person's months of the service and the client's months of the year from their
+    ledger rows with money on them; a roll-up row left with no month goes (as `rebuild`
+    would not write it)."""
+    rows = MonthlySpend.objects.filter(
+        municipality_id=municipality_id,
+        target_group=target_group,
+        client_id=client_id,
+        month__year=year,
+    )
+    where = {"municipality_id": municipality_id, "target_group": target_group}
+    service_rows = ServiceMonths.objects.filter(
+        **where,
+        service_type_id=service_type_id,
+        person=person_of(client_id, recipient_id),
+        year=year,
+    )
+    service_mask = _mask(rows.filter(service_type_id=service_type_id, recipient_id=recipient_id))
+    if service_mask:
+        service_rows.update(months=service_mask)
+    else:
+        service_rows.delete()
+    client_rows = ClientMonths.objects.filter(**where, client_id=client_id, year=year)
+    client_mask = _mask(rows)
+    if client_mask:
+        client_rows.update(months=client_mask)
+    else:
+        client_rows.delete()
 
 
 def _year_and_month(column: str) -> tuple[str, str]:

@@ -426,3 +426,125 @@ def client_month_amount(month_number: int) -> str:
 
 
 CLIENT_MONTH_AMOUNTS = [client_month_amount(m) for m in range(1, 13)]
+
+
+# --- credit notes (corrections of approved money) ----------------------------------------------
+
+
+class CreditNoteStatus(models.TextChoices):
+    PROPOSED = "proposed", _("gaida apstiprinājumu")
+    APPROVED = "approved", _("apstiprināts")
+    REJECTED = "rejected", _("noraidīts")
+
+
+class CreditNote(TimeStampedModel):
+    """A correction of an approved or paid invoice (*kredītrēķins*): some of its lines, partly
+    or fully, with a reason. Proposed by a social worker, the head or an accountant and
+    approved by another person (four eyes); only the approval takes the money out of the
+    ledger, in the invoice's service month (`billing.ledger.subtract_spend`)."""
+
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("rēķins"), on_delete=models.PROTECT, related_name="credit_notes"
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("pašvaldība"), on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.CharField(_("kredītrēķina numurs"), max_length=60)
+    reason = models.CharField(_("pamatojums"), max_length=1000)
+    status = models.CharField(
+        _("statuss"),
+        max_length=20,
+        choices=CreditNoteStatus.choices,
+        default=CreditNoteStatus.PROPOSED,
+    )
+    total = models.DecimalField(
+        _("kopā"), max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, default=0
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sagatavoja"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("izlēma"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("izlemts"), null=True, blank=True)
+    rejection_reason = models.CharField(_("noraidīšanas iemesls"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("kredītrēķins")
+        verbose_name_plural = _("kredītrēķini")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "number"], name="creditnote_number_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "status"], name="creditnote_mun_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Kredītrēķins %(number)s") % {"number": self.number}
+
+    def get_absolute_url(self) -> str:
+        return reverse("billing:credit_note_detail", args=[self.pk])
+
+
+class CreditNoteLine(models.Model):
+    """What one invoice line gives back: money, units and sessions (all positive here; the
+    ledger subtracts them)."""
+
+    credit_note = models.ForeignKey(
+        CreditNote, verbose_name=_("kredītrēķins"), on_delete=models.CASCADE, related_name="lines"
+    )
+    invoice_line = models.ForeignKey(
+        InvoiceLine,
+        verbose_name=_("rēķina rinda"),
+        on_delete=models.PROTECT,
+        related_name="credit_lines",
+    )
+    quantity = models.DecimalField(_("daudzums"), max_digits=10, decimal_places=2, default=0)
+    amount = models.DecimalField(
+        _("summa"), max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES
+    )
+    sessions = models.PositiveIntegerField(_("nodarbības"), default=0)
+
+    class Meta:
+        verbose_name = _("kredītrēķina rinda")
+        verbose_name_plural = _("kredītrēķina rindas")
+        ordering = ["credit_note", "invoice_line__position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_line_id}: −{self.amount}"
+
+
+class CreditedSession(models.Model):
+    """A wrongly recorded session taken back by a credit note line: at most once."""
+
+    session = models.OneToOneField(
+        Session, verbose_name=_("nodarbība"), on_delete=models.PROTECT, related_name="credited"
+    )
+    line = models.ForeignKey(
+        CreditNoteLine,
+        verbose_name=_("kredītrēķina rinda"),
+        on_delete=models.CASCADE,
+        related_name="links",
+    )
+
+    class Meta:
+        verbose_name = _("kredītrēķinā atsaukta nodarbība")
+        verbose_name_plural = _("kredītrēķinos atsauktās nodarbības")
+
+    def __str__(self) -> str:
+        return f"{self.session_id} → {self.line_id}"
+
+
+# The programme's money (co-financing shares, envelopes) lives in its own module.
+from .programme_models import CoFinancing, CoFinancingShare, Envelope  # noqa: E402, F401

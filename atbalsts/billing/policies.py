@@ -9,6 +9,12 @@
   invoices' historic approvals and payments as facts of the past (by name and date);
   auditors read only; analysts see nothing personal here; administrators see all and change
   nothing that moves money.
+- Credit notes: a social worker, the head or an accountant of the municipality proposes one
+  for an approved or paid invoice; the head or an accountant who did not propose it approves
+  or rejects it (four eyes).
+- The programme's money: the ministry (analysts) and administrators set co-financing shares
+  and envelopes; they, and the heads, accountants and auditors of a municipality (its own
+  envelopes), read them.
 """
 
 from __future__ import annotations
@@ -22,13 +28,13 @@ from django.db.models import QuerySet
 from atbalsts.catalog.models import Provider
 from atbalsts.catalog.policies import own_provider_id
 from atbalsts.core.errors import NotPermitted
-from atbalsts.core.policies import Action, Policy, role_of
+from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
 from atbalsts.core.roles import Role
 from atbalsts.core.scoping import in_scope, scoped
 from atbalsts.people.models import Client
 from atbalsts.people.policies import municipality_id_of
 
-from .models import Invoice
+from .models import CreditNote, Invoice
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Viewer
@@ -45,6 +51,10 @@ class BillingAction(models.TextChoices):
     EXPORT = "export"
     VIEW_LEDGER = "view_ledger"
     RECORD_HISTORY = "record_history"
+    CREDIT_PROPOSE = "credit_propose"
+    CREDIT_DECIDE = "credit_decide"
+    PROGRAMME_VIEW = "programme_view"
+    PROGRAMME_MANAGE = "programme_manage"
 
 
 _MUNICIPAL_READERS = frozenset(
@@ -56,13 +66,18 @@ _REJECTERS = _CONTENT_CHECKERS | _PAYERS
 # Who imports a municipality's history records its historic approvals as facts (never as
 # an approval in someone's name): the head of social service.
 _HISTORIANS = frozenset({Role.HEAD})
+_CREDIT_PROPOSERS = frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.ACCOUNTANT})
+_CREDIT_DECIDERS = frozenset({Role.HEAD, Role.ACCOUNTANT})
+_PROGRAMME_MANAGERS = frozenset({Role.ANALYST, Role.ADMIN})
+_PROGRAMME_READERS = _PROGRAMME_MANAGERS | {Role.HEAD, Role.ACCOUNTANT, Role.AUDITOR}
 # Differences that tell the client's individual budget: providers do not see them.
 BUDGET_CODES = frozenset({"budget_exceeded", "no_budget_period", "no_budget"})
 
 
 class BillingPolicy(Policy[Invoice]):
     """`obj` is an Invoice; for SUBMIT the Provider; for ENTER_PAPER and EXPORT the
-    Municipality; for VIEW_LEDGER the Client."""
+    Municipality; for VIEW_LEDGER the Client; for CREDIT_PROPOSE the Invoice, for
+    CREDIT_DECIDE the CreditNote; for PROGRAMME_VIEW a Municipality (or None)."""
 
     def visible(self, user: Viewer, queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
         role = role_of(user)
@@ -90,6 +105,14 @@ class BillingPolicy(Policy[Invoice]):
             return role in _REJECTERS
         if action == BillingAction.RECORD_HISTORY:
             return role in _HISTORIANS
+        if action == BillingAction.CREDIT_PROPOSE:
+            return role in _CREDIT_PROPOSERS
+        if action == BillingAction.CREDIT_DECIDE:
+            return role in _CREDIT_DECIDERS
+        if action == BillingAction.PROGRAMME_VIEW:
+            return role in _PROGRAMME_READERS
+        if action == BillingAction.PROGRAMME_MANAGE:
+            return role in _PROGRAMME_MANAGERS
         return False
 
     @staticmethod
@@ -134,6 +157,26 @@ class BillingPolicy(Policy[Invoice]):
         """Whether the user confirmed the invoice's content: then another person approves its
         payment (the four-eyes rule)."""
         return bool(invoice.confirmed_by_id == user.pk)
+
+    def proposed_credit(self, user: Viewer, note: CreditNote) -> bool:
+        """Whether the user proposed the credit note: then another person decides it."""
+        return bool(note.created_by_id == user.pk)
+
+    def visible_credit_notes(
+        self, user: Viewer, queryset: QuerySet[CreditNote]
+    ) -> QuerySet[CreditNote]:
+        """Credit notes of the invoices the user sees, for the municipal readers."""
+        return scoped(user, queryset, "municipality_id", _MUNICIPAL_READERS)
+
+    def programme_municipality_ids(self, user: Viewer) -> list[int] | None:
+        """The municipalities whose programme money the user reads: None for all (the
+        ministry, administrators, an auditor bound to none), else the user's own or none."""
+        if role_of(user) not in _PROGRAMME_READERS:
+            return []
+        scope = municipality_scope(user)
+        if scope is False:
+            return []
+        return None if scope is None else [scope]
 
 
 billing_policy = BillingPolicy()

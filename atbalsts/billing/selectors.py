@@ -31,7 +31,15 @@ from atbalsts.plans.models import (
 from atbalsts.plans.selectors import line_monthly_amounts
 from atbalsts.plans.spread import month_starts, split_total
 
-from .models import Invoice, InvoicedSession, InvoiceStatus, MonthlySpend
+from .credit_left import LineLeft, lines_left
+from .models import (
+    CreditNote,
+    CreditNoteStatus,
+    Invoice,
+    InvoicedSession,
+    InvoiceStatus,
+    MonthlySpend,
+)
 from .policies import BillingAction, billing_policy
 
 if TYPE_CHECKING:
@@ -451,3 +459,36 @@ def ledger_warnings(*, user: Viewer, today: dt.date, limit: int = 50) -> list[di
         for client in clients
         for text in ledgers[client.pk].warnings()
     ]
+
+
+# --- credit notes ----------------------------------------------------------------------------
+
+
+def credit_notes_of(*, user: Viewer, invoice: Invoice) -> QuerySet[CreditNote]:
+    """The credit notes of an invoice the user sees, newest first."""
+    billing_policy.require(user, BillingAction.VIEW, invoice)
+    qs = CreditNote.objects.filter(invoice=invoice).select_related("created_by", "decided_by")
+    return billing_policy.visible_credit_notes(user, qs).prefetch_related(
+        "lines__invoice_line__service_type", "lines__invoice_line__client"
+    )
+
+
+def credit_note_get(*, user: Viewer, pk: Any) -> CreditNote:
+    qs = CreditNote.objects.select_related(
+        "invoice", "invoice__provider", "municipality", "created_by", "decided_by"
+    )
+    return billing_policy.get_visible(user, billing_policy.visible_credit_notes(user, qs), pk=pk)
+
+
+def credit_lines_left(*, user: Viewer, invoice: Invoice) -> dict[int, LineLeft]:
+    """What of each line of the invoice may still be credited (for the credit note form)."""
+    billing_policy.require(user, BillingAction.VIEW, invoice)
+    return lines_left(invoice)
+
+
+def credit_notes_waiting(*, user: Viewer) -> QuerySet[CreditNote]:
+    """Credit notes waiting for a decision that the user may decide (not their own)."""
+    if not billing_policy.can(user, BillingAction.CREDIT_DECIDE):
+        return CreditNote.objects.none()
+    qs = CreditNote.objects.filter(status=CreditNoteStatus.PROPOSED).exclude(created_by=user.pk)
+    return billing_policy.visible_credit_notes(user, qs.select_related("invoice", "created_by"))

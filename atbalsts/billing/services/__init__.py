@@ -13,11 +13,18 @@ same transaction.
 - reconcile: the differences of each line against letter, sessions and budget
 - workflow: recheck, confirm, approve, reject, pay
 - history: an imported invoice's historic approval and payment, as facts (bundle import)
-- exports: the accounting export
+- exports: the accounting export (credit notes as negative documents)
+- credit_notes: corrections of approved or paid invoices, approved by another person
 """
 
 from atbalsts.core.tabular import XLSX_TYPE
 
+from .credit_notes import (
+    credit_note_approve,
+    credit_note_propose,
+    credit_note_reject,
+    lines_left,
+)
 from .exports import EXPORT_COLUMNS, export_rows, invoice_export
 from .history import invoice_record_historic_approval
 from .inputs import MAX_QUANTITY, NUMBER_MAX, REASON_MAX, REFERENCE_MAX, parse_month
@@ -37,6 +44,9 @@ __all__ = [
     "REASON_MAX",
     "REFERENCE_MAX",
     "XLSX_TYPE",
+    "credit_note_approve",
+    "credit_note_propose",
+    "credit_note_reject",
     "export_rows",
     "invoice_approve",
     "invoice_confirm",
@@ -47,5 +57,6 @@ __all__ = [
     "invoice_record_historic_approval",
     "invoice_reject",
     "invoice_submit",
+    "lines_left",
     "parse_month",
 ]
