@@ -22,7 +22,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePosixPath
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
@@ -195,6 +195,86 @@ def _table(name: str, header: list[str], rows: Iterable[Iterable[Any]], limits: 
             )
         )
     return table
+
+
+@dataclass
+class Stream:
+    """A table read row by row (a national open-data extract of a million rows): the header,
+    then the rows as they come. Iterate `rows` once; `Unreadable` may come from any row."""
+
+    name: str
+    header: list[str]
+    rows: Iterator[Row]
+
+
+def stream_table(name: str, source: BinaryIO, *, header: Header = strip_header) -> Stream:
+    """One .csv/.txt or .xlsx table read lazily from an open binary file: memory stays flat
+    however long the file. A CSV's separator is ';', ',', '|' or a tab (whichever the header
+    line has most of); a cell may be quoted with '"' or, as the State Address Register's
+    files do, with '#'. An XLSX gives its first sheet."""
+    lowered = name.lower()
+    if lowered.endswith(".xlsx"):
+        try:
+            workbook = load_workbook(source, read_only=True, data_only=True)
+        except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+            raise Unreadable(NOT_XLSX) from exc
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        columns = [header(c) for c in next(rows, ())]
+        return Stream(name, columns, _stream_rows(columns, rows))
+    if not lowered.endswith((".csv", ".txt")):
+        raise Unreadable(FORMATS)
+    head = source.read(3)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise Unreadable(WRONG_ENCODING)
+    if head != b"\xef\xbb\xbf":
+        source.seek(source.tell() - len(head))
+    text = io.TextIOWrapper(source, encoding="utf-8", newline="")
+    try:
+        first = text.readline()
+    except UnicodeDecodeError as exc:
+        raise Unreadable(WRONG_ENCODING) from exc
+    delimiter = max((";", ",", "|", "\t"), key=first.count)
+    quotechar = "#" if first.startswith("#") else '"'
+    try:
+        columns = [
+            header(c)
+            for c in next(csv.reader([first], delimiter=delimiter, quotechar=quotechar), [])
+        ]
+    except csv.Error as exc:
+        raise Unreadable(NOT_CSV) from exc
+    reader = csv.reader(text, delimiter=delimiter, quotechar=quotechar)
+    return Stream(name, columns, _stream_rows(columns, _checked(reader)))
+
+
+def _checked(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    """The CSV reader's rows, its failures (and a wrong encoding met later) as `Unreadable`."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except UnicodeDecodeError as exc:
+            raise Unreadable(WRONG_ENCODING) from exc
+        except csv.Error as exc:
+            raise Unreadable(NOT_CSV) from exc
+        if any("\x00" in cell for cell in row):
+            raise Unreadable(NUL_CHARACTER)
+        yield row
+
+
+def _stream_rows(header: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[Row]:
+    for number, values in enumerate(rows, start=2):
+        cells = list(values)
+        if all(v is None or str(v).strip() == "" for v in cells):
+            continue
+        yield Row(
+            number,
+            {
+                column: _read_cell(cells[i]) if i < len(cells) else None
+                for i, column in enumerate(header)
+                if column
+            },
+        )
 
 
 def _read_cell(value: Any) -> Any:
