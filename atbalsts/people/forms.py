@@ -168,3 +168,30 @@ class CaseAssignmentForm(StyledFormMixin, forms.Form):
         self.fields["social_worker"].queryset = workers.order_by(  # type: ignore[attr-defined]
             *latvian_order("last_name", "first_name", "username", text=USER_NAMES)
         )
+
+
+class ConsentRowForm(ConsentForm):
+    """A consent of the "all at once" page: it may be given by the representative entered on
+    the same page (who has no record yet to choose)."""
+
+    by_new_representative = forms.BooleanField(
+        label=_("Deva šajā lapā ierakstītais pārstāvis"), required=False
+    )
+
+
+RELATION_ROWS = 3
+CircleFormSet = forms.formset_factory(
+    CircleMemberForm, extra=RELATION_ROWS, max_num=20, absolute_max=20
+)
+ConsentFormSet = forms.formset_factory(
+    ConsentRowForm, extra=RELATION_ROWS, max_num=20, absolute_max=20
+)
+
+
+def filled_rows(formset: forms.BaseFormSet) -> list[tuple[int, dict[str, Any]]]:  # type: ignore[type-arg]
+    """The rows someone wrote in (after `is_valid()`), with their place on the page."""
+    return [
+        (index, dict(form.cleaned_data))
+        for index, form in enumerate(formset.forms)
+        if form.has_changed() and form.cleaned_data
+    ]

@@ -39,6 +39,7 @@ urlpatterns = [
         name="circle_member_delete",
     ),
     path("clients/<int:pk>/consents/new/", views.consent_create, name="consent_create"),
+    path("clients/<int:pk>/relations/", views.relations_form, name="relations_form"),
     path(
         "clients/<int:pk>/consents/<int:consent_pk>/revoke/",
         views.consent_revoke,

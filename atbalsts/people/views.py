@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,14 +23,17 @@ from atbalsts.core.views import delete_page, form_page, require
 from . import selectors, services
 from .forms import (
     CaseAssignmentForm,
+    CircleFormSet,
     CircleMemberForm,
     ClientFilterForm,
     ClientForm,
     ConsentForm,
+    ConsentFormSet,
     ConsentRevokeForm,
     ReferralDecisionForm,
     ReferralForm,
     RepresentativeForm,
+    filled_rows,
 )
 from .models import Client, Consent, Representative, SupportCircleMember
 from .policies import client_policy, referral_policy
@@ -464,3 +468,67 @@ def referral_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             obj.get_absolute_url() if isinstance(obj, Client) else reverse("people:referral_list")
         ),
     )
+
+
+@login_required
+def relations_form(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The representative, support circle members and consents on one page, saved all or
+    nothing; a refused row is named in its message and shown on its own fields."""
+    client = _client_for_change(request, pk)
+    post = request.POST or None
+    rep_form = RepresentativeForm(
+        post, prefix="rep", empty_permitted=True, use_required_attribute=False
+    )
+    circle = CircleFormSet(post, prefix="circle")
+    consents = ConsentFormSet(post, prefix="consent", form_kwargs={"client": client})
+    context = {
+        "client": client,
+        "rep_form": rep_form,
+        "circle": circle,
+        "consents": consents,
+        "title": _("Pārstāvis, atbalsta loks un piekrišanas"),
+    }
+    if request.method != "POST":
+        return render(request, "people/relations_form.html", context)
+    if rep_form.is_valid() and circle.is_valid() and consents.is_valid():
+        circle_rows = filled_rows(circle)
+        consent_rows = filled_rows(consents)
+        try:
+            services.relations_add(
+                actor=request.user,
+                client=client,
+                representative=dict(rep_form.cleaned_data) if rep_form.has_changed() else None,
+                circle=[row for _i, row in circle_rows],
+                consents=[row for _i, row in consent_rows],
+            )
+        except DomainError as exc:
+            _relation_errors(exc, rep_form, circle, consents, circle_rows, consent_rows)
+        else:
+            messages.success(request, _("Saglabāts."))
+            return redirect(client.get_absolute_url())
+    return render(request, "people/relations_form.html", context, status=400)
+
+
+def _relation_errors(
+    exc: DomainError,
+    rep_form: Any,
+    circle: Any,
+    consents: Any,
+    circle_rows: list[tuple[int, dict[str, Any]]],
+    consent_rows: list[tuple[int, dict[str, Any]]],
+) -> None:
+    """Each error of `services.relations_add` on the field of the row it names."""
+    for key, found in exc.field_errors.items():
+        part, _dot, rest = key.partition(".")
+        form, field = None, rest
+        if part == "representative":
+            form = rep_form
+        elif part in ("circle", "consent"):
+            index, _dot, field = rest.partition(".")
+            rows = circle_rows if part == "circle" else consent_rows
+            formset = circle if part == "circle" else consents
+            if index.isdigit() and int(index) < len(rows):
+                form = formset.forms[rows[int(index)][0]]
+        target = form if form is not None else rep_form
+        for message in found:
+            target.add_error(field if form is not None and field in form.fields else None, message)

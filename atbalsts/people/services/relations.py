@@ -293,3 +293,78 @@ def consent_revoke(*, actor: Actor, consent: Consent, revoked_on: dt.date, reaso
         {"revoked_on": revoked_on.isoformat(), "reason": consent.revoke_reason},
     )
     return consent
+
+
+# How many circle members and consents one "all at once" step may carry.
+MAX_RELATIONS_AT_ONCE = 20
+
+
+def _rekeyed(exc: ValidationFailed, key: str, label: str, errors: dict[str, list[str]]) -> None:
+    """The errors of one row under `<key>.<field>`, each message naming the row."""
+    for field, messages in exc.errors.items():
+        errors.setdefault(f"{key}.{field}", []).extend(
+            f"{label}: {message}" for message in messages
+        )
+
+
+@transaction.atomic
+def relations_add(
+    *,
+    actor: Actor,
+    client: Client,
+    representative: Fields | None = None,
+    circle: list[Fields] | tuple[Fields, ...] = (),
+    consents: list[Fields] | tuple[Fields, ...] = (),
+) -> dict[str, list[Any]]:
+    """A representative, support circle members and consents in one step, all or nothing.
+
+    Each row goes through its own service (same checks, same audit). A refused row's errors
+    come back keyed `representative.<field>`, `circle.<i>.<field>` or `consent.<i>.<field>`
+    (0-based), each message naming the row ("2. piekrišana: …"); then nothing is written. A
+    consent row with `by_new_representative` true is given by the representative of this step."""
+    client_policy.require(actor, Action.CHANGE, client)
+    if len(circle) > MAX_RELATIONS_AT_ONCE or len(consents) > MAX_RELATIONS_AT_ONCE:
+        raise ValidationFailed(
+            {
+                "__all__": [
+                    _("Vienā reizē var pievienot ne vairāk kā %(n)s ierakstus katrā daļā.")
+                    % {"n": MAX_RELATIONS_AT_ONCE}
+                ]
+            }
+        )
+    if representative is None and not circle and not consents:
+        raise ValidationFailed({"__all__": [_("Aizpildiet vismaz vienu rindu.")]})
+    errors: dict[str, list[str]] = {}
+    done: dict[str, list[Any]] = {"representative": [], "circle": [], "consents": []}
+    rep: Representative | None = None
+    if representative is not None:
+        try:
+            rep = representative_create(actor=actor, client=client, data=representative)
+            done["representative"].append(rep)
+        except ValidationFailed as exc:
+            _rekeyed(exc, "representative", str(_("Pārstāvis")), errors)
+    for index, row in enumerate(circle):
+        try:
+            done["circle"].append(circle_member_create(actor=actor, client=client, data=row))
+        except ValidationFailed as exc:
+            label = str(_("%(n)s. atbalsta loka dalībnieks") % {"n": index + 1})
+            _rekeyed(exc, f"circle.{index}", label, errors)
+    for index, row in enumerate(consents):
+        data = dict(row)
+        label = str(_("%(n)s. piekrišana") % {"n": index + 1})
+        if data.pop("by_new_representative", False):
+            if representative is None:
+                errors.setdefault(f"consent.{index}.by_new_representative", []).append(
+                    f"{label}: {_('Pārstāvis šajā reizē nav ierakstīts.')}"
+                )
+                continue
+            if rep is None:
+                continue  # the representative's own errors say what to fix
+            data["given_by_representative"] = rep
+        try:
+            done["consents"].append(consent_give(actor=actor, client=client, data=data))
+        except ValidationFailed as exc:
+            _rekeyed(exc, f"consent.{index}", label, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return done
