@@ -141,3 +141,33 @@ class EmergencyEndForm(StyledFormMixin, forms.Form):
 
 class ImportForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=_("Fails (CSV vai XLSX)"))
+
+
+class GroupSessionForm(StyledFormMixin, forms.Form):
+    """What a group session's people share; each person's attendance is on their own row."""
+
+    service = forms.TypedChoiceField(label=_("Pakalpojums"), coerce=int, empty_value=None)
+    date = forms.DateField(label=_("Datums"))
+    start_time = forms.TimeField(
+        label=_("Sākuma laiks"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    duration_minutes = forms.CharField(
+        label=_("Ilgums (min)"),
+        required=False,
+        help_text=_("Tukšs — kā katras personas garantijas vēstulē."),
+    )
+    techniques = forms.CharField(
+        label=_("Izmantotās metodes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, services: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *((s.pk, s.name_lv) for s in services),
+        ]
+
+    def service_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in ("date", "start_time", "techniques")}
+        data["duration_minutes"] = self.cleaned_data["duration_minutes"] or None
+        return data

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import import_views, sheet_views, views
+from . import grid_views, import_views, sheet_views, views
 
 app_name = "delivery"
 
@@ -31,6 +31,8 @@ urlpatterns = [
     path("import/<int:job_id>/", import_views.import_job, name="import_job"),
     path("import/<int:job_id>/status/", import_views.import_status, name="import_status"),
     path("calendar/", views.calendar, name="calendar"),
+    path("grid/", grid_views.grid, name="grid"),
+    path("group/", grid_views.group_session, name="group_session"),
     path("week/", views.week, name="week"),
     path("emergencies/", views.emergency_list, name="emergency_list"),
     path("emergencies/new/", views.emergency_declare, name="emergency_declare"),

@@ -31,6 +31,7 @@ from atbalsts.plans.models import GuaranteeLetter
 from .. import selectors
 from ..errors import OutsideLetterPeriod, RemoteNotAllowed
 from ..evidence import MAX_EVIDENCE_BYTES, evidence_kind
+from ..goals import letter_goals
 from ..models import Session, SessionMode, SessionStatus, Signer
 from ..policies import delivery_policy
 from .pricing import price_session
@@ -71,6 +72,7 @@ class _Draft:
     no_evidence_reason: str = ""
     difference_reason: str = ""
     goals: str = ""
+    goal_keys: list[str] = field(default_factory=list)
     techniques: str = ""
     conclusion: str = ""
 
@@ -318,6 +320,26 @@ def _read_notes(d: _Draft) -> None:
     d.conclusion = d.text("conclusion", 10000)
 
 
+def _check_goals_from_plan(d: _Draft) -> None:
+    """The goals worked on are picked from the person's support plan, nothing else."""
+    given = d.value("goal_keys")
+    if given in (None, ""):
+        return
+    if isinstance(given, str) or not isinstance(given, list | tuple):
+        add_error(d.errors, "goal_keys", _("Izvēlieties mērķus no atbalsta plāna."))
+        return
+    keys = {str(goal.key): str(goal.key) for goal in letter_goals(d.letter)}
+    chosen = [str(value).strip().lower() for value in given]
+    if any(key not in keys for key in chosen):
+        add_error(
+            d.errors,
+            "goal_keys",
+            _("Var izvēlēties tikai šīs personas atbalsta plāna mērķus."),
+        )
+        return
+    d.goal_keys = [key for key in keys if key in chosen]
+
+
 def _check_letter_covers_day(d: _Draft, day: dt.date) -> None:
     """The day lies in both the letter's period and its line's."""
     letter, line = d.letter, d.line
@@ -370,6 +392,7 @@ _FIELD_CHECKS = (
     _check_evidence_file,
     _check_no_evidence_reason,
     _read_notes,
+    _check_goals_from_plan,
 )
 _DAY_CHECKS = (_check_letter_covers_day, _check_not_future, _check_remote_allowed)
 
@@ -432,6 +455,7 @@ def _fill(d: _Draft, day: dt.date, start_time: dt.time) -> None:
     if d.social_service and d.difference_reason and d.minutes != session.expected_minutes:
         session.duration_accepted_by = actor
     session.goals_worked_on = d.goals
+    session.goal_keys = d.goal_keys
     session.techniques = d.techniques
     session.conclusion = d.conclusion
     session.confidential = d.service_type.confidential

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -47,11 +48,12 @@ SESSION_FIELDS = (
     "km",
     "ticket_amount",
     "goals_worked_on",
+    "goal_keys",
     "techniques",
     "conclusion",
 )
 # Fields whose content stays out of the audit trail (only that they changed).
-NOTE_FIELDS = ("goals_worked_on", "techniques", "conclusion", "evidence_protocol")
+NOTE_FIELDS = ("goals_worked_on", "goal_keys", "techniques", "conclusion", "evidence_protocol")
 AUDITED_FIELDS = (
     "date",
     "start_time",
@@ -150,8 +152,10 @@ def session_record(
     letter: GuaranteeLetter,
     data: Mapping[str, object],
     import_key: str | None = None,
+    group_key: uuid.UUID | None = None,
 ) -> Session:
-    """Record one line of the attendance sheet under a letter line (`data["line_key"]`)."""
+    """Record one line of the attendance sheet under a letter line (`data["line_key"]`);
+    `group_key` marks the sessions of one group session (`services.groups`)."""
     refuse_unknown(data, SESSION_FIELDS)
     letter = _letter_for_write(actor, letter)
     if data.get("line_key") in (None, ""):
@@ -165,6 +169,7 @@ def session_record(
         ) from exc
     session = Session(client=selectors.letter_client(letter), recorded_by=actor)
     session.import_key = import_key
+    session.group_key = group_key
     upload = clean_session(actor=actor, session=session, letter=letter, line=line, data=data)
     _save(session, line, upload, None)
     audit_for_client(
@@ -172,7 +177,11 @@ def session_record(
         AuditEventType.DELIVERY_SESSION_RECORDED,
         session,
         session.client,
-        {**_audit_values(session), "imported": import_key is not None},
+        {
+            **_audit_values(session),
+            "imported": import_key is not None,
+            **({"group": str(group_key)} if group_key else {}),
+        },
     )
     return session
 
