@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from atbalsts.catalog.models import Provider, ServiceType
 from atbalsts.core.models import TimeStampedModel
@@ -432,9 +433,9 @@ CLIENT_MONTH_AMOUNTS = [client_month_amount(m) for m in range(1, 13)]
 
 
 class CreditNoteStatus(models.TextChoices):
-    PROPOSED = "proposed", _("gaida apstiprinājumu")
-    APPROVED = "approved", _("apstiprināts")
-    REJECTED = "rejected", _("noraidīts")
+    PROPOSED = "proposed", pgettext_lazy("credit note", "gaida lēmumu")
+    APPROVED = "approved", pgettext_lazy("credit note", "apstiprināts")
+    REJECTED = "rejected", pgettext_lazy("credit note", "noraidīts")
 
 
 class CreditNote(TimeStampedModel):

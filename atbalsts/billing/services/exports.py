@@ -1,4 +1,5 @@
-"""The accounting export: the month's approved and paid invoice lines as CSV or XLSX."""
+"""The accounting export: the month's approved and paid invoice lines as CSV or XLSX, and the
+approved credit notes of those invoices as negative documents referring to the invoice."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from atbalsts.core.tabular import XLSX_TYPE, SheetOut, write_csv, write_xlsx
 from atbalsts.core.validation import add_error, raise_if_errors
 from atbalsts.people.models import Municipality
 
-from ..models import InvoiceLine, InvoiceStatus
+from ..models import CreditNoteLine, CreditNoteStatus, InvoiceLine, InvoiceStatus
 from ..policies import BillingAction, billing_policy
 from .inputs import month_field
 
@@ -43,6 +44,8 @@ EXPORT_COLUMNS = (
     gettext_lazy("Statuss"),
     gettext_lazy("Apmaksāts"),
     gettext_lazy("Maksājuma uzdevums"),
+    gettext_lazy("Dokuments"),
+    gettext_lazy("Attiecas uz rēķinu"),
 )
 
 
@@ -80,6 +83,55 @@ def export_rows(*, municipality: Municipality, month: dt.date) -> list[list[Cell
                 str(invoice.get_status_display()),
                 invoice.paid_on,
                 invoice.payment_reference,
+                _("rēķins"),
+                "",
+            ]
+        )
+    return rows + credit_rows(municipality=municipality, month=month)
+
+
+def credit_rows(*, municipality: Municipality, month: dt.date) -> list[list[Cell]]:
+    """One row per line of the approved credit notes of the month's invoices (the service
+    month, as in the ledger): its quantity and amount negative, naming the invoice."""
+    lines = (
+        CreditNoteLine.objects.filter(
+            credit_note__municipality=municipality,
+            credit_note__invoice__month=month_start(month),
+            credit_note__status=CreditNoteStatus.APPROVED,
+        )
+        .select_related(
+            "credit_note",
+            "credit_note__invoice__provider",
+            "invoice_line__client",
+            "invoice_line__service_type",
+        )
+        .order_by(
+            "credit_note__invoice__provider__name", "credit_note__number", "invoice_line__position"
+        )
+    )
+    rows: list[list[Cell]] = []
+    for credit in lines:
+        note, line = credit.credit_note, credit.invoice_line
+        invoice, provider = note.invoice, note.invoice.provider
+        rows.append(
+            [
+                note.number,
+                provider.name,
+                provider.registration_number if provider.kind == ProviderKind.LEGAL else "",
+                provider.iban,
+                iso_month(invoice.month),
+                line.client.full_name,
+                line.service_type.name_lv,
+                -credit.quantity,
+                line.unit_price,
+                -credit.amount,
+                str(line.get_funding_source_display()),
+                timezone.localdate(note.decided_at) if note.decided_at else None,
+                str(note.get_status_display()),
+                None,
+                "",
+                _("kredītrēķins"),
+                invoice.number,
             ]
         )
     return rows

@@ -33,6 +33,8 @@ HEADER = [
     "Statuss",
     "Apmaksāts",
     "Maksājuma uzdevums",
+    "Dokuments",
+    "Attiecas uz rēķinu",
 ]
 
 
@@ -70,6 +72,8 @@ def test_csv_with_a_bom(world, accountant, paid):
         "apmaksāts",
         TODAY.isoformat(),
         "MU-7",
+        "rēķins",
+        "",
     ]
     assert world.client.personal_code not in content.decode("utf-8-sig")
     event = AuditEvent.objects.get(event_type="billing.exported")
@@ -115,3 +119,28 @@ def test_bad_input_and_permissions(world, accountant, make_user, tukums):
                 actor=actor, municipality=world.municipality, month=LAST_MONTH, fmt="csv"
             )
     assert not AuditEvent.objects.filter(event_type="billing.exported").exists()
+
+
+def test_a_credit_note_is_a_negative_document_referring_to_the_invoice(world, accountant, paid):
+    line = paid.lines.get()
+    note = services.credit_note_propose(
+        actor=world.worker,
+        invoice=paid,
+        reason="Viena stunda nenotika.",
+        lines=[{"line": line.pk, "amount": "20.00", "quantity": "1"}],
+    )
+    content, _mime = services.invoice_export(
+        actor=accountant, municipality=world.municipality, month=LAST_MONTH, fmt="csv"
+    )
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 2  # a proposed credit note is not a document yet
+    services.credit_note_approve(actor=accountant, note=note)
+    content, _mime = services.invoice_export(
+        actor=accountant, municipality=world.municipality, month=LAST_MONTH, fmt="xlsx"
+    )
+    values = list(load_workbook(io.BytesIO(content)).active.values)
+    credit = values[2]
+    assert credit[0] == note.number
+    assert (float(credit[7]), float(credit[8]), float(credit[9])) == (-1.0, 20.0, -20.0)
+    assert credit[15:] == ("kredītrēķins", "SN-2026/10")
+    assert sum(float(row[9]) for row in values[1:]) == 20.0
