@@ -10,7 +10,8 @@ connection, for `manage.py flush` only). Each event stores:
   ISO 8601 with microseconds, `…T05:06:07.123456+00:00`).
 
 `canonical(value)` is JSON with sorted keys, no spaces (`,` and `:`), non-ASCII kept as is,
-encoded as UTF-8. `chain_verify` (`manage.py audit_verify`) recomputes all three and names
+encoded as UTF-8. `audit_record_many` writes many events at once (an import's), chained
+the same way in one go. `chain_verify` (`manage.py audit_verify`) recomputes all three and names
 the first event where they disagree: an edited event breaks its own hash, a deleted one the
 next event's `prev_hash`.
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -172,6 +173,11 @@ class AuditEventType(models.TextChoices):
         _("attālinātās nodarbības pierādījums lejupielādēts"),
     )
     DELIVERY_IMPORTED = "delivery.imported", _("nodarbības importētas")
+    # many sessions recorded at once (an import): one event per client and letter
+    DELIVERY_SESSIONS_RECORDED = (
+        "delivery.sessions_recorded",
+        _("nodarbības reģistrētas vairākas reizē"),
+    )
     DELIVERY_CONCLUSION_VIEWED = "delivery.conclusion_viewed", _("speciālista atzinums atvērts")
     DELIVERY_NO_SHOW_RULE_CREATED = (
         "delivery.no_show_rule_created",
@@ -348,6 +354,58 @@ def audit_record(
         event.hash = chain_hash(vars(event))
         event.save(force_insert=True)
     return event
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event of `audit_record_many`: what `audit_record` takes besides the actor."""
+
+    event_type: AuditEventType
+    subject_type: str = ""
+    subject_id: str = ""
+    client_id: int | None = None
+    municipality_id: int | None = None
+    extra_data: Mapping[str, Any] | None = None
+
+
+def audit_record_many(
+    *, actor: Viewer | None, entries: Sequence[AuditEntry], batch_size: int = 500
+) -> list[AuditEvent]:
+    """Write many events in the caller's transaction, chained exactly as `audit_record`
+    chains them one by one: the chain is taken once, each event links to the one before it
+    in `entries` (the first to the chain's head), and they are inserted in that order, so
+    their ids follow the chain (`audit_verify` walks it by id). For an import that records
+    thousands of rows: one INSERT per `batch_size` events instead of a query and a lock each."""
+    if not entries:
+        return []
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    using = DEFAULT_DB_ALIAS
+    request_id = request_id_var.get()
+    with transaction.atomic(using=using, savepoint=False):
+        _take_chain(using)
+        previous = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        previous = previous or GENESIS
+        now = timezone.now()
+        events = []
+        for entry in entries:
+            data = json.loads(json.dumps(dict(entry.extra_data or {})))
+            event = AuditEvent(
+                event_type=str(entry.event_type),
+                actor_id=actor_id,
+                subject_type=entry.subject_type,
+                subject_id=entry.subject_id,
+                client_id=entry.client_id,
+                municipality_id=entry.municipality_id,
+                extra_data=data,
+                request_id=request_id,
+                created_at=now,
+                data_hash=data_hash(data),
+                prev_hash=previous,
+            )
+            event.hash = previous = chain_hash(vars(event))
+            events.append(event)
+        # One statement per batch, in order: nobody else writes the chain until we commit.
+        return AuditEvent.objects.bulk_create(events, batch_size=batch_size)
 
 
 @dataclass(frozen=True)
