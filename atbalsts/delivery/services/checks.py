@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from atbalsts.catalog.models import ServiceCategory, ServiceType, ServiceUnit
-from atbalsts.core.dates import dmy
+from atbalsts.core.dates import dmy, hm
 from atbalsts.core.errors import ValidationFailed
 from atbalsts.core.validation import (
     add_error,
@@ -26,10 +26,10 @@ from atbalsts.core.validation import (
     text_field,
 )
 from atbalsts.people.models import Representative, SupportCircleMember
-from atbalsts.plans.models import GuaranteeLetter
+from atbalsts.plans.models import GuaranteeLetter, PlanLine
 
 from .. import selectors
-from ..errors import OutsideLetterPeriod, RemoteNotAllowed
+from ..errors import DuplicateSession, NoLetter, OutsideLetterPeriod, RemoteNotAllowed
 from ..evidence import MAX_EVIDENCE_BYTES, evidence_kind
 from ..goals import letter_goals
 from ..models import Session, SessionMode, SessionStatus, Signer
@@ -44,6 +44,27 @@ MAX_KM = Decimal("2000")
 MAX_TICKET = Decimal("1000.00")
 
 
+class SessionFacts:
+    """What the rules read from the database besides the payload. One session asks the
+    database each time; a bulk import (`services.bulk.BulkFacts`) answers the same questions
+    from what it read once for all its rows, so both run the very same rules."""
+
+    def service_type(self, pk: int) -> ServiceType:
+        return ServiceType.objects.get(pk=pk)
+
+    def social_service(self, actor: Actor) -> bool:
+        return delivery_policy.is_social_service(actor)
+
+    def plan_line(self, letter: GuaranteeLetter, key: Any) -> PlanLine | None:
+        return selectors.plan_line_of(letter, key)
+
+    def representatives(self, client_id: int) -> Iterable[Representative]:
+        return Representative.objects.filter(client_id=client_id)
+
+    def emergency_on(self, *, municipality_id: int, day: dt.date) -> object | None:
+        return selectors.emergency_on(municipality_id=municipality_id, day=day)
+
+
 @dataclass
 class _Draft:
     """A session under check: the payload over what is stored, the values read so far and
@@ -56,6 +77,7 @@ class _Draft:
     data: Mapping[str, object]
     service_type: ServiceType
     social_service: bool
+    facts: SessionFacts
     errors: dict[str, list[str]] = field(default_factory=dict)
     status: str = SessionStatus.HELD
     mode: str = SessionMode.IN_PERSON
@@ -203,7 +225,7 @@ def _check_recipient_on_line(d: _Draft) -> None:
     given = d.value("recipient")
     if given in (None, ""):
         return
-    plan_line = selectors.plan_line_of(d.letter, d.line["key"])
+    plan_line = d.facts.plan_line(d.letter, d.line["key"])
     pk = given.pk if isinstance(given, models.Model) else given
     if plan_line is None or str(plan_line.recipient_id) != str(pk):
         add_error(d.errors, "recipient", _("Šis saņēmējs nav norādīts garantijas vēstules rindā."))
@@ -266,7 +288,7 @@ def _check_representative_signed(d: _Draft) -> None:
     if d.signed_by != Signer.REPRESENTATIVE or d.day is None:
         return
     day = d.day
-    representatives = Representative.objects.filter(client=d.session.client)
+    representatives = d.facts.representatives(d.session.client_id)
     if not any(r.is_valid_on(day) for r in representatives):
         add_error(
             d.errors,
@@ -367,8 +389,7 @@ def _check_remote_allowed(d: _Draft, day: dt.date) -> None:
     if (
         d.mode == SessionMode.REMOTE
         and not d.service_type.remote_allowed
-        and selectors.emergency_on(municipality_id=d.session.client.municipality_id, day=day)
-        is None
+        and d.facts.emergency_on(municipality_id=d.session.client.municipality_id, day=day) is None
     ):
         raise RemoteNotAllowed(
             _(
@@ -397,6 +418,50 @@ _FIELD_CHECKS = (
 _DAY_CHECKS = (_check_letter_covers_day, _check_not_future, _check_remote_allowed)
 
 
+def session_line(letter: GuaranteeLetter, data: Mapping[str, object]) -> dict[str, Any]:
+    """The letter line a new session is recorded under (`data["line_key"]`)."""
+    if data.get("line_key") in (None, ""):
+        raise ValidationFailed({"line_key": [_("Izvēlieties pakalpojumu no garantijas vēstules.")]})
+    try:
+        return selectors.letter_line(letter, data["line_key"])
+    except NoLetter as exc:
+        raise NoLetter(
+            _("Garantijas vēstulē %(number)s nav šāda pakalpojuma.") % {"number": letter.number},
+            field="line_key",
+        ) from exc
+
+
+SessionKey = tuple[int, int, int, int, dt.date, dt.time | None]
+
+
+def session_key(session: Session) -> SessionKey:
+    """What makes a session a duplicate of another (the constraint `session_no_duplicate`)."""
+    return (
+        session.provider_id,
+        session.client_id,
+        session.recipient_id or 0,
+        session.service_type_id,
+        session.date,
+        session.start_time,
+    )
+
+
+def check_not_duplicate(session: Session, taken: Callable[[Session], bool]) -> None:
+    """No second session (not cancelled) for the same recipient, service, day and time:
+    `taken` says whether another holds the key (the database, or an import's set)."""
+    if session.status == SessionStatus.CANCELLED or not taken(session):
+        return
+    raise DuplicateSession(
+        _("Nodarbība „%(service)s” %(day)s plkst. %(time)s šim saņēmējam jau ir reģistrēta.")
+        % {
+            "service": session.service_type.name_lv,
+            "day": dmy(session.date),
+            "time": hm(session.start_time),
+        },
+        field="start_time",
+    )
+
+
 def clean_session(
     *,
     actor: Actor,
@@ -404,17 +469,21 @@ def clean_session(
     letter: GuaranteeLetter,
     line: dict[str, Any],
     data: Mapping[str, object],
+    facts: SessionFacts | None = None,
 ) -> File[Any] | None:
     """Check the input against the letter line and the rules; fill `session`. Returns the
-    file to store (if any) so it is saved only after every rule passed."""
+    file to store (if any) so it is saved only after every rule passed. `facts` answers what
+    the rules read from the database (a bulk import passes its preloaded `BulkFacts`)."""
+    facts = facts if facts is not None else SessionFacts()
     d = _Draft(
         actor=actor,
         session=session,
         letter=letter,
         line=line,
         data=data,
-        service_type=ServiceType.objects.get(pk=line["service_type_id"]),
-        social_service=delivery_policy.is_social_service(actor),
+        service_type=facts.service_type(line["service_type_id"]),
+        social_service=facts.social_service(actor),
+        facts=facts,
     )
     for check in _FIELD_CHECKS:
         check(d)

@@ -14,14 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from atbalsts.core.audit import AuditEventType, audit_record
 from atbalsts.core.dates import hm, parse_day
 from atbalsts.core.errors import DomainError, NotPermitted
-from atbalsts.plans.models import GuaranteeLetter
+from atbalsts.plans.models import GuaranteeLetter, PlanLine
 
 from .. import selectors
 from ..errors import ImportFailed
 from ..models import Session, SessionMode, SessionStatus, Signer
 from ..policies import delivery_policy
 from ..tabular import FileUnreadable, Row, RowError, normalise, read_rows
-from .sessions import session_record
+from .bulk import BulkEntry, sessions_record_bulk
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Actor
@@ -129,13 +129,43 @@ def _alias(column: str, value: object) -> str:
     return str(VALUE_ALIASES[column].get(text, text))
 
 
+class _Letters:
+    """The letters the file names, read once (by number), and whether the actor may record
+    under each today, asked once per letter; the plan line behind a letter line, once."""
+
+    def __init__(self, actor: Actor, numbers: set[str], today: dt.date) -> None:
+        self.actor, self.today = actor, today
+        self.found: dict[str, GuaranteeLetter] = {}
+        ordered = sorted(numbers)
+        for i in range(0, len(ordered), 900):
+            for letter in GuaranteeLetter.objects.filter(
+                number__in=ordered[i : i + 900]
+            ).select_related("version__plan__client"):
+                self.found.setdefault(letter.number, letter)
+        self._open: dict[int, bool] = {}
+        self._plan_lines: dict[tuple[int, str], PlanLine | None] = {}
+
+    def open(self, number: str) -> GuaranteeLetter | None:
+        letter = self.found.get(number) if number else None
+        if letter is None:
+            return None
+        if letter.pk not in self._open:
+            self._open[letter.pk] = selectors.letter_open_for(self.actor, letter, self.today)
+        return letter if self._open[letter.pk] else None
+
+    def plan_line(self, letter: GuaranteeLetter, key: str) -> PlanLine | None:
+        if (letter.pk, key) not in self._plan_lines:
+            self._plan_lines[(letter.pk, key)] = selectors.plan_line_of(letter, key)
+        return self._plan_lines[(letter.pk, key)]
+
+
 def _row_data(
-    actor: Actor, values: dict[str, Any], today: dt.date
+    letters: _Letters, values: dict[str, Any]
 ) -> tuple[GuaranteeLetter, dict[str, object], dict[str, object]]:
     """One row as (letter, data for session_record, the values its import key is made of)."""
     number = _cell_text(values.get("letter"))
-    letter = GuaranteeLetter.objects.filter(number=number).first() if number else None
-    if letter is None or not selectors.letter_open_for(actor, letter, today):
+    letter = letters.open(number)
+    if letter is None:
         raise _Cell(
             "letter",
             _("Garantijas vēstule „%(number)s” nav atrasta vai nav spēkā jūsu organizācijai.")
@@ -152,7 +182,7 @@ def _row_data(
     recipient_name = _cell_text(values.get("recipient"))
     recipient = None
     if recipient_name:
-        plan_line = selectors.plan_line_of(letter, line["key"])
+        plan_line = letters.plan_line(letter, line["key"])
         named = plan_line.recipient if plan_line is not None else None
         if named is None or str(named).strip().lower() != recipient_name.lower():
             raise _Cell(
@@ -175,6 +205,18 @@ def _row_data(
         data[column] = _cell_text(values.get(column))
     key_values = {"letter": letter.number, "line": line_text, **data}
     return letter, data, key_values
+
+
+def _known_keys(keys: list[str]) -> set[str]:
+    """The import keys already recorded, read in batches."""
+    known: set[str] = set()
+    for i in range(0, len(keys), 900):
+        known.update(
+            Session.objects.filter(import_key__in=keys[i : i + 900]).values_list(
+                "import_key", flat=True
+            )
+        )
+    return known
 
 
 def _row_errors(sheet: str, row: int, error: DomainError) -> list[RowError]:
@@ -226,14 +268,21 @@ def sessions_import(
     if problems:
         raise ImportFailed([p.as_dict() for p in problems])
     today = timezone.localdate()
-    created = unchanged = 0
+    numbers = {
+        _cell_text(v)
+        for _s, _n, raw in rows
+        for c, v in raw.items()
+        if IMPORT_COLUMNS.get(c) == "letter"
+    }
+    letters = _Letters(actor, numbers, today)
     seen: dict[str, int] = {}
+    parsed: list[tuple[str, int, GuaranteeLetter, dict[str, object], str]] = []
     for index, (sheet, number, raw) in enumerate(rows):
-        if progress is not None:
+        if progress is not None and index % 1000 == 0:
             progress(index, len(rows))
         values = {IMPORT_COLUMNS[c]: v for c, v in raw.items() if c in IMPORT_COLUMNS}
         try:
-            letter, data, key_values = _row_data(actor, values, today)
+            letter, data, key_values = _row_data(letters, values)
         except _Cell as exc:
             problems.append(RowError(sheet, number, COLUMN_LABELS[exc.column], exc.message))
             continue
@@ -252,18 +301,25 @@ def sessions_import(
             )
             continue
         seen[key] = number
-        if Session.objects.filter(import_key=key).exists():
-            unchanged += 1
-            continue
-        try:
-            with transaction.atomic():
-                session_record(actor=actor, letter=letter, data=data, import_key=key)
-        except DomainError as exc:
-            problems.extend(_row_errors(sheet, number, exc))
-            continue
-        created += 1
+        parsed.append((sheet, number, letter, data, key))
+    known = _known_keys([key for *_rest, key in parsed])
+    todo = [p for p in parsed if p[4] not in known]
+    unchanged = len(parsed) - len(todo)
+    # Every row with the rules of one typed in, checked in one go (`services.bulk`); if
+    # any row (here or above) is refused, nothing is written.
+    outcome = sessions_record_bulk(
+        actor=actor,
+        entries=[BulkEntry(letter, data, key) for _s, _n, letter, data, key in todo],
+        write=not problems,
+    )
+    for index, error in outcome.errors.items():
+        sheet, number = todo[index][0], todo[index][1]
+        problems.extend(_row_errors(sheet, number, error))
+    created = len(outcome.sessions)
     if progress is not None:
         progress(len(rows), len(rows))
+    position = {(sheet, number): i for i, (sheet, number, _raw) in enumerate(rows)}
+    problems.sort(key=lambda p: position.get((p.sheet, p.row), -1))  # the file's order
     if problems:
         raise ImportFailed([p.as_dict() for p in problems])
     audit_record(

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from atbalsts.core.audit import AuditEventType, audit_for_client
-from atbalsts.core.dates import dmy, hm
 from atbalsts.core.errors import DomainError, NotPermitted, ValidationFailed
 from atbalsts.core.policies import Action
 from atbalsts.core.validation import raise_if_errors, refuse_unknown, text_field
@@ -24,7 +23,7 @@ from .. import selectors
 from ..errors import DuplicateSession, NoLetter, SessionInvoiced
 from ..models import Session, SessionStatus
 from ..policies import delivery_policy
-from .checks import clean_session
+from .checks import check_not_duplicate, clean_session, session_line
 from .flags import reflag_after_save
 from .pricing import is_invoiceable
 
@@ -72,28 +71,20 @@ AUDITED_FIELDS = (
 
 
 def _check_duplicate(session: Session) -> None:
-    if session.status == SessionStatus.CANCELLED:
-        return
-    duplicates = Session.objects.filter(
-        provider_id=session.provider_id,
-        client_id=session.client_id,
-        recipient_id=session.recipient_id,
-        service_type_id=session.service_type_id,
-        date=session.date,
-        start_time=session.start_time,
-    ).exclude(status=SessionStatus.CANCELLED)
-    if session.pk:
-        duplicates = duplicates.exclude(pk=session.pk)
-    if duplicates.exists():
-        raise DuplicateSession(
-            _("Nodarbība „%(service)s” %(day)s plkst. %(time)s šim saņēmējam jau ir reģistrēta.")
-            % {
-                "service": session.service_type.name_lv,
-                "day": dmy(session.date),
-                "time": hm(session.start_time),
-            },
-            field="start_time",
-        )
+    def taken(session: Session) -> bool:
+        duplicates = Session.objects.filter(
+            provider_id=session.provider_id,
+            client_id=session.client_id,
+            recipient_id=session.recipient_id,
+            service_type_id=session.service_type_id,
+            date=session.date,
+            start_time=session.start_time,
+        ).exclude(status=SessionStatus.CANCELLED)
+        if session.pk:
+            duplicates = duplicates.exclude(pk=session.pk)
+        return duplicates.exists()
+
+    check_not_duplicate(session, taken)
 
 
 def _save(
@@ -110,7 +101,7 @@ def _save(
         session.evidence_file.save(upload.name, upload, save=False)
         session.is_invoiceable = is_invoiceable(session)
         session.save(update_fields=["evidence_file", "is_invoiceable", "updated_at"])
-    reflag_after_save(session, Decimal(line["quantity"]), old_day)
+    reflag_after_save(session, Decimal(line["quantity"]), old_day, line)
     session.refresh_from_db()
 
 
@@ -158,15 +149,7 @@ def session_record(
     `group_key` marks the sessions of one group session (`services.groups`)."""
     refuse_unknown(data, SESSION_FIELDS)
     letter = _letter_for_write(actor, letter)
-    if data.get("line_key") in (None, ""):
-        raise ValidationFailed({"line_key": [_("Izvēlieties pakalpojumu no garantijas vēstules.")]})
-    try:
-        line = selectors.letter_line(letter, data["line_key"])
-    except NoLetter as exc:
-        raise NoLetter(
-            _("Garantijas vēstulē %(number)s nav šāda pakalpojuma.") % {"number": letter.number},
-            field="line_key",
-        ) from exc
+    line = session_line(letter, data)
     session = Session(client=selectors.letter_client(letter), recorded_by=actor)
     session.import_key = import_key
     session.group_key = group_key
