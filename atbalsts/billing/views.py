@@ -35,7 +35,7 @@ from .forms import (
     RejectForm,
     SubmitForm,
 )
-from .models import Invoice, InvoiceStatus
+from .models import SPENT_STATUSES, Invoice, InvoiceStatus
 from .policies import BillingAction, billing_policy
 
 PAGE_SIZE = 25
@@ -104,6 +104,9 @@ def _detail_context(request: AuthedHttpRequest, invoice: Invoice) -> dict[str, A
         "can_pay": status == InvoiceStatus.APPROVED
         and billing_policy.can(user, BillingAction.PAY, invoice),
         "same_person": billing_policy.confirmed_content(user, invoice),
+        "can_credit": status in SPENT_STATUSES
+        and billing_policy.can(user, BillingAction.CREDIT_PROPOSE, invoice),
+        "credit_notes": selectors.credit_notes_of(user=user, invoice=invoice),
         "reject_form": RejectForm(),
         "pay_form": PayForm(initial={"paid_on": timezone.localdate()}),
     }
