@@ -29,7 +29,13 @@ from atbalsts.people.models import (
     RepresentativeKind,
     TargetGroup,
 )
-from atbalsts.plans.models import DecisionDomain, FundingSource, GoalTerm, SignMethod
+from atbalsts.plans.models import (
+    DecisionDomain,
+    FundingSource,
+    GoalTerm,
+    QuantityBasis,
+    SignMethod,
+)
 
 MAX_MONEY = Decimal("1000000.00")
 
@@ -380,6 +386,11 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         _c("priority", integer),
         _c("override_reason"),
         _c("recipient"),
+        _c("quantity_basis", choice(QuantityBasis)),
+        _c("agreed_unit_price", money),
+        _c("agreed_price_reason"),
+        _c("price_approved_by"),
+        _c("price_approved_on", date),
     ),
     "sessions": (
         CLIENT_KEY,

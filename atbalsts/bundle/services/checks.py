@@ -73,7 +73,15 @@ class Index:
         self.clients: set[Any] = set()
         self.plans: set[tuple[Any, ...]] = set()
         self.goals: set[tuple[Any, ...]] = set()
-        self.service_types = set(ServiceType.objects.values_list("code", flat=True))
+        # A service is named by its catalogue code or its Latvian name (as spreadsheets do).
+        self.service_codes: dict[str, str] = {}
+        for code, name in ServiceType.objects.values_list("code", "name_lv"):
+            self.service_codes[code] = code
+            self.service_codes.setdefault(_name_key(name), code)
+
+    def service_code(self, value: str) -> str | None:
+        """The catalogue code a cell names, by its code or its Latvian name; None if neither."""
+        return self.service_codes.get(value) or self.service_codes.get(_name_key(value))
 
     def has_client(self, code: str) -> bool:
         return (
@@ -87,12 +95,34 @@ class Index:
         )
 
 
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _service_codes(rows: dict[str, list[Row]], index: Index) -> None:
+    """Catalogue sheets are read by the catalogue exchange from the raw cells: a service named
+    by its Latvian name there becomes its code before the exchange reads it."""
+    for row in rows.get("tariffs", []):
+        raw = row.raw.get("service_type")
+        code = index.service_code(str(raw or ""))
+        if raw and code:
+            row.raw["service_type"] = row.values["service_type"] = code
+    for row in rows.get("registrations", []):
+        raw = row.raw.get("service_types")
+        if raw:
+            parts = [p.strip() for p in str(raw).split(";") if p.strip()]
+            codes = ";".join(index.service_code(p) or p for p in parts)
+            row.raw["service_types"] = row.values["service_types"] = codes
+
+
 def check_references(rows: dict[str, list[Row]], index: Index) -> list[RowError]:
     """Keys and references across sheets, reported before anything is written."""
     problems: list[RowError] = []
 
     def bad(row: Row, column: str, message: Any) -> None:
         problems.append(RowError(row.sheet, row.number, column, str(message)))
+
+    _service_codes(rows, index)
 
     for row in rows.get("clients", []):
         if "personal_code" in row.values:
@@ -168,8 +198,16 @@ def check_references(rows: dict[str, list[Row]], index: Index) -> list[RowError]
                 % {"number": number},
             )
         service = row.values.get("service_type")
-        if service and service not in index.service_types:
-            bad(row, "service_type", _("Nezināms pakalpojuma kods „%(code)s”.") % {"code": service})
+        if service:
+            code = index.service_code(service)
+            if code is None:
+                bad(
+                    row,
+                    "service_type",
+                    _("Nezināms pakalpojuma kods „%(code)s”.") % {"code": service},
+                )
+            else:
+                row.values["service_type"] = code
         goal = row.values.get("goal_ref")
         goal_key = (row.values.get("client_personal_code"), row.values.get("plan_ref"), goal)
         if (
@@ -187,6 +225,7 @@ def check_references(rows: dict[str, list[Row]], index: Index) -> list[RowError]
         key = (row.values.get("provider_registration_number"), row.values.get("month"))
         if all(key) and key not in invoices:
             bad(row, "month", _("Lapā „invoices” nav šī sniedzēja rēķina par šo mēnesi."))
+    problems += _sheet_duplicates(rows)
     problems += duplicates(rows, "clients", ("personal_code",))
     problems += duplicates(
         rows,
@@ -210,6 +249,53 @@ def check_references(rows: dict[str, list[Row]], index: Index) -> list[RowError]
         ("client_personal_code", "last_name", "first_name"),
         optional=("last_name",),
     )
+    return problems
+
+
+def _sheet_duplicates(rows: dict[str, list[Row]]) -> list[RowError]:
+    """The sheets whose keys the older checks below did not cover: a repeated key would let
+    the last row silently win (two tariffs from the same day) or write a thing twice."""
+    provider = ("provider_municipality", "provider_registration_number")
+    client = ("client_personal_code",)
+    location = ("location_kind", "location_municipality", "location_address")
+    problems = duplicates(rows, "providers", ("municipality", "registration_number"))
+    problems += duplicates(rows, "registrations", (*provider, "register", "number"))
+    problems += duplicates(
+        rows,
+        "locations",
+        (*provider, "kind", "municipality", "address"),
+        optional=("municipality", "address"),
+    )
+    problems += duplicates(
+        rows,
+        "tariffs",
+        (*provider, "service_type", *location, "valid_from"),
+        optional=location,
+    )
+    problems += duplicates(
+        rows,
+        "representatives",
+        (*client, "kind", "last_name", "first_name", "valid_from"),
+    )
+    problems += duplicates(rows, "consents", (*client, "purpose", "given_on"))
+    problems += duplicates(
+        rows,
+        "plan_lines",
+        (
+            *client, "plan_ref", "provider_registration_number", "start", "funding_source",
+            "recipient", "service_type",
+        ),
+        optional=("recipient",),
+    )  # fmt: skip
+    problems += duplicates(
+        rows,
+        "invoice_lines",
+        (
+            "provider_registration_number", "month", *client, "recipient", "unit_price",
+            "service_type",
+        ),
+        optional=("recipient",),
+    )  # fmt: skip
     return problems
 
 

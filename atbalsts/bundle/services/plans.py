@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from atbalsts.core.errors import DomainError
+from atbalsts.core.money import format_money
 from atbalsts.people.models import Client, Representative
 from atbalsts.plans import services as plan_services
 from atbalsts.plans.models import PlanVersion
@@ -75,9 +76,9 @@ def plan(ctx: Context, row: Row, goals: list[Row], lines: list[Row]) -> list[Row
             ctx.report.count("goals", "created")
         except DomainError as exc:
             problems += service_errors(goal, exc, {})
-    for line in lines:
-        problems += _line(ctx, version, line, goal_ids)
     state = row.values.get("status") or PlanState.DRAFT
+    for line in lines:
+        problems += _line(ctx, version, line, goal_ids, state)
     if not problems and state in (PlanState.AGREED, PlanState.ACTIVE):
         problems += _agree(ctx, version, row, client, activate=state == PlanState.ACTIVE)
     if not problems:
@@ -92,7 +93,7 @@ def plan(ctx: Context, row: Row, goals: list[Row], lines: list[Row]) -> list[Row
 
 
 def _line(
-    ctx: Context, version: PlanVersion, line: Row, goal_ids: dict[str, int]
+    ctx: Context, version: PlanVersion, line: Row, goal_ids: dict[str, int], state: str
 ) -> list[RowError]:
     values = line.values
     provider = ctx.provider_of(values["provider_registration_number"])
@@ -109,23 +110,63 @@ def _line(
         "months": values["months"],
         "funding_source": values["funding_source"],
     }
-    for column in ("session_minutes", "priority", "override_reason"):
+    for column in (
+        "session_minutes", "priority", "override_reason", "quantity_basis",
+        "agreed_unit_price", "agreed_price_reason",
+    ):  # fmt: skip
         if values.get(column) not in (None, ""):
             data[column] = values[column]
     if values.get("goal_ref"):
         data["goal"] = goal_ids.get(values["goal_ref"])
     if recipient is not None:
         data["recipient"] = recipient
+    approved_by, approved_on = values.get("price_approved_by", ""), values.get("price_approved_on")
     try:
         with transaction.atomic():
             version.refresh_from_db()
-            plan_services.line_add(
+            added = plan_services.line_add(
                 actor=ctx.actor, version=version, revision=version.revision, data=data
             )
+            if added.price_needs_approval and (approved_by or approved_on):
+                # The head's approval of a price above the tariff, as the records name it.
+                version.refresh_from_db()
+                plan_services.line_price_approve(
+                    actor=ctx.actor,
+                    line=added,
+                    revision=version.revision,
+                    approved_by=approved_by,
+                    on=approved_on,
+                )
     except DomainError as exc:
         return service_errors(
-            line, exc, {"provider": "provider_registration_number", "goal": "goal_ref"}
+            line,
+            exc,
+            {
+                "provider": "provider_registration_number",
+                "goal": "goal_ref",
+                "price_approved_on": "price_approved_on",
+            },
         )
+    if added.price_needs_approval and not (approved_by or approved_on) and state != PlanState.DRAFT:
+        return [
+            RowError(
+                line.sheet,
+                line.number,
+                "agreed_unit_price",
+                str(
+                    _(
+                        "Norunātā cena ir augstāka par tarifu (%(list)s): ierakstiet, kurš "
+                        "vadītājs to apstiprināja un kad (kolonnas „price_approved_by” un "
+                        "„price_approved_on”), vai importējiet plānu kā melnrakstu."
+                    )
+                    % {
+                        "list": format_money(added.list_price)
+                        if added.list_price is not None
+                        else "—"
+                    }
+                ),
+            )
+        ]
     ctx.report.count("plan_lines", "created")
     return []
 

@@ -21,6 +21,7 @@ from ..policies import bundle_policy
 from ..reader import Sheet, read_bundle
 from . import assessment, billing, delivery, people, plans
 from .catalog import CATALOG_SHEETS, catalog_row, count_catalog
+from .causes import Causes
 from .checks import Index, check_header, check_references, parse_row
 from .rows import BundleReport, Context, Row, RowFailed, service_errors
 
@@ -94,7 +95,7 @@ def bundle_import(
         report = _write(actor, municipality, files, progress, sheets, rows)
     except BundleRejected as exc:
         run.status = RunStatus.REJECTED
-        run.errors = [r.as_dict() for r in exc.rows]
+        run.errors = [r.as_dict() for r in exc.rows]  # with the rows that follow from each
         run.finished = timezone.now()
         run.save(update_fields=["status", "errors", "finished"])
         raise
@@ -149,18 +150,20 @@ def _write(
         if progress is not None:
             progress(done, report.rows)
 
+    causes = Causes()  # a row refused only because of an earlier refusal counts under it
     with transaction.atomic():
         ctx = Context(actor, municipality, report)
         ctx.preload(rows)
         for name in ORDER:
             for row in rows.get(name, []):
                 if name in CATALOG_SHEETS:
-                    problems += catalog_row(ctx, row, sheets[name].header)
+                    problems += causes.report(row, catalog_row(ctx, row, sheets[name].header))
                     step()
                 elif name == "plans":
                     goals = _children(rows.get("goals", []), row)
                     lines = _children(rows.get("plan_lines", []), row)
-                    problems += _savepoint(row, partial(plans.plan, ctx, row, goals, lines))
+                    found = _savepoint(row, partial(plans.plan, ctx, row, goals, lines))
+                    problems += causes.report(row, found, lines)
                     step(1 + len(goals) + len(lines))
                 elif name == "invoices":
                     lines = [
@@ -170,10 +173,11 @@ def _write(
                         == row.values["provider_registration_number"]
                         and r.values.get("month") == row.values["month"]
                     ]
-                    problems += _savepoint(row, partial(billing.invoice, ctx, row, lines))
+                    found = _savepoint(row, partial(billing.invoice, ctx, row, lines))
+                    problems += causes.report(row, found, lines)
                     step(1 + len(lines))
                 else:
-                    problems += _write_row(ctx, row)
+                    problems += causes.report(row, _write_row(ctx, row))
                     step()
         count_catalog(ctx)
         if problems:
