@@ -11,6 +11,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from atbalsts.bundle import progress
+from atbalsts.bundle.errors import error_groups
 from atbalsts.bundle.reader import MAX_BYTES
 from atbalsts.core.errors import ValidationFailed
 from atbalsts.jobs.selectors import job_get
@@ -58,8 +59,11 @@ def import_bundle(
 def import_run(request: HttpRequest, run_id: int) -> Any:
     """`status`: queued, running, done or failed; `phase` while it runs (checking, writing);
     `done` of `total` rows saved; when done the `report` (counts by sheet), when failed the
-    `message` and, for a rejected bundle, every row error in `rows`. 404 for another user's
-    run."""
+    `message` and, for a rejected bundle, every row error in `rows` (a row that only followed
+    from another error is not listed: it is counted in that error's `knock_on`, by sheet) and
+    the same errors grouped by cause in `groups` (each: `sheet`, `column`, the first error's
+    `message`, `count`, the first `rows`, `knock_on` by sheet and `knock_on_count`). 404 for
+    another user's run."""
     user = cast("Actor", request.user)
     job = job_get(user, run_id, kind=progress.KIND)
     state = progress.job_state(job)
@@ -73,6 +77,7 @@ def import_run(request: HttpRequest, run_id: int) -> Any:
             "report": state.report,
             "message": job.message,
             "rows": job.errors,
+            "groups": error_groups(job.errors or []),
         },
         json_dumps_params={"ensure_ascii": False},
     )
