@@ -13,6 +13,7 @@ from .auth import auth
 from .billing import router as billing_router
 from .bundle import router as bundle_router
 from .catalog import router as catalog_router
+from .credit_notes import router as credit_notes_router
 from .delivery import router as delivery_router
 from .jobs import router as jobs_router
 from .openapi import DocumentedAPI
@@ -108,6 +109,7 @@ api.add_router("/assessment/", assessment_router)
 api.add_router("/catalog/", catalog_router)
 api.add_router("/reporting/", reporting_router)
 api.add_router("/billing/", billing_router)
+api.add_router("/billing/", credit_notes_router)
 api.add_router("/plans/", plans_router)
 api.add_router("/delivery/", delivery_router)
 api.add_router("/bundle/", bundle_router)
