@@ -50,3 +50,22 @@ def test_no_external_resources() -> None:
     )
     assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "<script" not in svg
+
+
+def test_each_column_shows_its_value() -> None:
+    # Few columns: the values stand upright above them, in whole euros with Latvian spacing.
+    svg = column_chart(
+        [("01.2025", Decimal("1234.50")), ("02.2025", Decimal("99.49"))], title="t", width=720
+    )
+    values = re.findall(r'<text class="value"[^>]*>([^<]*)</text>', svg)
+    assert values == ["1\xa0235", "99"]
+    assert "rotate(-90" not in svg
+    # Three years of months: the values read upwards, every one of them still drawn.
+    many = [(f"{m:02}.2025", Decimal(m * 100_000)) for m in range(1, 37)]
+    svg = column_chart(many, title="t")
+    values = re.findall(r'<text class="value"[^>]*>([^<]*)</text>', svg)
+    assert len(values) == 36 and values[-1] == "3\xa0600\xa0000"
+    assert svg.count("rotate(-90") == 36
+    # The tallest column's value stays inside the picture.
+    tops = [float(y) for y in re.findall(r'<rect x="[\d.]+" y="([\d.]+)"', svg)]
+    assert min(tops) > len("3 600 000") * 6
