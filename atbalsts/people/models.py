@@ -88,6 +88,16 @@ class Client(TimeStampedModel):
         _("rīcībspēja"), max_length=20, choices=LegalCapacity.choices, default=LegalCapacity.FULL
     )
     address = models.CharField(_("adrese"), max_length=200, blank=True)
+    # the address chosen from the State Address Register (with its coordinates); a free-text
+    # `address` without one is shown as not geocoded
+    address_point = models.ForeignKey(
+        "addresses.Address",
+        verbose_name=_("adrese adrešu reģistrā"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     phone = models.CharField(_("tālrunis"), max_length=30, blank=True)
     email = models.EmailField(_("e-pasts"), max_length=120, blank=True)
     languages = models.CharField(

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "atbalsts.notifications",
     "atbalsts.operations",
     "atbalsts.privacy",
+    "atbalsts.addresses",
+    "atbalsts.registers",
     "django_tasks",
     "django_tasks_db",
 ]
