@@ -53,7 +53,6 @@ ROW_WRITERS: dict[str, Callable[[Context, Row], str]] = {
     "consents": people.consent,
     "assessments": assessment.assessment,
     "budgets": assessment.budget,
-    "sessions": delivery.session,
 }
 # A service's field → the sheet's column, where their names differ.
 SERVICE_COLUMNS: dict[str, dict[str, str]] = {
@@ -155,6 +154,10 @@ def _write(
         ctx = Context(actor, municipality, report)
         ctx.preload(rows)
         for name in ORDER:
+            if name == "sessions":  # the whole sheet at once: the rules of one, checked in bulk
+                problems += delivery.sessions(ctx, rows.get(name, []), causes.report)
+                step(len(rows.get(name, [])))
+                continue
             for row in rows.get(name, []):
                 if name in CATALOG_SHEETS:
                     problems += causes.report(row, catalog_row(ctx, row, sheets[name].header))
