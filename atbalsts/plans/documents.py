@@ -1,5 +1,5 @@
-"""The plan's documents: the guarantee letter and the easy-to-read summary, as data for pages
-and as PDFs rendered with the bundled font."""
+"""The plan's documents: the guarantee letter, the easy-to-read summary and the full plan to
+sign, as data for pages and as PDFs rendered with the bundled font."""
 
 from __future__ import annotations
 
@@ -16,7 +16,14 @@ from atbalsts.core.pdf import render_pdf
 from atbalsts.people.models import TargetGroup
 
 from .models import FundingSource, GuaranteeLetter, PlanVersion
-from .selectors import plan_budget_total, social_worker_of, version_budget_total, version_lines
+from .selectors import (
+    plan_budget_total,
+    social_worker_of,
+    version_budget_fit,
+    version_budget_total,
+    version_lines,
+    version_totals_by_source,
+)
 
 
 def letter_context(letter: GuaranteeLetter) -> dict[str, Any]:
@@ -119,3 +126,39 @@ def summary_context(version: PlanVersion) -> dict[str, Any]:
 
 def summary_pdf(version: PlanVersion) -> bytes:
     return render_pdf("plans/summary_pdf.html", summary_context(version))
+
+
+# --- the full plan, to sign on paper ---------------------------------------------------------
+
+
+def plan_context(version: PlanVersion) -> dict[str, Any]:
+    """The whole plan as the person (or their representative) and the social worker sign it.
+
+    The signature lines stay blank, names and dates too: who signs and when is written by
+    hand, never filled in for them."""
+    client = version.plan.client
+    goals = list(version.goals.all())
+    numbers = {goal.pk: n for n, goal in enumerate(goals, start=1)}
+    today = timezone.localdate()
+    return {
+        "version": version,
+        "client": client,
+        "municipality": client.municipality,
+        "representatives": [
+            rep
+            for rep in client.representatives.all()
+            if rep.is_valid_on(max(version.start, min(today, version.end)))
+        ],
+        "worker": social_worker_of(client, min(today, version.end)),
+        "goals": goals,
+        "lines": [
+            {"line": line, "goal_number": numbers.get(line.goal_id or 0)}
+            for line in version_lines(version)
+        ],
+        "totals": version_totals_by_source(version),
+        "fits": version_budget_fit(version),
+    }
+
+
+def plan_pdf(version: PlanVersion) -> bytes:
+    return render_pdf("plans/plan_pdf.html", plan_context(version))

@@ -30,6 +30,7 @@ urlpatterns = [
     path("versions/<int:pk>/compare/", views.version_compare, name="version_compare"),
     path("versions/<int:pk>/summary/", views.summary, name="summary"),
     path("versions/<int:pk>/summary.pdf", views.summary_pdf, name="summary_pdf"),
+    path("versions/<int:pk>/plan.pdf", views.plan_pdf, name="plan_pdf"),
     path("letters/<int:pk>/", views.letter_detail, name="letter_detail"),
     path("letters/<int:pk>/pdf/", views.letter_pdf, name="letter_pdf"),
     path("letters/month/", batches.letters_batch, name="letters_batch"),

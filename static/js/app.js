@@ -13,6 +13,17 @@
     }
   });
 
+  // The same for a 400 that the server sends elsewhere (HX-Retarget: an in-place form's
+  // slot): htmx fires the event on the original target, the new one is detail.target.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (event.detail.xhr.status === 400 && target && target.closest &&
+        target.closest("[data-swap-errors]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   // A form marked data-confirm="question" asks before it is sent.
   document.addEventListener("submit", function (event) {
     var form = event.target;

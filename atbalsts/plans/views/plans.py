@@ -159,3 +159,16 @@ def summary_pdf(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(documents.summary_pdf(version), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="plans-{version.plan_id}.pdf"'
     return response
+
+
+@login_required
+def plan_pdf(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The whole plan on A4 to sign: the person or the representative, and the social worker."""
+    version = visible_version(request, pk)
+    require(plan_policy.can(request.user, Action.VIEW_NOTES, version))
+    services.plan_view_record(actor=request.user, version=version, what="plan_pdf")
+    response = HttpResponse(documents.plan_pdf(version), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="atbalsta-plans-{version.plan_id}-{version.number}.pdf"'
+    )
+    return response
