@@ -24,8 +24,8 @@ from atbalsts.plans.models import Goal, GoalOutcome, PlanReview
 
 from ..policies import report_policy
 from .common import _ids
-from .needed import budget_needed_by_band
-from .pilot import PilotReport, pilot_report
+from .needed import budget_needed_by_band, needed_and_clients
+from .pilot import PilotReport, money_and_services, pilot_report
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Viewer
@@ -161,7 +161,10 @@ def pilot_report_evaluated(
     date_to: dt.date,
 ) -> PilotReport:
     """The pilot report with its evaluation: outcomes and the budget actually needed per band
-    (4 + 2 + 1 queries whatever the data size)."""
+    (6 queries whatever the data size on PostgreSQL 14+: the report's money, the services'
+    names, the people per service, one pass over ClientMonths for both the report's clients
+    and months and the budget needed (`needed_and_clients`), and 2 for the outcomes;
+    elsewhere 4 + 2 + 1)."""
     params: dict[str, Any] = {
         "user": user,
         "municipalities": municipalities,
@@ -169,8 +172,17 @@ def pilot_report_evaluated(
         "date_from": date_from,
         "date_to": date_to,
     }
+    merged = needed_and_clients(**params)
+    if merged is None:
+        return replace(
+            pilot_report(**params),
+            outcomes=outcomes_report(**params),
+            budget_needed=budget_needed_by_band(**params),
+        )
     return replace(
-        pilot_report(**params),
+        money_and_services(**params),
+        clients=merged.clients,
+        client_months=merged.client_months,
         outcomes=outcomes_report(**params),
-        budget_needed=budget_needed_by_band(**params),
+        budget_needed=merged.bands,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -134,6 +134,26 @@ def _months_counted() -> Any:
     return sum((Max(F("in_period").bitrightshift(bit).bitand(1)) for bit in range(12)), Value(0))
 
 
+def _clients_and_months(
+    user: Viewer,
+    municipalities: Sequence[Municipality] | None,
+    target_group: str | None,
+    masks: dict[int, int],
+) -> tuple[int, int]:
+    """The clients who received services in the period and the sum of the months each received
+    (per client and year the OR of the masks in the period, its bits counted)."""
+    people = (
+        _rollup(user, ClientMonths, municipalities, target_group)
+        .filter(year__in=masks)
+        .annotate(in_period=_in_period(masks))
+        .exclude(in_period=0)
+        .values("client_id", "year")
+        .annotate(months=_months_counted())
+        .aggregate(clients=Count("client_id", distinct=True), client_months=Sum("months"))
+    )
+    return people.get("clients") or 0, people.get("client_months") or 0
+
+
 def pilot_report(
     *,
     user: Viewer,
@@ -148,6 +168,31 @@ def pilot_report(
     yet). `municipalities=None` is everything the user may see: the own municipality, or the
     whole country for national roles. Raises NotPermitted for a municipality outside the
     user's scope."""
+    report = money_and_services(
+        user=user,
+        municipalities=municipalities,
+        target_group=target_group,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    masks = period_masks(date_from, date_to)
+    if not masks:
+        return report
+    clients, client_months = _clients_and_months(user, municipalities, target_group, masks)
+    return replace(report, clients=clients, client_months=client_months)
+
+
+def money_and_services(
+    *,
+    user: Viewer,
+    municipalities: Sequence[Municipality] | None,
+    target_group: str | None,
+    date_from: dt.date,
+    date_to: dt.date,
+) -> PilotReport:
+    """The pilot report without its clients and months (`clients` and `client_months` are 0):
+    money per source, service and month and the people per service — for a caller that counts
+    the clients in a pass of its own (`pilot_report_evaluated`)."""
     report_policy.require_municipalities(user, municipalities)
     masks = period_masks(date_from, date_to)
     labels = dict(FundingSource.choices)
@@ -180,26 +225,8 @@ def pilot_report(
             )
         }
     persons: dict[int, int] = {}
-    people: dict[str, Any] = {}
     if masks:
-        persons = dict(
-            _rollup(user, ServiceMonths, municipalities, target_group)
-            .filter(year__in=masks)
-            .annotate(in_period=_in_period(masks))
-            .exclude(in_period=0)
-            .values("service_type_id")
-            .annotate(persons=Count("person", distinct=True))
-            .values_list("service_type_id", "persons")
-        )
-        people = (
-            _rollup(user, ClientMonths, municipalities, target_group)
-            .filter(year__in=masks)
-            .annotate(in_period=_in_period(masks))
-            .exclude(in_period=0)
-            .values("client_id", "year")
-            .annotate(months=_months_counted())
-            .aggregate(clients=Count("client_id", distinct=True), client_months=Sum("months"))
-        )
+        persons = _persons_per_service(user, municipalities, target_group, masks)
     sources = sorted(
         (SourceSpend(s, str(labels.get(s, "")), a) for s, a in by_source.items()),
         key=lambda s: order.get(s.funding_source, len(order)),
@@ -218,8 +245,24 @@ def pilot_report(
         date_to=date_to,
         total=sum((s.amount for s in sources), ZERO),
         by_source=sources,
-        clients=people.get("clients") or 0,
-        client_months=people.get("client_months") or 0,
         services=services,
         monthly=[MonthSpend(m, per_month.get(m, ZERO)) for m in months_in(date_from, date_to)],
+    )
+
+
+def _persons_per_service(
+    user: Viewer,
+    municipalities: Sequence[Municipality] | None,
+    target_group: str | None,
+    masks: dict[int, int],
+) -> dict[int, int]:
+    """The people (clients and circle members) who received each service in the period."""
+    return dict(
+        _rollup(user, ServiceMonths, municipalities, target_group)
+        .filter(year__in=masks)
+        .annotate(in_period=_in_period(masks))
+        .exclude(in_period=0)
+        .values("service_type_id")
+        .annotate(persons=Count("person", distinct=True))
+        .values_list("service_type_id", "persons")
     )
