@@ -4,13 +4,14 @@ in, and the budget ledger (planned, committed, spent, remaining and the forecast
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from atbalsts.assessment.models import BudgetPeriod
@@ -29,9 +30,10 @@ from atbalsts.plans.models import (
     PlanVersion,
 )
 from atbalsts.plans.selectors import line_monthly_amounts
-from atbalsts.plans.spread import month_starts, split_total
+from atbalsts.plans.spread import month_starts
 
 from .credit_left import LineLeft, lines_left
+from .letter_money import letter_line_monthly
 from .models import (
     CreditNote,
     CreditNoteStatus,
@@ -196,8 +198,8 @@ def period_months(period: BudgetPeriod) -> list[dt.date]:
 
 
 def period_limit(period: BudgetPeriod) -> Decimal | None:
-    """The indicative budget of the period plus the overrun the head approved in the plan in
-    force; None when no budget has been computed for the period."""
+    """The indicative budget of the period (as granted, with an overrun approved for the
+    period) plus the overrun the head approved in the plan in force; None when no budget has been computed for the period."""
     budget = budget_current(period=period)
     if budget is None:
         return None
@@ -366,14 +368,6 @@ def _forecast(row: LedgerRow, period: BudgetPeriod, today: dt.date) -> Forecast 
     )
 
 
-def _letter_monthly(letter_line: dict[str, Any]) -> Iterable[tuple[dt.date, Decimal]]:
-    start = dt.date.fromisoformat(letter_line["start"])
-    months = int(letter_line["months"])
-    starts = month_starts(start, months)
-    shares = split_total(Decimal(letter_line["total"]), list(range(len(starts))))
-    return [(d, shares[i]) for i, d in enumerate(starts)]
-
-
 def budget_ledger(*, user: Viewer, client: Client, today: dt.date) -> Ledger:
     """The client's money per budget period and funding source: planned (the plan in force),
     committed (guarantee letters in force), spent (approved invoices), remaining, and the
@@ -417,7 +411,7 @@ def budget_ledgers(*, user: Viewer, clients: Sequence[Client], today: dt.date) -
     ).values_list("version__plan__client_id", "lines")
     for client_id, letter_lines in letters:
         for letter_line in letter_lines:
-            for day, amount in _letter_monthly(letter_line):
+            for day, amount in letter_line_monthly(letter_line):
                 entry_for(client_id, day).row(letter_line["funding_source"]).committed += amount
     for client_id, month, source, amount in MonthlySpend.objects.filter(
         client_id__in=ids
@@ -474,10 +468,14 @@ def credit_notes_of(*, user: Viewer, invoice: Invoice) -> QuerySet[CreditNote]:
 
 
 def credit_note_get(*, user: Viewer, pk: Any) -> CreditNote:
+    """One credit note the user sees; otherwise 404, as if it did not exist."""
     qs = CreditNote.objects.select_related(
         "invoice", "invoice__provider", "municipality", "created_by", "decided_by"
     )
-    return billing_policy.get_visible(user, billing_policy.visible_credit_notes(user, qs), pk=pk)
+    try:
+        return billing_policy.visible_credit_notes(user, qs).get(pk=pk)
+    except (CreditNote.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404() from exc
 
 
 def credit_lines_left(*, user: Viewer, invoice: Invoice) -> dict[int, LineLeft]:

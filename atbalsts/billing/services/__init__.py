@@ -14,6 +14,7 @@ same transaction.
 - workflow: recheck, confirm, approve, reject, pay
 - history: an imported invoice's historic approval and payment, as facts (bundle import)
 - exports: the accounting export (credit notes as negative documents)
+- programme: co-financing splits of a funding source and the programme's envelopes
 - credit_notes: corrections of approved or paid invoices, approved by another person
 """
 
@@ -29,6 +30,7 @@ from .exports import EXPORT_COLUMNS, export_rows, invoice_export
 from .history import invoice_record_historic_approval
 from .inputs import MAX_QUANTITY, NUMBER_MAX, REASON_MAX, REFERENCE_MAX, parse_month
 from .invoices import invoice_enter_paper, invoice_submit
+from .programme import co_financing_set, envelope_set
 from .workflow import (
     invoice_approve,
     invoice_confirm,
@@ -44,9 +46,11 @@ __all__ = [
     "REASON_MAX",
     "REFERENCE_MAX",
     "XLSX_TYPE",
+    "co_financing_set",
     "credit_note_approve",
     "credit_note_propose",
     "credit_note_reject",
+    "envelope_set",
     "export_rows",
     "invoice_approve",
     "invoice_confirm",
