@@ -13,6 +13,7 @@ from atbalsts.plans.models import GuaranteeLetter
 
 from . import selectors
 from .models import SessionMode, SessionStatus, Signer
+from .session_fields import FieldNeeds
 
 
 class SessionForm(StyledFormMixin, forms.Form):
@@ -64,6 +65,11 @@ class SessionForm(StyledFormMixin, forms.Form):
     duration_difference_reason = forms.CharField(
         label=_("Kāpēc ilgums atšķiras no vēstules"), required=False, max_length=1000
     )
+    goal_keys = forms.MultipleChoiceField(
+        label=_("Plāna mērķi, pie kuriem strādāja"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     goals_worked_on = forms.CharField(
         label=_("Mērķi, pie kuriem strādāja"), required=False, widget=forms.Textarea
     )
@@ -83,9 +89,12 @@ class SessionForm(StyledFormMixin, forms.Form):
         letter: GuaranteeLetter,
         social_service: bool,
         editing: bool = False,
+        needs: FieldNeeds | None = None,
+        refresh_url: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.withheld: list[str] = []
         self.fields["line_key"].choices = [  # type: ignore[attr-defined]
             (line["key"], f"{n}. {line['service']}") for n, line in enumerate(letter.lines, start=1)
         ]
@@ -99,9 +108,71 @@ class SessionForm(StyledFormMixin, forms.Form):
             del self.fields["no_evidence_reason"]
         if editing:
             self.fields["line_key"].disabled = True
+        elif refresh_url:
+            # choosing another line shows that line's fields (the whole form comes back)
+            self.fields["line_key"].widget.attrs.update(
+                {
+                    "hx-get": refresh_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#session-form",
+                    "hx-select": "#session-form",
+                    "hx-swap": "outerHTML",
+                }
+            )
+        if needs is not None:
+            self._fit(needs)
+
+    def _fit(self, needs: FieldNeeds) -> None:
+        """Keep only the fields the line needs; the others are withheld, not dropped."""
+        drop = []
+        if not needs.km:
+            drop.append("km")
+        if not needs.ticket:
+            drop.append("ticket_amount")
+        if not needs.duration:
+            drop += ["duration_minutes", "duration_difference_reason"]
+        if not needs.remote:
+            drop += ["mode", "evidence_protocol", "evidence_file", "no_evidence_reason"]
+        if needs.line_key is not None and not needs.recipient_field:
+            drop.append("recipient")
+        elif needs.recipient is not None:
+            self.fields["recipient"].choices = [  # type: ignore[attr-defined]
+                ("", str(_("pats klients"))),
+                needs.recipient,
+            ]
+        if not needs.free_goals:
+            drop.append("goals_worked_on")
+        if needs.goals:
+            self.fields["goal_keys"].choices = list(needs.goals)  # type: ignore[attr-defined]
+        else:
+            drop.append("goal_keys")
+        self.fields["signed_by"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *((value, label) for value, label in Signer.choices if value in needs.signers),
+        ]
+        for name in drop:
+            if self.fields.pop(name, None) is not None:
+                self.withheld.append(name)
+
+    def _withheld_values(self) -> dict[str, Any]:
+        """What was sent for a field the form does not show: the service's rules refuse it
+        (a form from before, a hand-made request), nothing is dropped silently."""
+        found: dict[str, Any] = {}
+        for name in self.withheld:
+            if name == "evidence_file":
+                upload = self.files.get(name) if self.files else None
+                if upload:
+                    found[name] = upload
+            elif name == "goal_keys":
+                keys = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+                if keys:
+                    found[name] = keys
+            elif str(self.data.get(name, "")).strip():
+                found[name] = self.data[name]
+        return found
 
     def service_data(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
+        data = {**dict(self.cleaned_data), **self._withheld_values()}
         if not data.get("evidence_file"):
             data.pop("evidence_file", None)
         data["recipient"] = data.get("recipient") or None

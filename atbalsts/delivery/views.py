@@ -37,8 +37,11 @@ from .forms import (
     ReasonForm,
     SessionForm,
 )
+from .goals import session_goal_texts
+from .grid_groups import group_sessions
 from .models import EmergencySituation, Session
 from .policies import delivery_policy, municipal_rule_policy
+from .session_fields import session_field_needs
 
 
 def _is_provider(request: AuthedHttpRequest) -> bool:
@@ -125,16 +128,29 @@ def _letter_for_recording(request: AuthedHttpRequest, pk: int) -> GuaranteeLette
     return letter
 
 
+def _chosen_line(request: AuthedHttpRequest, letter: GuaranteeLetter) -> str | None:
+    """The letter line the form is for: sent, asked for (`?line_key=`), or the only one."""
+    source = request.POST if request.method == "POST" else request.GET
+    chosen = source.get("line_key")
+    if not chosen and len(letter.lines) == 1:
+        chosen = letter.lines[0]["key"]
+    return str(chosen) if chosen else None
+
+
 @login_required
 def session_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     letter = _letter_for_recording(request, pk)
     social = delivery_policy.is_social_service(request.user)
+    today = timezone.localdate()
+    line_key = _chosen_line(request, letter)
     form = SessionForm(
         request.POST or None,
         request.FILES or None,
         letter=letter,
         social_service=social,
-        initial={"date": timezone.localdate()},
+        needs=session_field_needs(user=request.user, letter=letter, line_key=line_key, today=today),
+        refresh_url=reverse("delivery:session_create", args=[letter.pk]),
+        initial={"date": today, "line_key": line_key},
     )
     return form_page(
         request,
@@ -169,6 +185,8 @@ def session_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         and selectors.letter_open_for(request.user, session.letter, timezone.localdate()),
         "can_decide": can_decide,
         "reason_form": ReasonForm(),
+        "plan_goals": session_goal_texts(session),
+        "group": group_sessions(user=request.user, session=session),
     }
     return render(request, "delivery/session_detail.html", context)
 
@@ -200,6 +218,7 @@ def session_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     }
     initial["line_key"] = str(session.line_key)
     initial["recipient"] = str(session.recipient_id or "")
+    initial["goal_keys"] = [str(key) for key in session.goal_keys]
     if session.service_type.unit == "km" and session.ticket_amount is None:
         initial["km"] = session.units
     form = SessionForm(
@@ -208,6 +227,13 @@ def session_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         letter=letter,
         social_service=social,
         editing=True,
+        needs=session_field_needs(
+            user=request.user,
+            letter=letter,
+            line_key=session.line_key,
+            today=timezone.localdate(),
+            session=session,
+        ),
         initial=initial,
     )
     return form_page(
