@@ -374,3 +374,164 @@ class Tariff(TimeStampedModel):
 
     def is_valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class ProviderContract(TimeStampedModel):
+    """A contract (līgums) between a municipality and a provider: its number, its period, and
+    the services it covers at their prices. Guarantee letters refer to the contract they fall
+    under (`plans.LetterContract`); an expired contract is flagged like a lapsed registration."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("pašvaldība"), on_delete=models.PROTECT, related_name="+"
+    )
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("sniedzējs"), on_delete=models.PROTECT, related_name="contracts"
+    )
+    number = models.CharField(_("līguma numurs"), max_length=60)
+    signed_on = models.DateField(_("noslēgts"), null=True, blank=True)
+    valid_from = models.DateField(_("spēkā no"))
+    valid_to = models.DateField(_("spēkā līdz"), null=True, blank=True)
+    note = models.CharField(_("piezīme"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reģistrēja"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("līgums")
+        verbose_name_plural = _("līgumi")
+        ordering = ["provider", "-valid_from", "-id"]
+        constraints = [
+            _period_ok("contract"),
+            models.UniqueConstraint(
+                fields=["municipality", "number"], name="contract_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class ContractService(models.Model):
+    """One service of a contract and its agreed unit price."""
+
+    contract = models.ForeignKey(
+        ProviderContract,
+        verbose_name=_("līgums"),
+        on_delete=models.CASCADE,
+        related_name="services",
+    )
+    service_type = models.ForeignKey(
+        ServiceType, verbose_name=_("pakalpojums"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_price = models.DecimalField(
+        _("vienības cena"), max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES
+    )
+
+    class Meta:
+        verbose_name = _("līguma pakalpojums")
+        verbose_name_plural = _("līguma pakalpojumi")
+        ordering = ["contract", "service_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "service_type"], name="contract_service_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0), name="contract_service_price_ok"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} — {self.service_type}"
+
+
+class ProviderCapacity(TimeStampedModel):
+    """How many free places a provider has for a service now, as its own staff entered it."""
+
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("sniedzējs"), on_delete=models.CASCADE, related_name="capacities"
+    )
+    service_type = models.ForeignKey(
+        ServiceType, verbose_name=_("pakalpojums"), on_delete=models.PROTECT, related_name="+"
+    )
+    free_places = models.PositiveSmallIntegerField(_("brīvās vietas"))
+    note = models.CharField(_("piezīme"), max_length=300, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("norādīja"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("brīvās vietas")
+        verbose_name_plural = _("brīvās vietas")
+        ordering = ["provider", "service_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "service_type"], name="capacity_once_per_service"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} — {self.service_type}: {self.free_places}"
+
+
+class ComplaintSource(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", _("sociālais darbinieks")
+    PERSON = "person", _("persona vai tās pārstāvis")
+
+
+class ProviderComplaint(TimeStampedModel):
+    """A complaint about the quality of a provider's service, recorded by the social worker
+    (in their own name or for the person or the person's representative). Shown when a
+    provider is chosen for a plan line. The text names no person and no health detail."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("pašvaldība"), on_delete=models.PROTECT, related_name="+"
+    )
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("sniedzējs"), on_delete=models.PROTECT, related_name="complaints"
+    )
+    service_type = models.ForeignKey(
+        ServiceType,
+        verbose_name=_("pakalpojums"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    received_on = models.DateField(_("saņemta"))
+    source = models.CharField(_("kas sūdzas"), max_length=20, choices=ComplaintSource.choices)
+    summary = models.CharField(_("sūdzības būtība"), max_length=1000)
+    resolution = models.CharField(_("kā atrisināta"), max_length=1000, blank=True)
+    resolved_on = models.DateField(_("atrisināta"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reģistrēja"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("sūdzība par sniedzēju")
+        verbose_name_plural = _("sūdzības par sniedzējiem")
+        ordering = ["provider", "-received_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=F("received_on")),
+                name="complaint_resolved_after_received",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.received_on}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_on is None

@@ -18,6 +18,7 @@ from django.db.models import Model, QuerySet
 from atbalsts.core.policies import Action, Policy, municipality_scope, role_of
 from atbalsts.core.roles import Role
 from atbalsts.core.scoping import scoped
+from atbalsts.people.models import Municipality
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Viewer
@@ -169,3 +170,58 @@ class ProviderPolicy(Policy[Provider]):
 service_type_policy = ServiceTypePolicy()
 municipal_price_policy = MunicipalPricePolicy()
 provider_policy = ProviderPolicy()
+
+
+# --- contracts, free places and complaints (issue 16) -------------------------------------------
+
+_CONTRACT_READERS = frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.ACCOUNTANT, Role.AUDITOR})
+_COMPLAINT_READERS = frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.AUDITOR, Role.ADMIN})
+_COMPLAINT_WRITERS = frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.ADMIN})
+
+
+class ProviderQualityPolicy(Policy[Any]):
+    """A provider's contracts with municipalities, its free places and complaints about it.
+
+    - Contracts belong to the contracting municipality: its social service, accountants and
+      auditors read them, its head (or the administrator) registers them. Provider staff read
+      their own organisation's contracts.
+    - Free places are entered by the provider's own staff alone and read by every staff role
+      that chooses providers.
+    - Complaints are recorded by the municipality's social service (the social worker, also
+      for the person or their representative) and read by it and its auditors; provider staff
+      and analysts do not see them.
+    """
+
+    def visible(self, user: Viewer, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """Contracts the user may read."""
+        role = role_of(user)
+        if role == Role.PROVIDER:
+            return queryset.filter(provider_id=own_provider_id(user) or -1)
+        if role == Role.ADMIN:
+            return queryset
+        return scoped(user, queryset, "municipality_id", _CONTRACT_READERS)
+
+    def visible_complaints(self, user: Viewer, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return scoped(user, queryset, "municipality_id", _COMPLAINT_READERS)
+
+    def can(self, user: Viewer, action: Action, obj: Any = None) -> bool:
+        """CREATE/CHANGE a contract (`obj`: the Municipality or the contract)."""
+        if action not in (Action.CREATE, Action.CHANGE):
+            return False
+        if isinstance(obj, Municipality):
+            municipality_id: int | None = obj.pk
+        else:
+            municipality_id = getattr(obj, "municipality_id", None)
+        return role_of(user) in _WRITERS and _own_municipality(user, municipality_id)
+
+    def may_set_capacity(self, user: Viewer, provider: Provider) -> bool:
+        return own_provider_id(user) == provider.pk
+
+    def may_record_complaint(self, user: Viewer, municipality_id: int | None) -> bool:
+        return role_of(user) in _COMPLAINT_WRITERS and _own_municipality(user, municipality_id)
+
+    def may_see_complaints(self, user: Viewer) -> bool:
+        return role_of(user) in _COMPLAINT_READERS
+
+
+provider_quality_policy = ProviderQualityPolicy()

@@ -434,3 +434,101 @@ def registrations_lapsing(
         .select_related("provider")
         .order_by("valid_to", "provider__name")
     )
+
+
+# --- contracts, free places and complaints (issue 16) ------------------------------------------
+
+
+def provider_contracts(*, user: Viewer, provider: Provider) -> QuerySet[Any]:
+    """The provider's contracts the user may read, newest first, with their services."""
+    from .models import ProviderContract
+    from .policies import provider_quality_policy
+
+    qs = ProviderContract.objects.filter(provider=provider).prefetch_related(
+        "services__service_type"
+    )
+    result: QuerySet[Any] = provider_quality_policy.visible(user, qs).order_by("-valid_from", "-id")
+    return result
+
+
+def contracts_expiring(*, user: Viewer, today: dt.date, within_days: int = 30) -> QuerySet[Any]:
+    """Contracts of the user's municipality that ended in the last `within_days` days or end
+    in the next `within_days` days: flagged like a lapsing registration."""
+    from .models import ProviderContract
+    from .policies import provider_quality_policy
+
+    window = dt.timedelta(days=within_days)
+    qs = ProviderContract.objects.filter(
+        provider__active=True, valid_to__gte=today - window, valid_to__lte=today + window
+    ).select_related("provider")
+    result: QuerySet[Any] = provider_quality_policy.visible(user, qs).order_by(
+        "valid_to", "provider__name"
+    )
+    return result
+
+
+def provider_capacities(*, user: Viewer, provider: Provider) -> QuerySet[Any]:
+    from .models import ProviderCapacity
+
+    qs = ProviderCapacity.objects.filter(provider=provider).select_related("service_type")
+    result: QuerySet[Any] = provider_policy.visible_children(user, qs).order_by(
+        "service_type__name_lv"
+    )
+    return result
+
+
+def provider_complaints(*, user: Viewer, provider: Provider) -> QuerySet[Any]:
+    from .models import ProviderComplaint
+    from .policies import provider_quality_policy
+
+    qs = ProviderComplaint.objects.filter(provider=provider).select_related("service_type")
+    result: QuerySet[Any] = provider_quality_policy.visible_complaints(user, qs).order_by(
+        "-received_on", "-id"
+    )
+    return result
+
+
+@dataclass(frozen=True)
+class ProviderChoiceNote:
+    """What the social worker sees beside a provider when choosing one for a plan line."""
+
+    free_places: int | None  # None: the provider has not said
+    open_complaints: int
+    complaints: int
+
+
+def provider_choice_notes(
+    *, user: Viewer, provider_ids: list[int], service_type_id: int | None
+) -> dict[int, ProviderChoiceNote]:
+    """Free places for the service and the complaints (open and all) the user may see, per
+    provider, for the plan line's provider choice."""
+    from .models import ProviderCapacity, ProviderComplaint
+    from .policies import provider_quality_policy
+
+    places: dict[int, int] = {}
+    if service_type_id is not None:
+        places = dict(
+            provider_policy.visible_children(
+                user,
+                ProviderCapacity.objects.filter(
+                    provider_id__in=provider_ids, service_type_id=service_type_id
+                ),
+            ).values_list("provider_id", "free_places")
+        )
+    counts: dict[int, list[int]] = {}
+    complaints = provider_quality_policy.visible_complaints(
+        user, ProviderComplaint.objects.filter(provider_id__in=provider_ids)
+    )
+    for provider_id, resolved_on in complaints.values_list("provider_id", "resolved_on"):
+        entry = counts.setdefault(provider_id, [0, 0])
+        entry[1] += 1
+        if resolved_on is None:
+            entry[0] += 1
+    return {
+        pk: ProviderChoiceNote(
+            free_places=places.get(pk),
+            open_complaints=counts.get(pk, [0, 0])[0],
+            complaints=counts.get(pk, [0, 0])[1],
+        )
+        for pk in provider_ids
+    }

@@ -322,3 +322,121 @@ class Session(TimeStampedModel):
             and not self.has_evidence
             and not self.no_evidence_reason
         )
+
+
+class CancelledBy(models.TextChoices):
+    PROVIDER = "provider", _("sniedzējs")
+    PERSON = "person", _("persona vai ģimene")
+    SOCIAL_SERVICE = "social_service", _("sociālais dienests")
+
+
+class CancelReason(models.TextChoices):
+    PROVIDER_ILLNESS = "provider_illness", _("sniedzēja slimība")
+    PERSON_ILLNESS = "person_illness", _("personas vai bērna slimība")
+    OTHER = "other", _("cits iemesls")
+
+
+class Cancellation(TimeStampedModel):
+    """A session that was planned under a letter line and did not take place because someone
+    cancelled it: who cancelled it and why. Recorded on its own (a planned day of the
+    calendar) or on a recorded session, which it marks cancelled (`session`). `units` and
+    `amount` are what could not be given (the reports count them); nothing is paid for it."""
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("klients"), on_delete=models.PROTECT, related_name="cancellations"
+    )
+    letter = models.ForeignKey(
+        GuaranteeLetter,
+        verbose_name=_("garantijas vēstule"),
+        on_delete=models.PROTECT,
+        related_name="cancellations",
+    )
+    line_key = models.UUIDField(_("vēstules rinda"))
+    provider = models.ForeignKey(
+        Provider,
+        verbose_name=_("sniedzējs"),
+        on_delete=models.PROTECT,
+        related_name="cancellations",
+    )
+    service_type = models.ForeignKey(
+        ServiceType, verbose_name=_("pakalpojums"), on_delete=models.PROTECT, related_name="+"
+    )
+    date = models.DateField(_("plānotais datums"))
+    start_time = models.TimeField(_("plānotais laiks"), null=True, blank=True)
+    units = models.DecimalField(_("nesniegtās vienības"), max_digits=8, decimal_places=2)
+    amount = models.DecimalField(
+        _("nesniegtā summa"), max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES
+    )
+    cancelled_by = models.CharField(_("atcēla"), max_length=20, choices=CancelledBy.choices)
+    reason = models.CharField(_("iemesls"), max_length=20, choices=CancelReason.choices)
+    note = models.CharField(
+        _("paskaidrojums"),
+        max_length=500,
+        blank=True,
+        help_text=_("Obligāts citam iemeslam. Bez veselības ziņām."),
+    )
+    session = models.OneToOneField(
+        Session,
+        verbose_name=_("atceltā nodarbība"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cancellation",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reģistrēja"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("atcelšana")
+        verbose_name_plural = _("atcelšanas")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(units__gte=0), name="cancellation_units_ok"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="cancellation_amount_ok"),
+        ]
+        indexes = [
+            models.Index(fields=["provider", "date"], name="cancellation_provider_idx"),
+            models.Index(fields=["client", "date"], name="cancellation_client_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_type} {dmy(self.date)}"
+
+
+class RemoteQualityDecision(TimeStampedModel):
+    """The social worker's decision, for one client and service, whether remote delivery can
+    keep the service's quality (the 2020 amendment of the methodology). In an emergency, a
+    remote session of a service that is not remote by nature counts only after such a
+    decision that says yes. Decisions are dated and never overwritten: the latest one made on
+    or before the session's day holds."""
+
+    client = models.ForeignKey(
+        Client,
+        verbose_name=_("klients"),
+        on_delete=models.PROTECT,
+        related_name="remote_quality_decisions",
+    )
+    service_type = models.ForeignKey(
+        ServiceType, verbose_name=_("pakalpojums"), on_delete=models.PROTECT, related_name="+"
+    )
+    keeps_quality = models.BooleanField(_("attālināti kvalitāte saglabājas"))
+    note = models.TextField(_("pamatojums"), max_length=2000)
+    decided_on = models.DateField(_("izvērtēts"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("izvērtēja"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("attālinātas sniegšanas izvērtējums")
+        verbose_name_plural = _("attālinātas sniegšanas izvērtējumi")
+        ordering = ["client", "service_type", "-decided_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.service_type} {dmy(self.decided_on)}"

@@ -171,3 +171,19 @@ class MunicipalRulePolicy(Policy[Any]):
 
 delivery_policy = DeliveryPolicy()
 municipal_rule_policy = MunicipalRulePolicy()
+
+
+def visible_cancellations(user: Viewer, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Cancellations are read like sessions: provider staff their own organisation's, the
+    municipality's readers those of its clients."""
+    role = role_of(user)
+    if role == Role.PROVIDER:
+        provider_id = own_provider_id(user)
+        return queryset.filter(provider_id=provider_id) if provider_id else queryset.none()
+    return scoped(user, queryset, "client__municipality_id", _READERS)
+
+
+def may_decide_remote_quality(user: Viewer, client: Client) -> bool:
+    """Whether remote delivery keeps a service's quality for a person is the social service's
+    decision (the social worker, the head; never the provider)."""
+    return delivery_policy.can(user, Action.DECIDE, client)

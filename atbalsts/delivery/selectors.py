@@ -445,6 +445,7 @@ class CalendarRow:
     letter_number: str
     planned: list[dt.date] = field(default_factory=list)
     sessions: dict[dt.date, list[Session]] = field(default_factory=dict)
+    paused: set[dt.date] = field(default_factory=set)  # days of a pause of the plan line
 
     @property
     def recorded(self) -> int:
@@ -454,7 +455,12 @@ class CalendarRow:
 
     def cells(self, days: list[dt.date]) -> list[dict[str, Any]]:
         return [
-            {"day": day, "planned": day in self.planned, "sessions": self.sessions.get(day, [])}
+            {
+                "day": day,
+                "planned": day in self.planned,
+                "paused": day in self.paused,
+                "sessions": self.sessions.get(day, []),
+            }
             for day in days
         ]
 
@@ -523,6 +529,7 @@ def calendar_month(
                 letter_number=letter.number,
                 planned=planned_days(line, unit, first),
             )
+    _leave_out_paused_days(rows, first, last)
     sessions = session_list(
         user=user, client=client, provider_id=provider_id, start=first, end=last
     )
@@ -535,6 +542,17 @@ def calendar_month(
         rows.values(), key=lambda r: (r.client.last_name, r.client.first_name, r.service)
     )
     return CalendarMonth(month=first, days=days, rows=ordered)
+
+
+def _leave_out_paused_days(
+    rows: dict[tuple[int, str], CalendarRow], first: dt.date, last: dt.date
+) -> None:
+    """A paused plan line (a hospital stay, a holiday) plans no session on its paused days."""
+    from atbalsts.plans.selectors.pauses import paused_days_by_line
+
+    for key, days in paused_days_by_line({c for c, _k in rows}, first, last).items():
+        if (row := rows.get(key)) is not None:
+            row.paused, row.planned = days, [day for day in row.planned if day not in days]
 
 
 @dataclass

@@ -18,6 +18,7 @@ class NotificationKind(models.TextChoices):
     PLAN_ENDING = "plan_ending", _("atbalsta plāns beidzas")
     LETTER_ENDING = "letter_ending", _("garantijas vēstule beidzas")
     REGISTRATION_LAPSING = "registration_lapsing", _("sniedzēja reģistrācija beidzas")
+    CONTRACT_EXPIRING = "contract_expiring", _("līgums ar sniedzēju beidzas")
     INVOICE_TO_CONFIRM = "invoice_to_confirm", _("rēķins gaida satura apstiprinājumu")
     INVOICE_TO_APPROVE = "invoice_to_approve", _("rēķins gaida apmaksas akceptu")
     SESSION_AWAITING = "session_awaiting", _("nodarbība gaida sociālā darbinieka lēmumu")

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from .models import NotificationKind
-from .reminders import assessment, billing, budgets, catalog, delivery, plans
+from .reminders import assessment, billing, budgets, catalog, contracts, delivery, plans
 from .reminders.appointments import appointment_reminders_send
 from .reminders.common import Reminder
 from .services import mail_send, notifications_write
@@ -28,6 +28,7 @@ RULES: tuple[Rule, ...] = (
     plans.plans_ending,
     plans.letters_ending,
     catalog.registrations,
+    contracts.contracts,
     billing.invoices_to_confirm,
     billing.invoices_to_approve,
     delivery.sessions_awaiting,

@@ -550,3 +550,6 @@ class GuaranteeLetter(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:letter_detail", args=[self.pk])
+
+
+from .pause_models import LetterContract, PauseReason, PlanLinePause  # noqa: E402, F401

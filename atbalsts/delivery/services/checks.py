@@ -64,6 +64,20 @@ class SessionFacts:
     def emergency_on(self, *, municipality_id: int, day: dt.date) -> object | None:
         return selectors.emergency_on(municipality_id=municipality_id, day=day)
 
+    def line_pause_on(self, *, plan_id: int, line_key: Any, day: dt.date) -> Any:
+        """The pause of the plan line covering `day` (`plans.selectors.pauses`), if any."""
+        from atbalsts.plans.selectors.pauses import line_pause_on
+
+        return line_pause_on(plan_id=plan_id, line_key=line_key, day=day)
+
+    def remote_quality_problem(
+        self, *, client_id: int, service_type: ServiceType, day: dt.date
+    ) -> str | None:
+        """Why a remote session cannot count yet (`services.remote_quality`), if it cannot."""
+        from .remote_quality import remote_quality_problem
+
+        return remote_quality_problem(client_id=client_id, service_type=service_type, day=day)
+
 
 @dataclass
 class _Draft:
@@ -401,6 +415,43 @@ def _check_remote_allowed(d: _Draft, day: dt.date) -> None:
         )
 
 
+def _check_not_paused(d: _Draft, day: dt.date) -> None:
+    """No session of a paused plan line (a hospital stay, a holiday) is accepted; a
+    cancellation may still be recorded."""
+    if d.status == SessionStatus.CANCELLED:
+        return
+    pause = d.facts.line_pause_on(plan_id=d.letter.version.plan_id, line_key=d.line["key"], day=day)
+    if pause is not None:
+        raise ValidationFailed(
+            {
+                "date": [
+                    _(
+                        "Pakalpojums „%(service)s” no %(start)s līdz %(end)s ir pārtraukts "
+                        "(%(reason)s): šajās dienās nodarbības nereģistrē."
+                    )
+                    % {
+                        "service": d.service_type.name_lv,
+                        "start": dmy(pause.start),
+                        "end": dmy(pause.end),
+                        "reason": pause.get_reason_display(),
+                    }
+                ]
+            }
+        )
+
+
+def _check_remote_quality(d: _Draft, day: dt.date) -> None:
+    """In an emergency, remote sessions of a service not remote by nature count only after
+    the social worker decided remote delivery keeps its quality (`remote_quality`)."""
+    if d.mode != SessionMode.REMOTE:
+        return
+    problem = d.facts.remote_quality_problem(
+        client_id=d.session.client_id, service_type=d.service_type, day=day
+    )
+    if problem:
+        raise RemoteNotAllowed(problem, field="mode")
+
+
 # Field checks collect every error; the checks after them need a valid day and stop at once.
 _FIELD_CHECKS = (
     _read_when,
@@ -415,7 +466,13 @@ _FIELD_CHECKS = (
     _read_notes,
     _check_goals_from_plan,
 )
-_DAY_CHECKS = (_check_letter_covers_day, _check_not_future, _check_remote_allowed)
+_DAY_CHECKS = (
+    _check_letter_covers_day,
+    _check_not_paused,
+    _check_not_future,
+    _check_remote_allowed,
+    _check_remote_quality,
+)
 
 
 def session_line(letter: GuaranteeLetter, data: Mapping[str, object]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from atbalsts.delivery.errors import (
     RemoteNotAllowed,
 )
 from atbalsts.delivery.models import Session, SessionStatus
+from atbalsts.delivery.services.remote_quality import remote_quality_decide
 from atbalsts.people import services as people_services
 from atbalsts.plans import services as plan_services
 
@@ -274,6 +275,12 @@ def test_remote_is_allowed_during_an_emergency(world: DeliveryWorld) -> None:
         actor=world.head,
         municipality=world.municipality,
         data={"start": LAST_MONTH, "end": LAST_MONTH + dt.timedelta(days=9), "reason": "Plūdi"},
+    )
+    # the social worker's decision that remote delivery keeps the quality (issue 16)
+    remote_quality_decide(
+        actor=world.worker,
+        client=world.client,
+        data={"service_type": world.support_person.pk, "keeps_quality": True, "note": "Var"},
     )
     session = make_session(letter, mode="remote", evidence_protocol="Zoom 10:00–11:00")
     assert session.is_remote and session.is_invoiceable

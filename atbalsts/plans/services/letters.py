@@ -29,6 +29,7 @@ from ..models import (
 )
 from ..policies import plan_policy
 from ..selectors import social_worker_of, version_lines
+from .letter_contracts import letter_contract_find
 from .lines import unapproved_price_text
 
 if TYPE_CHECKING:
@@ -159,6 +160,7 @@ def letters_issue(
             },
         )
         issued.append(letter)
+        letter_contract_find(actor=actor, letter=letter)  # only when exactly one contract fits
         old = old_letters.pop(provider.pk, None)
         if old is not None:
             _replace(actor, old, letter, now, client)

@@ -1,0 +1,42 @@
+"""The contract a guarantee letter falls under, and what is wrong with it: none chosen yet,
+or one that has expired while the letter is still in force (flagged like a lapsed
+registration)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from atbalsts.catalog.models import ProviderContract
+from atbalsts.core.dates import dmy
+
+from ..models import GuaranteeLetter, LetterStatus
+from ..pause_models import LetterContract
+
+
+@dataclass(frozen=True)
+class LetterContractState:
+    contract: ProviderContract | None
+    found_automatically: bool
+    problem: str  # "" when the letter has a contract in force
+
+
+def letter_contract_state(letter: GuaranteeLetter, today: dt.date) -> LetterContractState:
+    """The letter's contract and its problem, for the letter's page (a letter the caller got
+    through the plan policy)."""
+    link = LetterContract.objects.select_related("contract").filter(letter=letter).first()
+    if link is None:
+        return LetterContractState(
+            None, False, _("Vēstulei nav norādīts līgums, kuram tā pakļaujas.")
+        )
+    contract = link.contract
+    problem = ""
+    in_force = letter.status == LetterStatus.ISSUED and letter.period_end >= today
+    if in_force and contract.valid_to is not None and contract.valid_to < today:
+        problem = _("Līgums %(number)s beidzās %(date)s, bet vēstule vēl ir spēkā.") % {
+            "number": contract.number,
+            "date": dmy(contract.valid_to),
+        }
+    return LetterContractState(contract, link.found_automatically, problem)
