@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
@@ -383,6 +384,32 @@ class IndicativeBudget(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # History as it was granted (an import of a municipality's records): the amount decided
+    # by a named person on a date, where it differs from what the rule computes, and an
+    # overrun of the period approved then. Names are as the records give them; the user who
+    # imported them is `granted_recorded_by`.
+    granted_by_name = models.CharField(_("piešķīra (vēsturiski)"), max_length=150, blank=True)
+    granted_on = models.DateField(_("piešķiršanas lēmuma datums"), null=True, blank=True)
+    granted_reason = models.CharField(_("piešķiršanas pamatojums"), max_length=1000, blank=True)
+    overrun_amount = models.DecimalField(
+        _("apstiprinātais pārsniegums periodā"),
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        default=0,
+    )
+    overrun_by_name = models.CharField(
+        _("pārsniegumu apstiprināja (vēsturiski)"), max_length=150, blank=True
+    )
+    overrun_on = models.DateField(_("pārsnieguma lēmuma datums"), null=True, blank=True)
+    overrun_reason = models.CharField(_("pārsnieguma pamatojums"), max_length=1000, blank=True)
+    granted_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("piešķīrumu ierakstīja"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("indikatīvais budžets")
@@ -403,6 +430,11 @@ class IndicativeBudget(TimeStampedModel):
     @property
     def is_overridden(self) -> bool:
         return self.monthly_amount != self.computed_monthly_amount
+
+    @property
+    def limit(self) -> Decimal:
+        """What may be spent in the period: the amount that applies and an approved overrun."""
+        return self.period_amount + self.overrun_amount
 
 
 class OverrideStatus(models.TextChoices):

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from atbalsts.core.dates import dmy
 from atbalsts.core.errors import DomainError
 from atbalsts.core.money import format_money, round_money
 from atbalsts.core.policies import Action
@@ -403,4 +404,24 @@ def budget_explanation(budget: IndicativeBudget) -> dict[str, Any]:
             "total": _money(budget.period_amount),
             "reason": approved.reason,
         }
+    if budget.granted_by_name:
+        lines["override"] = _(
+            "Piešķirtā summa %(total)s periodā pēc lēmuma %(day)s (lēma: %(name)s). %(reason)s"
+        ) % {
+            "total": _money(budget.period_amount),
+            "name": budget.granted_by_name,
+            "day": dmy(budget.granted_on),
+            "reason": budget.granted_reason,
+        }
+    if budget.overrun_amount:
+        overrun = _(
+            "Apstiprināts pārsniegums %(amount)s periodā pēc lēmuma %(day)s (lēma: %(name)s). "
+            "Pamatojums: %(reason)s"
+        ) % {
+            "amount": _money(budget.overrun_amount),
+            "name": budget.overrun_by_name,
+            "day": dmy(budget.overrun_on),
+            "reason": budget.overrun_reason,
+        }
+        lines["override"] = f"{lines['override']} {overrun}" if lines["override"] else overrun
     return lines

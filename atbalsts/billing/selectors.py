@@ -214,7 +214,7 @@ def period_limit(period: BudgetPeriod) -> Decimal | None:
         .values_list("overrun_allowance", flat=True)
         .first()
     )
-    return budget.period_amount + (allowance or ZERO)
+    return budget.limit + (allowance or ZERO)  # the granted amount and its approved overrun
 
 
 def budget_spent_by_period(client_id: int, periods: Sequence[BudgetPeriod]) -> dict[Any, Decimal]:

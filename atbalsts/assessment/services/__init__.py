@@ -9,6 +9,7 @@ content.
 - conclusions: the children's team (specialists' conclusions, recommended services)
 - budgets: budget periods and the indicative budget
 - overrides: proposing and deciding another monthly amount
+- grants: the budget as it was granted (history: a decision by a named person, an overrun)
 - rules: allocation rules
 - inputs, errors: the shared field readers and the refusals
 """
@@ -29,6 +30,7 @@ from .errors import (
     RuleOverlap,
     SelfApproval,
 )
+from .grants import budget_grant_record
 from .inputs import MAX_MONTHLY_AMOUNT
 from .overrides import override_decide, override_propose
 from .rules import rule_create, rule_update
@@ -48,6 +50,7 @@ __all__ = [
     "assessment_update",
     "assessment_view_record",
     "budget_compute",
+    "budget_grant_record",
     "budget_period_create",
     "override_decide",
     "override_propose",

@@ -43,7 +43,10 @@ def assessment(ctx: Context, row: Row) -> str:
 def budget(ctx: Context, row: Row) -> str:
     """A budget period and its indicative budget, computed from an imported (or earlier)
     completed assessment by the allocation rule in force; `band` and `monthly_amount`,
-    if given, must be what the rule gives."""
+    if given, must be what the rule gives. The budget as it was granted: `granted_amount`
+    (the period's total) where a named person decided another amount (`decided_by`,
+    `decided_on`, `decision`), and an overrun approved then (`overrun_amount`, `_approved_by`,
+    `_approved_on`, `overrun_reason`); the budget checks then use these."""
     values = row.values
     code, start = values["client_personal_code"], values["start"]
     key = HISTORY_KEYS["budgets"](values)
@@ -83,11 +86,25 @@ def budget(ctx: Context, row: Row) -> str:
             % {"computed": computed.band_code, "given": band[:20]},
         )
     amount = values.get("monthly_amount")
-    if amount is not None and amount != computed.monthly_amount:
+    granted = values.get("granted_amount")
+    if granted is None and amount is not None and amount != computed.monthly_amount:
         raise fail(
             "monthly_amount",
             _("Pēc izvērtējuma budžets ir %(computed)s € mēnesī, nevis %(given)s €.")
             % {"computed": computed.monthly_amount, "given": amount},
+        )
+    if granted is not None or values.get("overrun_amount"):
+        assessment_services.budget_grant_record(
+            actor=ctx.actor,
+            budget=computed,
+            period_amount=granted,
+            decided_by=values.get("decided_by", ""),
+            decided_on=values.get("decided_on"),
+            reason=values.get("decision", ""),
+            overrun_amount=values.get("overrun_amount"),
+            overrun_by=values.get("overrun_approved_by", ""),
+            overrun_on=values.get("overrun_approved_on"),
+            overrun_reason=values.get("overrun_reason", ""),
         )
     ctx.remember("budgets", key, digest, period.pk)
     return "created"

@@ -1,10 +1,13 @@
-"""What real history needs (issue 15): a price agreed for the person, repeated keys refused in
-every sheet, services named by their Latvian names."""
+"""What real history needs (issue 15): a price agreed for the person, the budget as it was
+granted, repeated keys refused in every sheet, errors under their cause, services named by
+their Latvian names."""
 
 from decimal import Decimal
 
 import pytest
 
+from atbalsts.assessment.models import IndicativeBudget
+from atbalsts.assessment.selectors import budget_explanation
 from atbalsts.billing.models import InvoiceLine
 from atbalsts.bundle.errors import BundleRejected, error_groups
 from atbalsts.bundle.example import PROVIDER, csv_files
@@ -15,6 +18,7 @@ from atbalsts.delivery.models import Session
 from atbalsts.plans.models import GuaranteeLetter, PlanLine
 
 from .conftest import counts, example
+from .test_history import history
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +164,74 @@ def test_services_may_be_named_by_their_latvian_names(head):
 
     assert report.counts["sessions"]["created"] == 4
     assert report.counts["invoice_lines"]["created"] == 2
+
+
+def granted_history(**budget):
+    """The history example with the adult's 50 hours a month from the individual budget
+    (7 500 € a year), more than the rule gives (560 € a month: 6 720 €)."""
+    sheets = history()
+    sheets["plan_lines"][1][4] = "50"
+    header = sheets["budgets"][0]
+    sheets["budgets"][0] = [*header, *budget]
+    sheets["budgets"][1] = [*sheets["budgets"][1][:5], "", *budget.values()]
+    sheets["budgets"][2] = [*sheets["budgets"][2], *["" for _ in budget]]
+    return sheets
+
+
+def test_the_budget_as_granted_with_an_approved_overrun_carries_a_bigger_plan(head):
+    imported(
+        head,
+        granted_history(
+            granted_amount="7 000,00",
+            decided_by="Anna Vadītāja",
+            decided_on="20.12.2025",
+            decision="Sociālā dienesta lēmums Nr. 2025/41",
+            overrun_amount="600,00",
+            overrun_approved_by="Anna Vadītāja",
+            overrun_approved_on="10.01.2026",
+            overrun_reason="Papildu stundas darba meklēšanai",
+        ),
+    )
+
+    budget = IndicativeBudget.objects.get(period__client__personal_code=ADULT)
+    assert budget.computed_period_amount == Decimal("6720.00")  # what the rule gives
+    assert (budget.period_amount, budget.overrun_amount, budget.limit) == (
+        Decimal("7000.00"),
+        Decimal("600.00"),
+        Decimal("7600.00"),
+    )
+    assert (budget.granted_by_name, budget.granted_on.isoformat()) == (
+        "Anna Vadītāja",
+        "2025-12-20",
+    )
+    assert budget.granted_recorded_by == head
+    explanation = budget_explanation(budget)["override"]
+    assert explanation.startswith(
+        "Piešķirtā summa 7\xa0000,00\xa0€ periodā pēc lēmuma 20.12.2025 (lēma: Anna Vadītāja). "
+        "Sociālā dienesta lēmums Nr. 2025/41"
+    )
+    assert "Papildu stundas darba meklēšanai" in explanation
+    line = PlanLine.objects.get(version__plan__client__personal_code=ADULT)
+    assert line.total == Decimal("7500.00")
+
+
+def test_without_the_overrun_the_granted_budget_refuses_the_plan(head):
+    with pytest.raises(BundleRejected) as caught:
+        imported(
+            head,
+            granted_history(
+                granted_amount="7000,00", decided_by="Anna Vadītāja", decided_on="20.12.2025"
+            ),
+        )
+
+    (error,) = caught.value.rows
+    assert (error.sheet, error.column) == ("plan_lines", "funding_source")
+    assert "indikatīvais budžets ir 7\xa0000,00" in error.message
+    assert error.knock_on["sessions"] == 2
+
+
+def test_a_granted_amount_other_than_the_rules_names_who_decided_it(head):
+    problems = rejected(head, granted_history(granted_amount="7000,00"))
+
+    assert ("budgets", 2, "decided_by", "Obligāts lauks.") in problems
+    assert ("budgets", 2, "decided_on", "Obligāts lauks.") in problems

@@ -76,7 +76,8 @@ def budget_periods(client: Client) -> list[PeriodBudget]:
                 label=_("%(start)s–%(end)s") % {"start": dmy(period.start), "end": dmy(period.end)},
                 start=period.start,
                 end=period.end,
-                budget=budget.period_amount if budget is not None else None,
+                # the granted amount with an approved overrun of the period, if any
+                budget=budget.limit if budget is not None else None,
             )
         )
     return result
