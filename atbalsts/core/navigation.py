@@ -38,6 +38,7 @@ MENU = (
     ),
     NavItem(_("Katalogs"), "catalog:service_type_list", _ALL_STAFF),
     NavItem(_("Mani klienti"), "delivery:my_clients", frozenset({Role.PROVIDER})),
+    NavItem(_("Apmeklējuma tabula"), "delivery:grid", frozenset({Role.PROVIDER})),
     NavItem(
         _("Sniegšana"),
         "delivery:week",
