@@ -24,6 +24,7 @@ from . import background, exports, selectors
 from .forms import CaseloadForm, PilotReportForm, ResearchExtractForm
 from .policies import report_policy
 from .selectors import PilotReport
+from .selectors.cancellations import services_not_given
 
 
 @login_required
@@ -108,6 +109,7 @@ def pilot_report(request: AuthedHttpRequest) -> HttpResponse:
     context["extract_coverage"] = selectors.extract_coverage(
         user=request.user, day=timezone.localdate(), **form.report_params()
     )
+    context["not_given"] = services_not_given(user=request.user, **form.report_params())
     return render(request, "reporting/pilot_report.html", context)
 
 
@@ -124,7 +126,12 @@ def pilot_report_download(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
     """The report as a file. A national user's export is a background job: the POST queues it
     and sends the user to the job's status, where the file is downloaded when ready."""
     table = request.GET.get("table", "services")
-    if fmt not in exports.FORMATS or table not in exports.CSV_TABLES:
+    dialect = request.GET.get("dialect", "machine")
+    if (
+        fmt not in exports.FORMATS
+        or table not in exports.CSV_TABLES
+        or dialect not in exports.CSV_DIALECTS
+    ):
         raise Http404
     if not report_policy.can(request.user, Action.VIEW):
         raise PermissionDenied
@@ -137,13 +144,19 @@ def pilot_report_download(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
             return _confirm(request, _("pārskata eksports (%(fmt)s)") % {"fmt": fmt.upper()})
         try:
             job = background.export_start(
-                actor=request.user, params=form.report_params(), fmt=fmt, table=table
+                actor=request.user,
+                params=form.report_params(),
+                fmt=fmt,
+                table=table,
+                dialect=dialect,
             )
         except NotPermitted as exc:
             raise PermissionDenied from exc
         return redirect("jobs:detail", job.pk)
     report = _pilot_report(request, form)
-    return exports.export_response(actor=request.user, report=report, fmt=fmt, table=table)
+    return exports.export_response(
+        actor=request.user, report=report, fmt=fmt, table=table, dialect=dialect
+    )
 
 
 @login_required

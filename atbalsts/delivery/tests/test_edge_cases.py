@@ -314,3 +314,19 @@ def test_only_the_social_service_decides_on_remote_quality(world: Any) -> None:
             actor=world.worker, client=world.client, data={"keeps_quality": "varbūt"}
         )
     assert set(exc.value.field_errors) == {"service_type", "keeps_quality", "note"}
+
+
+def test_the_pilot_report_page_lists_services_not_given(world: Any, head: Any, client: Any) -> None:
+    from django.urls import reverse
+
+    letter = make_letter(world)
+    _cancel(letter, world.staff)
+    client.force_login(head)
+    params = {
+        "group": world.client.target_group,
+        "date_from": LAST_MONTH.isoformat(),
+        "date_to": (DAY + dt.timedelta(days=5)).isoformat(),
+    }
+    html = client.get(reverse("reporting:pilot_report"), params).content.decode()
+    assert "Nesniegtie pakalpojumi: atceltās nodarbības" in html
+    assert "sniedzēja slimība" in html and "20,00\xa0€" in html
