@@ -14,9 +14,13 @@ from atbalsts.core.dates import dmy, month_end, my
 from atbalsts.core.money import format_money
 from atbalsts.delivery.models import Session
 from atbalsts.plans.models import FundingSource, GuaranteeLetter
-from atbalsts.plans.selectors import letter_price_agreed, letter_unit_price
+from atbalsts.plans.selectors import (
+    letter_price_agreed,
+    letter_quantity_per_period,
+    letter_unit_price,
+)
 
-from ..models import Invoice, InvoiceLine
+from ..models import Invoice, InvoiceLine, InvoiceStatus
 from ..selectors import (
     ZERO,
     budget_spent_by_period,
@@ -122,7 +126,26 @@ def _letter_differences(
             )
     granted = Decimal(found["quantity"])
     billed = quantities.get((letter.pk, str(line.line_key)), ZERO)
-    if billed > granted:
+    if letter_quantity_per_period(found):
+        # A quantity for the whole period: what every other invoice billed of it counts too.
+        billed += _billed_elsewhere(invoice, letter, line.line_key)
+        if billed > granted:
+            result.append(
+                _difference(
+                    "over_quantity",
+                    _(
+                        "Par šo vēstules rindu kopā rēķinos ir %(billed)s vienības, bet visā "
+                        "periodā (%(start)s–%(end)s) piešķirtas %(granted)s."
+                    )
+                    % {
+                        "billed": _number(billed),
+                        "granted": _number(granted),
+                        "start": dmy(start),
+                        "end": dmy(end),
+                    },
+                )
+            )
+    elif billed > granted:
         result.append(
             _difference(
                 "over_quantity",
@@ -134,6 +157,17 @@ def _letter_differences(
             )
         )
     return result
+
+
+def _billed_elsewhere(invoice: Invoice, letter: GuaranteeLetter, line_key: object) -> Decimal:
+    """The quantity of a letter line billed in the provider's other invoices (not rejected)."""
+    lines = (
+        InvoiceLine.objects.filter(letter=letter, line_key=line_key)
+        .exclude(invoice=invoice)
+        .exclude(invoice__status=InvoiceStatus.REJECTED)
+        .values_list("quantity", flat=True)
+    )
+    return sum(lines, ZERO)
 
 
 def _session_differences(line: InvoiceLine) -> list[Difference]:
