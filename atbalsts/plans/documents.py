@@ -9,18 +9,19 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from atbalsts.catalog.models import ServiceUnit
 from atbalsts.core.pdf import render_pdf
+from atbalsts.core.plurals import plural_count
+from atbalsts.core.templatetags.atbalsts import number
 from atbalsts.people.models import TargetGroup
 
-from .models import FundingSource, GuaranteeLetter, PlanVersion
+from .models import GuaranteeLetter, PlanVersion
+from .plain import how_often, plain_provider, plain_service
 from .selectors import (
     plan_budget_total,
     social_worker_of,
     version_budget_fit,
-    version_budget_total,
     version_lines,
     version_totals_by_source,
 )
@@ -82,36 +83,36 @@ def letter_pdf_response(letter: GuaranteeLetter) -> HttpResponse:
     return response
 
 
-def _how_often(quantity: Decimal, unit: str) -> str:
-    n = f"{quantity.normalize():f}".replace(".", ",")
-    if unit == ServiceUnit.HOUR:
-        return _("%(n)s stundas mēnesī") % {"n": n}
-    if unit == ServiceUnit.DAY:
-        return _("%(n)s dienas mēnesī") % {"n": n}
-    if unit == ServiceUnit.KM:
-        return _("%(n)s km mēnesī") % {"n": n}
-    return _("%(n)s reizes mēnesī") % {"n": n}
+def _minutes(minutes: int) -> str:
+    return ngettext(
+        "katra reize %(n)s minūti", "katra reize %(n)s minūtes", plural_count(minutes)
+    ) % {"n": minutes}
 
 
-def summary_context(version: PlanVersion) -> dict[str, Any]:
-    """The plan in plain words: my goals, who helps me, when, how much of my budget is used."""
+def summary_context(version: PlanVersion, *, spent: Decimal | None = None) -> dict[str, Any]:
+    """The plan in plain words on one page: my goals, who helps me, how often and until when,
+    and my budget with what has actually been paid from it (`spent`: approved invoices, which
+    the caller reads from billing; None where it is not known)."""
     client = version.plan.client
     helpers = []
     for line in version_lines(version):
         helpers.append(
             {
-                "service": line.service_type.name_lv,
-                "provider": line.provider.name,
+                "service": plain_service(line.service_type.name_lv),
+                "provider": plain_provider(line.provider.name),
                 "for_whom": str(line.recipient) if line.recipient else "",
                 "start": line.start,
                 "end": line.end,
-                "how_often": _how_often(line.quantity, line.service_type.unit),
-                "minutes": line.session_minutes,
-                "from_budget": line.funding_source == FundingSource.INDIVIDUAL_BUDGET,
+                "how_often": how_often(
+                    line.quantity,
+                    line.service_type.unit,
+                    number(line.quantity),
+                    per_period=line.per_period,
+                ),
+                "minutes": _minutes(line.session_minutes) if line.session_minutes else "",
             }
         )
     budget = plan_budget_total(version)
-    used = version_budget_total(version)
     return {
         "version": version,
         "client": client,
@@ -119,13 +120,13 @@ def summary_context(version: PlanVersion) -> dict[str, Any]:
         "goals": list(version.goals.all()),
         "helpers": helpers,
         "budget": budget,
-        "used": used,
-        "left": budget - used,
+        "spent": spent,
+        "left": budget - spent if spent is not None else None,
     }
 
 
-def summary_pdf(version: PlanVersion) -> bytes:
-    return render_pdf("plans/summary_pdf.html", summary_context(version))
+def summary_pdf(version: PlanVersion, *, spent: Decimal | None = None) -> bytes:
+    return render_pdf("plans/summary_pdf.html", summary_context(version, spent=spent))
 
 
 # --- the full plan, to sign on paper ---------------------------------------------------------

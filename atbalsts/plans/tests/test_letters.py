@@ -142,10 +142,13 @@ def test_summary_pdf_speaks_plainly_in_large_type(world):
     version = make_plan(world)
     add_goal(world, version, text="Kļūt par dīdžeju un spēlēt mūziku ballītēs")
     add_line(world, version, months=2, quantity=4)
-    data = documents.summary_pdf(version)
+    data = documents.summary_pdf(version, spent=Decimal("40.00"))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-    for heading in ("Mani mērķi", "Kas man palīdz", "Kad", "Cik no mana budžeta izmantots"):
+    for heading in ("Mani mērķi", "Kas man palīdz", "Mana nauda"):
         assert heading in text
     assert "Kļūt par dīdžeju un spēlēt mūziku ballītēs" in text
     assert "Anna Bērziņa: mans atbalsta plāns" in text
-    assert "6 000,00 €" in text.replace("\xa0", " ") and "160,00 €" in text.replace("\xa0", " ")
+    assert "4 stundas mēnesī" in text
+    # the budget, what was paid from it (not the 160,00 € planned) and what is left
+    assert "6 000,00 €" in text.replace("\xa0", " ") and "40,00 €" in text.replace("\xa0", " ")
+    assert "5 960,00 €" in text.replace("\xa0", " ")

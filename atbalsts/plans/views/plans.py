@@ -4,6 +4,7 @@ budget fit, its period, the comparison with another version and the easy-to-read
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -143,12 +144,28 @@ def version_compare(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 # --- the easy-to-read summary ----------------------------------------------------------------
 
 
+def _spent_from_budget(version: PlanVersion) -> Decimal:
+    """What the individual budget has actually paid (invoices approved for payment) in the
+    budget periods the plan overlaps. Only billing knows it: its selector is read here, where
+    the page is put together, as the client's card puts billing's ledger beside people's data
+    (imported late: billing itself imports plans)."""
+    from atbalsts.billing.selectors import budget_spent_by_period, client_periods
+
+    client_id = version.plan.client_id
+    periods = [
+        p for p in client_periods(client_id) if p.start <= version.end and p.end >= version.start
+    ]
+    spent = budget_spent_by_period(client_id, periods)
+    return sum((spent.get(p.pk, Decimal("0.00")) for p in periods), Decimal("0.00"))
+
+
 @login_required
 def summary(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     version = visible_version(request, pk)
     require(plan_policy.can(request.user, Action.VIEW_NOTES, version))
     services.plan_view_record(actor=request.user, version=version, what="summary")
-    return render(request, "plans/summary.html", documents.summary_context(version))
+    context = documents.summary_context(version, spent=_spent_from_budget(version))
+    return render(request, "plans/summary.html", context)
 
 
 @login_required
@@ -156,7 +173,8 @@ def summary_pdf(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     version = visible_version(request, pk)
     require(plan_policy.can(request.user, Action.VIEW_NOTES, version))
     services.plan_view_record(actor=request.user, version=version, what="summary_pdf")
-    response = HttpResponse(documents.summary_pdf(version), content_type="application/pdf")
+    data = documents.summary_pdf(version, spent=_spent_from_budget(version))
+    response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="plans-{version.plan_id}.pdf"'
     return response
 
