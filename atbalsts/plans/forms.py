@@ -23,6 +23,7 @@ from .models import (
     GoalOutcome,
     GoalTerm,
     PlanVersion,
+    QuantityBasis,
     SignMethod,
 )
 
@@ -119,6 +120,28 @@ class LineForm(StyledFormMixin, forms.Form):
         max_length=500,
         required=False,
         help_text=_("Tikai tad, ja sniedzējam nav derīgas reģistrācijas šim pakalpojumam."),
+    )
+    quantity_basis = forms.ChoiceField(
+        label=_("Daudzums norādīts"),
+        choices=QuantityBasis.choices,
+        initial=QuantityBasis.MONTH,
+        required=False,
+        help_text=_("„visā periodā”: piemēram, 25 nodarbības gadā, izmantojot pēc vajadzības."),
+    )
+    agreed_unit_price = forms.CharField(
+        label=_("Norunātā vienības cena (€)"),
+        max_length=14,
+        required=False,
+        help_text=_(
+            "Tikai tad, ja ar šo personu norunāta cita cena nekā tarifā. Cenu, kas augstāka par "
+            "tarifu, apstiprina sociālā dienesta vadītājs."
+        ),
+    )
+    agreed_price_reason = forms.CharField(
+        label=_("Norunātās cenas pamatojums"),
+        max_length=500,
+        required=False,
+        help_text=_("Piemēram, garāka nodarbība vai pašvaldības lēmums."),
     )
 
     def __init__(self, *args: Any, version: PlanVersion, **kwargs: Any) -> None:

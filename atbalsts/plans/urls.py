@@ -21,6 +21,11 @@ urlpatterns = [
     path("versions/<int:pk>/lines/<int:line_pk>/edit/", views.line_form, name="line_edit"),
     path("versions/<int:pk>/lines/<int:line_pk>/delete/", views.line_delete, name="line_delete"),
     path("versions/<int:pk>/overrun/", views.overrun_approve, name="overrun_approve"),
+    path(
+        "versions/<int:pk>/lines/<int:line_pk>/price/",
+        views.line_price_approve,
+        name="line_price_approve",
+    ),
     path("versions/<int:pk>/agree/", views.version_agree, name="version_agree"),
     path("versions/<int:pk>/activate/", views.version_activate, name="version_activate"),
     path("versions/<int:pk>/new-version/", views.version_new, name="version_new"),

@@ -205,3 +205,39 @@ def test_an_invoice_above_the_agreed_price_is_a_difference(world, accountant):
         d["message"] for d in invoice.lines.get().differences if d["code"] == "price_above_letter"
     )
     assert "norunāto cenu 26,00" in message
+
+
+def test_the_line_form_takes_an_agreed_price_and_the_head_approves_it_on_its_page(client, world):
+    version, _line = draft_with_line(world)
+    client.force_login(world.worker)
+    url = f"/plans/versions/{version.pk}/lines/{_line.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert 'name="agreed_unit_price"' in page and 'name="quantity_basis"' in page
+    data = {
+        "revision": version.revision,
+        "service_type": world.support_person.pk,
+        "provider": world.provider.pk,
+        "funding_source": "individual_budget",
+        "quantity": "10",
+        "start": START.isoformat(),
+        "months": 12,
+        "priority": 1,
+        "quantity_basis": "month",
+        "agreed_unit_price": "26,00",
+        "agreed_price_reason": "90 minūšu nodarbības",
+    }
+    assert client.post(url, data).status_code == 302
+    line = PlanLine.objects.get(pk=_line.pk)
+    assert line.unit_price == Decimal("26.00") and line.price_needs_approval
+    detail = client.get(version.get_absolute_url()).content.decode()
+    assert "gaida vadītāja apstiprinājumu" in detail
+    approve_url = f"/plans/versions/{version.pk}/lines/{line.pk}/price/"
+    assert client.post(approve_url).status_code == 403  # not the social worker
+
+    client.force_login(world.head)
+    assert approve_url in client.get(version.get_absolute_url()).content.decode()
+    assert client.post(approve_url).status_code == 302
+    assert PlanLine.objects.get(pk=line.pk).price_approved_by == world.head
+    # the form shows the agreed price again: saving it unchanged keeps it and its approval
+    page = client.get(url).content.decode()
+    assert 'value="26,00"' in page

@@ -25,6 +25,7 @@ from .plans import (
     version_detail,
     version_edit,
 )
+from .prices import line_price_approve
 
 __all__ = [
     "goal_delete",
@@ -35,6 +36,7 @@ __all__ = [
     "line_delete",
     "line_form",
     "line_price",
+    "line_price_approve",
     "overrun_approve",
     "plan_create",
     "plan_detail",

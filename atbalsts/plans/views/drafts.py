@@ -100,9 +100,13 @@ def line_form(request: AuthedHttpRequest, pk: int, line_pk: int | None = None) -
                 "recipient",
                 "decision_domain",
                 "override_reason",
+                "quantity_basis",
+                "agreed_price_reason",
             )
         }
         initial["quantity"] = str(line.quantity).replace(".", ",")
+        if line.agreed_unit_price is not None:
+            initial["agreed_unit_price"] = str(line.agreed_unit_price).replace(".", ",")
     if request.method == "GET" and request.GET.get("service_type", "").isdigit():
         # the page asks again when a service is chosen: the provider list is regrouped for it
         initial["service_type"] = request.GET["service_type"]
