@@ -241,3 +241,15 @@ def test_the_line_form_takes_an_agreed_price_and_the_head_approves_it_on_its_pag
     # the form shows the agreed price again: saving it unchanged keeps it and its approval
     page = client.get(url).content.decode()
     assert 'value="26,00"' in page
+
+
+def test_the_letter_shows_the_agreed_price_and_why(client, world):
+    version, line = draft_with_line(world, **AGREED)
+    services.line_price_approve(actor=world.head, line=line, revision=fresh(version).revision)
+    agree(world, version)
+    (letter,) = GuaranteeLetter.objects.filter(version=version)
+    client.force_login(world.worker)
+
+    page = client.get(letter.get_absolute_url()).content.decode()
+
+    assert "norunātā cena: 90 minūšu nodarbības" in page
