@@ -47,12 +47,11 @@ def _preload(ctx: Context, rows: Sequence[Row]) -> None:
         for letter in letters.order_by("-issued_at", "-id"):
             found.setdefault((letter.provider_id, letter.version.plan.client_id), []).append(letter)
     for row in rows:
-        client = ctx.clients.get(row.values["client_personal_code"])
+        known = ctx.clients.get(row.values["client_personal_code"])
         provider = ctx.provider_of(row.values["provider_registration_number"])
-        if client is not None and provider is not None:
-            ctx.letters.setdefault(
-                (provider.pk, client.pk), found.get((provider.pk, client.pk), [])
-            )
+        if known is not None and provider is not None:
+            pair = (provider.pk, known.pk)
+            ctx.letters.setdefault(pair, found.get(pair, []))
 
 
 def _entry(ctx: Context, row: Row) -> tuple[BulkEntry, str, str] | None:

@@ -30,6 +30,7 @@ from atbalsts.core.money import round_money
 from atbalsts.core.validation import refuse_unknown
 from atbalsts.people.models import Representative
 from atbalsts.plans.models import GuaranteeLetter, PlanLine
+from atbalsts.plans.pause_models import PlanLinePause
 
 from ..models import EmergencySituation, Session, SessionStatus
 from ..policies import delivery_policy
@@ -87,6 +88,11 @@ class BulkFacts(SessionFacts):
         for part in _chunks(clients):
             for person in Representative.objects.filter(client_id__in=part):
                 self._representatives[person.client_id].append(person)
+        plans = sorted({letter.version.plan_id for letter in letters})
+        self._pauses: dict[tuple[int, uuid.UUID], list[PlanLinePause]] = defaultdict(list)
+        for part in _chunks(plans):
+            for pause in PlanLinePause.objects.filter(plan_id__in=part).order_by("start", "id"):
+                self._pauses[(pause.plan_id, pause.line_key)].append(pause)
         municipalities = {letter.version.plan.client.municipality_id for letter in letters}
         self._emergencies: dict[int, list[EmergencySituation]] = defaultdict(list)
         for situation in EmergencySituation.objects.filter(
@@ -109,6 +115,16 @@ class BulkFacts(SessionFacts):
 
     def representatives(self, client_id: int) -> Iterable[Representative]:
         return self._representatives.get(client_id, [])
+
+    def line_pause_on(self, *, plan_id: int, line_key: Any, day: dt.date) -> Any:
+        try:
+            key = uuid.UUID(str(line_key))
+        except ValueError:
+            return None
+        for pause in self._pauses.get((plan_id, key), []):
+            if pause.start <= day <= pause.end:
+                return pause
+        return None
 
     def emergency_on(self, *, municipality_id: int, day: dt.date) -> object | None:
         for situation in self._emergencies.get(municipality_id, []):

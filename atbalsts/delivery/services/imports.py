@@ -211,11 +211,8 @@ def _known_keys(keys: list[str]) -> set[str]:
     """The import keys already recorded, read in batches."""
     known: set[str] = set()
     for i in range(0, len(keys), 900):
-        known.update(
-            Session.objects.filter(import_key__in=keys[i : i + 900]).values_list(
-                "import_key", flat=True
-            )
-        )
+        found = Session.objects.filter(import_key__in=keys[i : i + 900])
+        known.update(key for key in found.values_list("import_key", flat=True) if key)
     return known
 
 
