@@ -105,6 +105,48 @@ EXAMPLE: Sheets = {
 }  # fmt: skip
 
 
+def _history_example() -> Sheets:
+    """The example as a pilot's history (docs/examples/import-bundle-history/): the adult's
+    budget as it was granted, above what today's rule gives, with an overrun approved then;
+    the adult's support person at a price agreed for him (above the tariff, approved by the
+    head); the child's speech therapy as 20 sessions over the half year, used as needed."""
+    sheets = {name: [list(row) for row in rows] for name, rows in EXAMPLE.items()}
+    adult, child = "140388-11237", "020617-24563"
+    scores = (
+        "home_living=2; community_living=2; lifelong_learning=1; employment=3; "
+        "health_safety=1; social_activities=2; protection_advocacy=1; behavioural_needs=0; "
+        "medical_needs=1"
+    )
+    sheets["assessments"] = [
+        ["client_personal_code", "assessed_on", "scores", "goals", "completed_on"],
+        [adult, "01.12.2025", scores, "Uzzināt savas darba iespējas | Dzīvot patstāvīgi",
+         "03.12.2025"],
+    ]  # fmt: skip
+    sheets["budgets"] = [
+        ["client_personal_code", "start", "months", "assessed_on", "granted_amount",
+         "decided_by", "decided_on", "decision", "overrun_amount", "overrun_approved_by",
+         "overrun_approved_on", "overrun_reason"],
+        [adult, "01.01.2026", "12", "01.12.2025", "7 000,00", "Anna Vadītāja", "20.12.2025",
+         "Sociālā dienesta lēmums Nr. 2025/41", "600,00", "Anna Vadītāja", "10.01.2026",
+         "Papildu atbalsta stundas darba meklēšanai"],
+    ]  # fmt: skip
+    sheets["plan_lines"] = [
+        [*EXAMPLE["plan_lines"][0], "quantity_basis", "agreed_unit_price", "agreed_price_reason",
+         "price_approved_by", "price_approved_on"],
+        [adult, "P-2026-1", "support-person-for-decision-making", PROVIDER, "44", "01.01.2026",
+         "12", "individual_budget", "M1", "1", "month", "14,00",
+         "90 minūšu tikšanās, kā norunāts personas vēstulē", "Anna Vadītāja", "14.12.2025"],
+        [child, "P-2026-2", "speech-therapy-session", PROVIDER, "20", "01.01.2026", "6",
+         "municipal", "M1", "1", "period", "", "", "", ""],
+    ]  # fmt: skip
+    for row in sheets["sessions"][1:3]:
+        row[-1] = "14,00"
+    sheets["invoice_lines"][1][-2:] = ["14,00", "28,00"]
+    return sheets
+
+
+HISTORY_EXAMPLE = _history_example()
+
 # The example's cells are this module's constants, written as an importer expects them: they
 # are not neutralised against formulas, so a phone number stays +371 in the committed files.
 
