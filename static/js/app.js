@@ -112,7 +112,33 @@
     }
   });
 
+  // The phone's menu (templates/base.html): the button folds and unfolds the main menu and
+  // says which (aria-expanded); Escape folds it and gives the focus back to the button.
+  function setupMenu() {
+    var button = document.querySelector(".menu-toggle");
+    var nav = button && document.getElementById(button.getAttribute("aria-controls"));
+    if (!nav) {
+      return;
+    }
+    function show(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("open", open);
+    }
+    button.hidden = false;
+    button.closest(".topbar").classList.add("js-menu");
+    button.addEventListener("click", function () {
+      show(button.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        show(false);
+        button.focus();
+      }
+    });
+  }
+
   function ready() {
+    setupMenu();
     wrapTables(document.body);
     focusErrors(document.body);
   }
