@@ -45,6 +45,11 @@ MENU = (
         frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.ADMIN}),
     ),
     NavItem(
+        _("Atceltās nodarbības"),
+        "delivery:cancellations",
+        frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.PROVIDER, Role.ADMIN}),
+    ),
+    NavItem(
         _("Pakalpojumu sniedzēji"),
         "catalog:provider_list",
         frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.ACCOUNTANT, Role.AUDITOR, Role.ADMIN}),

@@ -93,3 +93,21 @@ def cancellation_counts_by_client(
         .order_by()
     }
     return _counts(qs, "client_id", names)
+
+
+def remote_quality_decisions(*, user: Viewer, client: Any) -> QuerySet[Any]:
+    """The social worker's decisions on remote delivery for a client, newest first (for the
+    municipality's staff who see the client's sessions)."""
+    from atbalsts.core.policies import Action
+
+    from .models import RemoteQualityDecision
+    from .policies import delivery_policy
+
+    qs = RemoteQualityDecision.objects.filter(client=client).select_related(
+        "service_type", "decided_by"
+    )
+    if delivery_policy.is_provider_staff(user) or not delivery_policy.can(
+        user, Action.VIEW, client
+    ):
+        return qs.none()
+    return qs.order_by("-decided_on", "-id")

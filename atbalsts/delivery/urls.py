@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import grid_views, import_views, sheet_views, views
+from . import cancel_views, grid_views, import_views, sheet_views, views
 
 app_name = "delivery"
 
@@ -38,4 +38,8 @@ urlpatterns = [
     path("emergencies/new/", views.emergency_declare, name="emergency_declare"),
     path("emergencies/<int:pk>/end/", views.emergency_end, name="emergency_end"),
     path("no-show-rules/", views.no_show_rules, name="no_show_rules"),
+    path("cancellations/", cancel_views.cancellations, name="cancellations"),
+    path("letters/<int:pk>/cancel/", cancel_views.cancellation_create, name="cancellation_create"),
+    path("sessions/<int:pk>/cancel/", cancel_views.session_cancel_page, name="session_cancel"),
+    path("clients/<int:pk>/remote-quality/", cancel_views.remote_quality, name="remote_quality"),
 ]

@@ -1,0 +1,78 @@
+"""The pages of cancellations and of the remote-quality decision (issue 16)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+
+from atbalsts.core.roles import Role
+from atbalsts.delivery.models import Cancellation, RemoteQualityDecision, SessionStatus
+
+from .factories import LAST_MONTH, make_letter, make_session
+
+DAY = LAST_MONTH + dt.timedelta(days=2)
+
+
+def test_provider_records_a_cancellation_on_the_page(world: Any, client: Any, head: Any) -> None:
+    letter = make_letter(world)
+    client.force_login(world.staff)
+    url = reverse("delivery:cancellation_create", args=[letter.pk])
+    assert client.get(url).status_code == 200
+    data = {
+        "line_key": letter.lines[0]["key"],
+        "date": DAY.isoformat(),
+        "start_time": "",
+        "cancelled_by": "person",
+        "reason": "other",
+        "note": "",
+    }
+    page = client.post(url, data)
+    assert page.status_code == 400
+    assert "Citam iemeslam ierakstiet paskaidrojumu." in page.content.decode()
+    page = client.post(url, {**data, "note": "Ģimene pārcēlās"})
+    assert page.status_code == 302 and page.url == reverse("delivery:cancellations")
+    assert Cancellation.objects.get().note == "Ģimene pārcēlās"
+    client.force_login(head)
+    html = client.get(reverse("delivery:cancellations")).content.decode()
+    assert world.provider.name in html and "Ģimene pārcēlās" in html
+    client.force_login(world.other_staff)
+    assert client.get(url).status_code == 404
+
+
+def test_analyst_has_no_cancellations_page(client: Any, make_user: Any) -> None:
+    client.force_login(make_user(Role.ANALYST, None))
+    assert client.get(reverse("delivery:cancellations")).status_code == 403
+
+
+def test_a_recorded_session_is_cancelled_on_its_page(world: Any, client: Any) -> None:
+    session = make_session(make_letter(world))
+    client.force_login(world.worker)
+    url = reverse("delivery:session_cancel", args=[session.pk])
+    page = client.post(url, {"cancelled_by": "provider", "reason": "provider_illness"})
+    assert page.status_code == 302
+    session.refresh_from_db()
+    assert session.status == SessionStatus.CANCELLED
+
+
+def test_social_worker_records_the_remote_quality_decision(world: Any, client: Any) -> None:
+    make_letter(world)
+    url = reverse("delivery:remote_quality", args=[world.client.pk])
+    client.force_login(world.worker)
+    assert client.get(url).status_code == 200
+    page = client.post(
+        url,
+        {
+            "service_type": world.support_person.pk,
+            "keeps_quality": "true",
+            "note": "Video zvans ar ģimenes palīdzību izdodas.",
+            "decided_on": "",
+        },
+    )
+    assert page.status_code == 302
+    decision = RemoteQualityDecision.objects.get()
+    assert decision.keeps_quality and decision.decided_by == world.worker
+    assert "Video zvans" in client.get(url).content.decode()
+    client.force_login(world.staff)
+    assert client.get(url).status_code in (403, 404)
