@@ -291,7 +291,7 @@ class GoalPickForm(StyledFormMixin, forms.Form):
     """One of the assessment's dreams and goals, offered as a goal of the plan: ticked, it is
     added with the words (which may be edited), the life domain and the term chosen here."""
 
-    take = forms.BooleanField(label=_("Pievienot"), required=False)
+    take = forms.BooleanField(label=_("Pievienot plānam"), required=False)
     text = forms.CharField(label=_("Mērķis"), max_length=2000, required=False)
     domain = forms.ChoiceField(label=_("Dzīves joma"), required=False)
     term = forms.ChoiceField(
