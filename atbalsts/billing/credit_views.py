@@ -45,7 +45,7 @@ def _rows(invoice: Invoice, user: Any, posted: Any = None) -> list[dict[str, Any
 
 
 def _service_lines(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    lines = []
+    lines: list[dict[str, Any]] = []
     for row in rows:
         data: dict[str, Any] = {"line": row["line"].pk}
         if row["amount"].strip():

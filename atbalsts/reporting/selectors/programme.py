@@ -232,7 +232,7 @@ def spend_split(
 @dataclass
 class MunicipalityFigures:
     municipality: Municipality
-    clients: int
+    clients: int | None  # None: the report hid a small count already
     total: Decimal
     client_months: int
     per_person_month: Decimal | None
@@ -246,7 +246,7 @@ class MunicipalityFigures:
     @property
     def hidden(self) -> bool:
         """Too few persons to show figures that could point at one of them."""
-        return 0 < self.clients < SMALL_NUMBER
+        return self.clients is None or 0 < self.clients < SMALL_NUMBER
 
     @property
     def achieved_share(self) -> Decimal | None:
@@ -303,14 +303,14 @@ def municipalities_compared(
                 municipality=municipality,
                 clients=report.clients,
                 total=report.total,
-                client_months=report.client_months,
+                client_months=report.client_months or 0,
                 per_person_month=report.average_per_person_month,
                 average_months=report.average_months,
                 services=mix,
                 first_session_days=times.median_days if times else None,
                 letters_waiting=len(times.waiting) if times else 0,
-                goals=outcomes.goals_total,
-                goals_achieved=sum(d.achieved for d in outcomes.domains),
+                goals=outcomes.goals_total or 0,
+                goals_achieved=sum(d.achieved or 0 for d in outcomes.domains),
             )
         )
     return result
