@@ -4,6 +4,7 @@ sessions and the client's individual budget; the differences are stored on the l
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -159,7 +160,9 @@ def _letter_differences(
     return result
 
 
-def _billed_elsewhere(invoice: Invoice, letter: GuaranteeLetter, line_key: object) -> Decimal:
+def _billed_elsewhere(
+    invoice: Invoice, letter: GuaranteeLetter, line_key: uuid.UUID | str
+) -> Decimal:
     """The quantity of a letter line billed in the provider's other invoices (not rejected)."""
     lines = (
         InvoiceLine.objects.filter(letter=letter, line_key=line_key)

@@ -109,15 +109,17 @@ def letters_issue(
     year = day.year  # letters are numbered in the year they are issued
     worker = social_worker_of(client, day) or actor
     by_provider: dict[int, list[PlanLine]] = {}
-    lines = version_lines(version)
+    version_rows = list(version_lines(version))
     waiting = [
-        unapproved_price_text(x) for x in lines if x.price_needs_approval and not x.price_approved
+        unapproved_price_text(x)
+        for x in version_rows
+        if x.price_needs_approval and not x.price_approved
     ]
     if waiting:
         # No letter promises a price the head has not approved (nor is the version agreed:
         # this runs inside version_agree, whose transaction this refusal rolls back).
         raise DomainError(" ".join(waiting), field="lines")
-    for line in lines:
+    for line in version_rows:
         if line.funding_source in GUARANTEED_SOURCES:
             by_provider.setdefault(line.provider_id, []).append(line)
     old_letters = {
