@@ -20,6 +20,8 @@ urlpatterns = [
     path("pazinojumi/", include("atbalsts.notifications.urls")),
     path("datu-aizsardziba/", include("atbalsts.privacy.urls")),
     path("darbi/", include("atbalsts.jobs.urls")),
+    path("registri/", include("atbalsts.registers.urls")),
+    path("adreses/", include("atbalsts.addresses.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

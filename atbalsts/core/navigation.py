@@ -54,6 +54,7 @@ MENU = (
         "catalog:provider_list",
         frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.ACCOUNTANT, Role.AUDITOR, Role.ADMIN}),
     ),
+    NavItem(_("Valsts reģistri"), "registers:index", frozenset({Role.HEAD, Role.ADMIN})),
     NavItem(
         _("Rēķini"),
         "billing:invoice_list",

@@ -14,6 +14,8 @@ KIND_LABELS: dict[str, str | Promise] = {
     "reporting.pilot_export": _("Pilotprojekta pārskata eksports"),
     "reporting.extract": _("Pseidonimizēts izvilkums pētniecībai"),
     "billing.ledger_rebuild": _("Budžeta izlietojuma pārrēķins"),
+    "registers.import": _("Reģistra izraksta imports"),
+    "addresses.import": _("Adrešu reģistra imports"),
 }
 
 PHASE_LABELS: dict[str, str | Promise] = {

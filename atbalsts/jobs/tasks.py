@@ -18,6 +18,8 @@ LETTERS_BATCH = "plans.letters"
 REPORT_EXPORT = "reporting.pilot_export"
 REPORT_EXTRACT = "reporting.extract"
 LEDGER_REBUILD = "billing.ledger_rebuild"
+REGISTERS_IMPORT = "registers.import"
+ADDRESSES_IMPORT = "addresses.import"
 
 
 @task()
@@ -69,6 +71,20 @@ def ledger_rebuild(job_id: int) -> None:
     run_job(job_id, rebuild_work)
 
 
+@task()
+def registers_import(job_id: int) -> None:
+    from atbalsts.registers.progress import register_work
+
+    run_job(job_id, register_work)
+
+
+@task()
+def addresses_import(job_id: int) -> None:
+    from atbalsts.registers.progress import addresses_work
+
+    run_job(job_id, addresses_work)
+
+
 # A job's kind → the task that runs it (services.job_create looks it up).
 TASKS: dict[str, Any] = {
     BUNDLE_IMPORT: bundle_import,
@@ -78,4 +94,6 @@ TASKS: dict[str, Any] = {
     REPORT_EXPORT: report_export,
     REPORT_EXTRACT: report_extract,
     LEDGER_REBUILD: ledger_rebuild,
+    REGISTERS_IMPORT: registers_import,
+    ADDRESSES_IMPORT: addresses_import,
 }

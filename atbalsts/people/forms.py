@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from atbalsts.addresses.widgets import AddressField
 from atbalsts.core.actors import Actor
 from atbalsts.core.collation import USER_NAMES, latvian_order
 from atbalsts.core.forms import StyledFormMixin
@@ -29,16 +30,29 @@ from .selectors import CLIENT_SORTS
 from .services import CIRCLE_FIELDS, CLIENT_FIELDS, REFERRAL_FIELDS, REPRESENTATIVE_FIELDS
 
 
+def _client_fields() -> list[str]:
+    """The service's fields, the register's address right after the free-text one."""
+    fields = ["municipality", *CLIENT_FIELDS]
+    fields.insert(fields.index("address") + 1, "address_point")
+    return fields
+
+
 class ClientForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Client
-        fields = ["municipality", *CLIENT_FIELDS]
+        fields = _client_fields()
+        field_classes = {"address_point": AddressField}
         help_texts = {
             "date_of_birth": _(
                 "Vecās formas personas kodam to aizpilda no koda; jaunās formas kodam (32…) "
                 "ierakstiet to."
             ),
             "personal_code": _("Formā DDMMGG-NNNNN vai 32NNNN-NNNNN."),
+            "address_point": _(
+                "Izvēlieties adresi no adrešu reģistra: no tās rēķina attālumu līdz "
+                "pakalpojumiem. Ja to neatrod, ierakstiet adresi laukā „Adrese” — tā būs "
+                "atzīmēta kā neģeokodēta."
+            ),
         }
 
     def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:

@@ -189,6 +189,9 @@ PARENT_CHECKED: frozenset[str] = frozenset(
         "reporting.selectors.common.latvian_sort_key",
         "reporting.selectors.common.months_in",
         "reporting.selectors.common.period_masks",
+        # a client got through the people policy: their home, and the transport from it
+        "registers.selectors.client_home",
+        "registers.selectors.transport_to",
     }
 )
 

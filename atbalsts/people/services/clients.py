@@ -53,6 +53,9 @@ CLIENT_FIELDS = (
     "languages",
     "notes",
 )
+# the client form also writes the register address; it is not a column of the country
+# generator's bulk rows (its people have none)
+CLIENT_WRITE_FIELDS = (*CLIENT_FIELDS, "address_point")
 
 
 class DuplicateClient(DomainError):
@@ -152,7 +155,7 @@ def _validate_client(client: Client) -> None:
 def client_create(*, actor: Actor, municipality: Municipality, data: Fields) -> Client:
     client_policy.require(actor, Action.CREATE, municipality)
     client = Client(municipality=municipality)
-    assign_fields(client, data, CLIENT_FIELDS)
+    assign_fields(client, data, CLIENT_WRITE_FIELDS)
     _validate_client(client)
     client.save()
     audit_record(
@@ -161,7 +164,7 @@ def client_create(*, actor: Actor, municipality: Municipality, data: Fields) -> 
         subject=client,
         client_id=client.pk,
         municipality_id=client.municipality_id,
-        extra_data={"values": masked(snapshot(client, CLIENT_FIELDS))},
+        extra_data={"values": masked(snapshot(client, CLIENT_WRITE_FIELDS))},
     )
     if client_policy.takes_case_on_registering(actor, municipality):
         _registrar_takes_case(actor, client)
@@ -196,10 +199,10 @@ def audit_case_assigned(actor: Actor, assignment: CaseAssignment) -> None:
 def client_update(*, actor: Actor, client: Client, data: Fields) -> Client:
     client_policy.require(actor, Action.CHANGE, client)
     client = Client.objects.select_for_update().get(pk=client.pk)
-    before = snapshot(client, CLIENT_FIELDS)
-    assign_fields(client, data, CLIENT_FIELDS)
+    before = snapshot(client, CLIENT_WRITE_FIELDS)
+    assign_fields(client, data, CLIENT_WRITE_FIELDS)
     _validate_client(client)
-    changes = diff(before, snapshot(client, CLIENT_FIELDS))
+    changes = diff(before, snapshot(client, CLIENT_WRITE_FIELDS))
     if changes:
         client.save()
         audit_record(
