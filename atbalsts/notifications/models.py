@@ -24,6 +24,8 @@ class NotificationKind(models.TextChoices):
     SESSION_AWAITING = "session_awaiting", _("nodarbība gaida sociālā darbinieka lēmumu")
     BUDGET_RUNNING_OUT = "budget_running_out", _("budžets beigsies pirms perioda beigām")
     BUDGET_UNUSED = "budget_unused", _("budžets paliks neizmantots")
+    ENVELOPE_RUNNING_OUT = "envelope_running_out", _("programmas piešķīrums drīz beigsies")
+    CREDIT_NOTE_TO_DECIDE = "credit_note_to_decide", _("kredītrēķins gaida lēmumu")
 
 
 class Notification(models.Model):

@@ -17,6 +17,7 @@ from .models import NotificationKind
 from .reminders import assessment, billing, budgets, catalog, contracts, delivery, plans
 from .reminders.appointments import appointment_reminders_send
 from .reminders.common import Reminder
+from .reminders.programme import credit_notes_to_decide, envelopes
 from .services import mail_send, notifications_write
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ RULES: tuple[Rule, ...] = (
     billing.invoices_to_approve,
     delivery.sessions_awaiting,
     budgets.budgets,
+    envelopes,
+    credit_notes_to_decide,
 )
 
 
