@@ -46,7 +46,9 @@ def invoice_list(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     require(billing_policy.can(user, BillingAction.VIEW))
     providers = (
-        provider_policy.visible(user, Provider.objects.all())
+        provider_policy.visible(
+            user, Provider.objects.filter(pk__in=selectors.invoice_provider_ids(user=user))
+        )
         if billing_policy.sees_many_providers(user)
         else None
     )
