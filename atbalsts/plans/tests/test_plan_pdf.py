@@ -75,6 +75,7 @@ def test_the_plan_names_what_is_signed_and_leaves_the_signatures_blank(world: An
     assert world.client.full_name in words
     assert "Atrast darbu kafejnīcā" in words
     assert "mērķim Nr. 1" in words  # the line names its goal
+    assert "10 (stunda)" in words and "4 (nodarbība), 45 min" in words  # units in words
     assert "+371 26 123 456" in words  # whom to call
     assert "Persona vai tās likumiskais pārstāvis" in words and "Sociālais darbinieks" in words
     assert words.count("vārds, uzvārds paraksts datums") == 2
