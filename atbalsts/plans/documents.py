@@ -25,14 +25,18 @@ from .selectors import (
     version_lines,
     version_totals_by_source,
 )
+from .selectors.contracts import letter_contract_state
+from .selectors.pauses import letter_pauses
 
 
 def letter_context(letter: GuaranteeLetter) -> dict[str, Any]:
     lines = []
+    pauses = letter_pauses(letter)  # a hospital stay, a holiday (issue 16)
     for row in letter.lines:
         lines.append(
             {
                 **row,
+                "pauses": pauses.get(row["key"], []),
                 "start": dt.date.fromisoformat(row["start"]),
                 "end": dt.date.fromisoformat(row["end"]),
                 "quantity": Decimal(row["quantity"]),
@@ -51,6 +55,7 @@ def letter_context(letter: GuaranteeLetter) -> dict[str, Any]:
         "municipality": letter.municipality,
         "replaces": letter.replaces.order_by("issued_at").first(),
         "show_registration_number": letter.provider.kind == "legal",
+        "contract_state": letter_contract_state(letter, timezone.localdate()),
     }
 
 

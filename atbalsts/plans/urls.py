@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import batches, picks
+from .views import batches, letter_contracts, pauses, picks
 
 app_name = "plans"
 
@@ -38,5 +38,8 @@ urlpatterns = [
     path("versions/<int:pk>/plan.pdf", views.plan_pdf, name="plan_pdf"),
     path("letters/<int:pk>/", views.letter_detail, name="letter_detail"),
     path("letters/<int:pk>/pdf/", views.letter_pdf, name="letter_pdf"),
+    path("letters/<int:pk>/contract/", letter_contracts.letter_contract, name="letter_contract"),
+    path("<int:pk>/pauses/", pauses.pauses, name="pauses"),
+    path("pauses/<int:pk>/end/", pauses.pause_end, name="pause_end"),
     path("letters/month/", batches.letters_batch, name="letters_batch"),
 ]

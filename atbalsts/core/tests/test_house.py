@@ -165,6 +165,7 @@ PARENT_CHECKED: frozenset[str] = frozenset(
         "plans.selectors.budget.version_budget_total",
         "plans.selectors.budget.version_totals_by_source",
         "plans.selectors.compare.version_compare",
+        "plans.selectors.contracts.contracts_fitting",
         "plans.selectors.contracts.letter_contract_state",
         "plans.selectors.extension.extension_calculate",
         "plans.selectors.extension.plan_budget_total",

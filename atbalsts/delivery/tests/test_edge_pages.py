@@ -76,3 +76,62 @@ def test_social_worker_records_the_remote_quality_decision(world: Any, client: A
     assert "Video zvans" in client.get(url).content.decode()
     client.force_login(world.staff)
     assert client.get(url).status_code in (403, 404)
+
+
+def test_social_worker_pauses_a_line_and_the_letter_shows_it(world: Any, client: Any) -> None:
+    letter = make_letter(world)
+    plan_id = letter.version.plan_id
+    client.force_login(world.worker)
+    url = reverse("plans:pauses", args=[plan_id])
+    assert client.get(url).status_code == 200
+    data = {
+        "line_key": letter.lines[0]["key"],
+        "start": LAST_MONTH.isoformat(),
+        "end": (LAST_MONTH + dt.timedelta(days=9)).isoformat(),
+        "reason": "hospital",
+        "note": "",
+    }
+    assert client.post(url, {**data, "end": "nav"}).status_code == 400
+    assert client.post(url, data).status_code == 302
+    html = client.get(reverse("plans:letter_detail", args=[letter.pk])).content.decode()
+    assert "pārtraukts" in html and "ārstēšanās slimnīcā" in html
+    pause = letter.version.plan.pauses.get()
+    new_end = LAST_MONTH + dt.timedelta(days=4)
+    page = client.post(reverse("plans:pause_end", args=[pause.pk]), {"end": new_end.isoformat()})
+    assert page.status_code == 302
+    pause.refresh_from_db()
+    assert pause.end == new_end
+    client.force_login(world.staff)
+    assert client.get(url).status_code == 404
+
+
+def test_the_letter_page_asks_for_a_contract_and_takes_the_choice(world: Any, client: Any) -> None:
+    from atbalsts.catalog.services.contracts import contract_create
+    from atbalsts.plans.pause_models import LetterContract
+
+    from .factories import END, START
+
+    def contract(number: str) -> Any:
+        return contract_create(
+            actor=world.head,
+            municipality=world.municipality,
+            provider=world.provider,
+            data={
+                "number": number,
+                "valid_from": START,
+                "valid_to": END,
+                "services": [{"service_type": world.support_person.pk, "unit_price": "20.00"}],
+            },
+        )
+
+    contract("L-1")
+    second = contract("L-2")
+    letter = make_letter(world)
+    client.force_login(world.worker)
+    url = reverse("plans:letter_detail", args=[letter.pk])
+    html = client.get(url).content.decode()
+    assert "Vēstulei nav norādīts līgums, kuram tā pakļaujas." in html and "Nr. L-2" in html
+    page = client.post(reverse("plans:letter_contract", args=[letter.pk]), {"contract": second.pk})
+    assert page.status_code == 302
+    assert LetterContract.objects.get(letter=letter).contract == second
+    assert "Vēstulei nav norādīts līgums" not in client.get(url).content.decode()

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from atbalsts.catalog.models import ProviderContract
@@ -19,22 +18,10 @@ from atbalsts.core.policies import Action
 from ..models import GuaranteeLetter
 from ..pause_models import LetterContract
 from ..policies import plan_policy
+from ..selectors.contracts import contracts_fitting
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Actor
-
-
-def contracts_fitting(letter: GuaranteeLetter) -> QuerySet[ProviderContract]:
-    """The contracts a letter may fall under: the letter's municipality and provider, a period
-    covering the letter's, and every service of the letter among the contract's services."""
-    qs = ProviderContract.objects.filter(
-        municipality_id=letter.municipality_id,
-        provider_id=letter.provider_id,
-        valid_from__lte=letter.period_start,
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=letter.period_end))
-    for service_type_id in {line["service_type_id"] for line in letter.lines}:
-        qs = qs.filter(services__service_type_id=service_type_id)
-    return qs.distinct().order_by("-valid_from", "-id")
 
 
 def _audit(actor: Actor | None, link: LetterContract) -> None:

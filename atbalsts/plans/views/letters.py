@@ -7,8 +7,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from atbalsts.core.http import AuthedHttpRequest
+from atbalsts.core.policies import Action
 
 from .. import documents, selectors, services
+from ..policies import plan_policy
 
 
 @login_required
@@ -30,6 +32,7 @@ def letter_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     letter = selectors.letter_get(user=request.user, pk=pk)
     context = documents.letter_context(letter)
     context["client"] = letter.version.plan.client
+    context["can_choose_contract"] = plan_policy.can(request.user, Action.CHANGE, letter)
     return render(request, "plans/letter_detail.html", context)
 
 
