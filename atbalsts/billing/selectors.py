@@ -32,6 +32,7 @@ from atbalsts.plans.models import (
 from atbalsts.plans.selectors import line_monthly_amounts
 from atbalsts.plans.spread import month_starts
 
+from .cofinancing import split_by_shares, split_for
 from .credit_left import LineLeft, lines_left
 from .letter_money import letter_line_monthly
 from .models import (
@@ -43,6 +44,7 @@ from .models import (
     MonthlySpend,
 )
 from .policies import BillingAction, billing_policy
+from .programme_models import CoFinancing
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Viewer
@@ -264,6 +266,8 @@ class LedgerRow:
     spent: Decimal = ZERO
     budget: Decimal | None = None  # the indicative budget (the individual budget only)
     forecast: Forecast | None = None
+    # The spent money by co-financing payer, where the source is split (billing.cofinancing).
+    payers: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def source_label(self) -> str:
@@ -384,7 +388,8 @@ def budget_ledger(*, user: Viewer, client: Client, today: dt.date) -> Ledger:
 
 
 def budget_ledgers(*, user: Viewer, clients: Sequence[Client], today: dt.date) -> dict[int, Ledger]:
-    """`budget_ledger` of many clients (client id → ledger) in six queries, however many."""
+    """`budget_ledger` of many clients (client id → ledger) in eight queries, however many
+    (two read the co-financing splits that share out the spent money)."""
     for client in clients:
         billing_policy.require(user, BillingAction.VIEW_LEDGER, client)
     ids = [c.pk for c in clients]
@@ -420,10 +425,17 @@ def budget_ledgers(*, user: Viewer, clients: Sequence[Client], today: dt.date) -
         for letter_line in letter_lines:
             for day, amount in letter_line_monthly(letter_line):
                 entry_for(client_id, day).row(letter_line["funding_source"]).committed += amount
-    for client_id, month, source, amount in MonthlySpend.objects.filter(
+    splits = list(CoFinancing.objects.prefetch_related("shares"))  # a small reference table
+    for client_id, municipality_id, month, source, amount in MonthlySpend.objects.filter(
         client_id__in=ids
-    ).values_list("client_id", "month", "funding_source", "amount"):
-        entry_for(client_id, month).row(source).spent += amount
+    ).values_list("client_id", "municipality_id", "month", "funding_source", "amount"):
+        row = entry_for(client_id, month).row(source)
+        row.spent += amount
+        split = split_for(splits, source, municipality_id, month) if amount else None
+        if split is not None:
+            shares = [(share.payer, share.percent) for share in split.shares.all()]
+            for payer, part in split_by_shares(amount, shares):
+                row.payers[payer] = row.payers.get(payer, ZERO) + part
     limits = budgets_current(periods=[p for periods in all_periods.values() for p in periods])
     order = list(FundingSource.values)
     result = {}

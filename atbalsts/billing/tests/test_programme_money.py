@@ -7,7 +7,7 @@ import itertools
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from atbalsts.billing import services
@@ -30,6 +30,7 @@ def percents(draw):
     return [Decimal(b - a) / 100 for a, b in itertools.pairwise(edges)]
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     cents=st.integers(-10_000_000, 10_000_000),
     shares=percents(),
@@ -166,3 +167,24 @@ def test_an_envelope_is_set_and_changed_with_its_history_in_the_audit(make_user,
     assert set(error.value.field_errors) == {"target_group", "year", "funding_source", "amount"}
     with pytest.raises(NotPermitted):
         services.envelope_set(actor=head, amount="1", **data)
+
+
+@pytest.mark.django_db
+def test_the_client_ledger_shows_the_split_of_the_spent_money(world, accountant, make_user):
+    from atbalsts.billing import selectors
+    from atbalsts.delivery.tests.factories import START, TODAY, make_letter
+
+    from .factories import approved, record_sessions, submit
+
+    services.co_financing_set(
+        actor=make_user(Role.ANALYST, None),
+        funding_source=IB,
+        valid_from=START,
+        shares=[{"payer": "ESF+", "percent": "85"}, {"payer": "Valsts budžets", "percent": "15"}],
+    )
+    record_sessions(make_letter(world), [3, 10, 17])  # 60.00
+    approved(world, submit(world), accountant)
+    ledger = selectors.budget_ledger(user=world.worker, client=world.client, today=TODAY)
+    (row,) = [r for e in ledger.periods for r in e.rows if r.source == IB and r.spent]
+    assert row.payers == {"ESF+": Decimal("51.00"), "Valsts budžets": Decimal("9.00")}
+    assert sum(row.payers.values()) == row.spent
