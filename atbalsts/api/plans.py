@@ -32,6 +32,7 @@ from .plans_schemas import (
     OverrunIn,
     PlanIn,
     PlanOut,
+    PriceApprovalIn,
     ReviewIn,
     ReviewOut,
     VersionOut,
@@ -243,6 +244,19 @@ def delete_line(request: AuthedHttpRequest, line_id: int, revision: int) -> tupl
     line = selectors.line_get(user=request.user, pk=line_id)
     services.line_remove(actor=request.user, line=line, revision=revision)
     return 204, None
+
+
+@router.post(
+    "/lines/{line_id}/price-approval",
+    response=LineOut,
+    summary="Apstiprināt norunāto cenu virs tarifa (vadītājs)",
+)
+def approve_line_price(
+    request: AuthedHttpRequest, line_id: int, payload: PriceApprovalIn
+) -> dict[str, Any]:
+    line = selectors.line_get(user=request.user, pk=line_id)
+    line = services.line_price_approve(actor=request.user, line=line, revision=payload.revision)
+    return _line_out(line)
 
 
 @router.post(

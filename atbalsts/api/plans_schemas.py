@@ -15,6 +15,7 @@ from atbalsts.plans.models import (
     FundingSource,
     GoalOutcome,
     GoalTerm,
+    QuantityBasis,
     SignMethod,
 )
 
@@ -65,6 +66,11 @@ class LineIn(StrictSchema):
     recipient_id: int | None = Field(None, ge=1, description="a support-circle member")
     decision_domain: DecisionDomain | None = None
     override_reason: str = Field("", max_length=500)
+    quantity_basis: QuantityBasis | None = Field(None, description="month (default) or period")
+    agreed_unit_price: Decimal | None = Field(
+        None, max_digits=14, decimal_places=2, description="a price agreed for the person"
+    )
+    agreed_price_reason: str = Field("", max_length=500)
 
 
 class LinePatch(StrictSchema):
@@ -82,6 +88,13 @@ class LinePatch(StrictSchema):
     recipient_id: int | None = Field(None, ge=1)
     decision_domain: DecisionDomain | None = None
     override_reason: str | None = Field(None, max_length=500)
+    quantity_basis: QuantityBasis | None = None
+    agreed_unit_price: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+    agreed_price_reason: str | None = Field(None, max_length=500)
+
+
+class PriceApprovalIn(StrictSchema):
+    revision: int = Field(ge=1)
 
 
 class OverrunIn(StrictSchema):
@@ -170,6 +183,11 @@ class LineOut(Schema):
     recipient_id: int | None
     decision_domain: str
     total: Decimal
+    quantity_basis: str
+    list_price: Decimal | None
+    agreed_unit_price: Decimal | None
+    agreed_price_reason: str
+    price_approved_at: dt.datetime | None
 
 
 class PeriodFitOut(Schema):

@@ -27,12 +27,14 @@ class WeeklyLoad:
 
 def _session_and_hours(line: PlanLine) -> tuple[Decimal, Decimal]:
     unit = line.service_type.unit
+    # a quantity for the whole period counts as spread evenly over its months
+    quantity = line.quantity / line.months if line.per_period else line.quantity
     if unit == ServiceUnit.HOUR:
         minutes = Decimal(line.session_minutes or 60)
-        return line.quantity * 60 / minutes, line.quantity
+        return quantity * 60 / minutes, quantity
     if unit == ServiceUnit.SESSION:
-        hours = line.quantity * Decimal(line.session_minutes or 0) / 60
-        return line.quantity, hours
+        hours = quantity * Decimal(line.session_minutes or 0) / 60
+        return quantity, hours
     return Decimal(0), Decimal(0)  # kilometres, trips, days, courses are not sessions
 
 

@@ -253,3 +253,55 @@ def test_the_letter_shows_the_agreed_price_and_why(client, world):
     page = client.get(letter.get_absolute_url()).content.decode()
 
     assert "norunātā cena: 90 minūšu nodarbības" in page
+
+
+def test_the_api_takes_an_agreed_price_and_the_head_approves_it(client, world):
+    import json
+
+    from atbalsts.accounts.services import api_token_create
+
+    def auth(user):
+        _token, raw = api_token_create(actor=user, user=user, name="test")
+        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+    version, _line = draft_with_line(world)
+    body = {
+        "revision": version.revision,
+        "service_type_id": world.session_service.pk,
+        "provider_id": world.provider.pk,
+        "quantity": "25",
+        "quantity_basis": "period",
+        "start": START.isoformat(),
+        "months": 12,
+        "funding_source": "municipal",
+        "agreed_unit_price": "34.00",
+        "agreed_price_reason": "60 minūšu nodarbības",
+    }
+    response = client.post(
+        f"/api/plans/versions/{version.pk}/lines",
+        data=json.dumps(body),
+        content_type="application/json",
+        **auth(world.worker),
+    )
+    assert response.status_code == 201, response.content
+    line = response.json()
+    assert (line["list_price"], line["agreed_unit_price"], line["unit_price"]) == (
+        "30.00",
+        "34.00",
+        "34.00",
+    )
+    assert (line["quantity_basis"], line["total"], line["price_approved_at"]) == (
+        "period",
+        "850.00",
+        None,
+    )
+    url = f"/api/plans/lines/{line['id']}/price-approval"
+    revision = {"revision": fresh(version).revision}
+    as_worker = client.post(
+        url, data=json.dumps(revision), content_type="application/json", **auth(world.worker)
+    )
+    assert as_worker.status_code == 403
+    approved = client.post(
+        url, data=json.dumps(revision), content_type="application/json", **auth(world.head)
+    )
+    assert approved.status_code == 200 and approved.json()["price_approved_at"] is not None

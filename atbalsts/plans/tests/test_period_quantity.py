@@ -72,3 +72,16 @@ def test_an_invoice_past_the_periods_total_shows_the_difference(world):
     assert over["message"].startswith(
         "Par šo vēstules rindu kopā rēķinos ir 3 vienības, bet visā periodā"
     )
+
+
+def test_the_weekly_load_spreads_a_periods_quantity_over_its_months(world):
+    from atbalsts.plans.selectors import weekly_load
+    from atbalsts.plans.spread import weekly
+
+    letter = make_letter(
+        world, service_type=world.session_service, quantity=Decimal("24"), quantity_basis="period"
+    )
+
+    loads = weekly_load(letter.version)
+
+    assert {load.sessions for load in loads} == {weekly(Decimal("2"))}  # 24 over 12 months
