@@ -178,7 +178,7 @@ def test_summary_page_and_pdf(client, world):
     add_goal(world, version, text="Dzīvot savā dzīvoklī")
     _login(client, world.worker)
     page = client.get(f"/plans/versions/{version.pk}/summary/").content.decode()
-    for heading in ("Mani mērķi", "Kas man palīdz", "Kad", "Cik no mana budžeta izmantots"):
+    for heading in ("Mani mērķi", "Kas man palīdz", "Mana nauda", "Jau samaksāts"):
         assert heading in page
     assert "Dzīvot savā dzīvoklī" in page
     pdf = client.get(f"/plans/versions/{version.pk}/summary.pdf")
