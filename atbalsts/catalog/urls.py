@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import quality_views, views
 
 app_name = "catalog"
 
@@ -17,6 +17,16 @@ urlpatterns = [
     path("providers/new/", views.provider_form, name="provider_create"),
     path("providers/<int:pk>/", views.provider_detail, name="provider_detail"),
     path("providers/<int:pk>/edit/", views.provider_form, name="provider_edit"),
+    path("providers/<int:pk>/contracts/new/", quality_views.contract_new, name="contract_create"),
+    path("providers/<int:pk>/capacity/", quality_views.capacity_new, name="capacity_set"),
+    path(
+        "providers/<int:pk>/complaints/new/", quality_views.complaint_new, name="complaint_create"
+    ),
+    path(
+        "complaints/<int:pk>/resolve/",
+        quality_views.complaint_resolve_page,
+        name="complaint_resolve",
+    ),
     path(
         "providers/<int:pk>/registrations/new/",
         views.registration_form,

@@ -47,6 +47,7 @@ from .models import (
     Tariff,
 )
 from .policies import municipal_price_policy, provider_policy, service_type_policy
+from .quality_views import quality_context
 
 PAGE_SIZE = 25
 
@@ -287,6 +288,7 @@ def provider_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "tariffs": selectors.provider_tariffs(provider=provider),
         "members": provider.members.select_related("user") if can_change else [],
     }
+    context.update(quality_context(request, provider))
     return render(request, "catalog/provider_detail.html", context)
 
 

@@ -227,3 +227,45 @@ def test_time_from_letter_to_first_session(world: Any, head: Any) -> None:
         user=head, date_from=issued, date_to=issued, today=today
     )
     assert list(by_municipality) == [world.municipality.pk]
+
+
+def test_provider_page_shows_and_writes_contracts_places_and_complaints(
+    world: Any, client: Any
+) -> None:
+    from django.urls import reverse
+
+    page_url = reverse("catalog:provider_detail", args=[world.provider.pk])
+    client.force_login(world.head)
+    page = client.post(
+        reverse("catalog:contract_create", args=[world.provider.pk]),
+        {
+            "number": "L-77",
+            "valid_from": START.isoformat(),
+            "valid_to": END.isoformat(),
+            "service_1": world.support_person.pk,
+            "price_1": "20.00",
+        },
+    )
+    assert page.status_code == 302
+    client.force_login(world.staff)
+    page = client.post(
+        reverse("catalog:capacity_set", args=[world.provider.pk]),
+        {"service_type": world.support_person.pk, "free_places": "4"},
+    )
+    assert page.status_code == 302
+    html = client.get(page_url).content.decode()
+    assert "L-77" in html and "<strong>4</strong>" in html
+    assert "Sūdzības par kvalitāti" not in html  # the provider does not see complaints
+    client.force_login(world.worker)
+    url = reverse("catalog:complaint_create", args=[world.provider.pk])
+    assert (
+        client.post(url, {"received_on": START.isoformat(), "source": "person"}).status_code == 400
+    )
+    page = client.post(
+        url,
+        {"received_on": START.isoformat(), "source": "person", "summary": "Nokavē nodarbības."},
+    )
+    assert page.status_code == 302
+    html = client.get(page_url).content.decode()
+    assert "Nokavē nodarbības." in html and "nav atrisināta" not in html  # the form instead
+    assert client.get(reverse("catalog:capacity_set", args=[world.provider.pk])).status_code == 403
