@@ -77,6 +77,7 @@ def test_assessment_budget_plan_agreement_and_guarantee_letter(page, live_server
     page.fill("textarea[name=progress_measure]", "Strādā vismaz 10 stundas nedēļā")
     page.click("main button[type=submit]")
     page.click("text=Pievienot pakalpojumu")
+    page.wait_for_selector("#line-editor #id_provider")  # the form opens in place (htmx)
     # choosing the service regroups the provider list (htmx swaps in a new select): choose
     # the provider once the new list is there
     page.evaluate("document.querySelector('#id_provider').dataset.before = 'regroup'")
