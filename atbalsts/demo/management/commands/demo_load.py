@@ -5,10 +5,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from atbalsts.catalog.models import ProviderMembership
 from atbalsts.core.roles import Role
-from atbalsts.demo import balvi, people, world
+from atbalsts.demo import balvi, people, programme, world
 from atbalsts.people.models import Client, Municipality
 
 
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"{municipality}: {len(made)} klienti")
         world.build(users=users, log=self.stdout.write)
+        programme.ensure(users=users, today=timezone.localdate(), log=self.stdout.write)
         if not options["without_pilot"]:
             self._pilot(users)
         self.stdout.write(self.style.SUCCESS("Demo dati ielādēti."))
