@@ -202,7 +202,7 @@ ConsentFormSet = forms.formset_factory(
 )
 
 
-def filled_rows(formset: forms.BaseFormSet) -> list[tuple[int, dict[str, Any]]]:  # type: ignore[type-arg]
+def filled_rows(formset: forms.BaseFormSet) -> list[tuple[int, dict[str, Any]]]:
     """The rows someone wrote in (after `is_valid()`), with their place on the page."""
     return [
         (index, dict(form.cleaned_data))
