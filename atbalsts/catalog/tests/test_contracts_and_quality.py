@@ -269,3 +269,30 @@ def test_provider_page_shows_and_writes_contracts_places_and_complaints(
     html = client.get(page_url).content.decode()
     assert "Nokavē nodarbības." in html and "nav atrisināta" not in html  # the form instead
     assert client.get(reverse("catalog:capacity_set", args=[world.provider.pk])).status_code == 403
+
+
+def test_the_line_form_shows_free_places_and_complaints_beside_providers(
+    world: Any, client: Any
+) -> None:
+    from django.urls import reverse
+
+    from atbalsts.plans import services as plan_services
+
+    version = plan_services.plan_create(
+        actor=world.worker, client=world.client, start=START, end=END
+    )
+    capacity_set(
+        actor=world.staff,
+        provider=world.provider,
+        data={"service_type": world.support_person.pk, "free_places": 3},
+    )
+    complaint_record(
+        actor=world.worker,
+        provider=world.other_provider,
+        data={"received_on": START, "source": "person", "summary": "Nokavē."},
+    )
+    client.force_login(world.worker)
+    url = reverse("plans:line_create", args=[version.pk])
+    html = client.get(url, {"service_type": world.support_person.pk}).content.decode()
+    assert f"{world.provider.name} (brīvas vietas: 3)" in html
+    assert f"{world.other_provider.name} (sūdzības: 1, neatrisinātas 1)" in html

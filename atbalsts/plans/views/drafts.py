@@ -22,6 +22,7 @@ from .. import services
 from ..forms import GoalForm, LineForm
 from ..models import Goal, PlanLine
 from ..policies import plan_policy
+from ..provider_notes import annotate_provider_choices
 from ..spread import months_between
 from .pages import confirm_remove, draft_context, inplace_form_page, visible_version
 
@@ -113,6 +114,7 @@ def line_form(request: AuthedHttpRequest, pk: int, line_pk: int | None = None) -
         if request.GET.get("provider", "").isdigit():
             initial["provider"] = request.GET["provider"]  # a choice already made stays
     form = LineForm(request.POST or None, initial=initial, version=version)
+    annotate_provider_choices(form, user=request.user)  # free places, complaints (issue 16)
 
     def save(data: dict[str, Any]) -> PlanLine:
         revision = data.pop("revision")
