@@ -42,7 +42,7 @@ DEFAULT_ENVELOPE_WARN_SHARE = "0.90"
 SMALL_NUMBER = 3
 
 
-def envelope_warn_share() -> Decimal:
+def _envelope_warn_share() -> Decimal:
     """The share of an envelope the forecast may reach before a warning."""
     return Decimal(
         str(getattr(settings, "PROGRAMME_ENVELOPE_WARN_SHARE", DEFAULT_ENVELOPE_WARN_SHARE))
@@ -77,7 +77,7 @@ class EnvelopeStatus:
             return "spent"
         if self.forecast > amount:
             return "over"
-        if self.forecast >= round_money(amount * envelope_warn_share()):
+        if self.forecast >= round_money(amount * _envelope_warn_share()):
             return "near"
         return ""
 
