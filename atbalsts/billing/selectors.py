@@ -30,6 +30,7 @@ from atbalsts.plans.models import (
     PlanVersion,
 )
 from atbalsts.plans.selectors import line_monthly_amounts
+from atbalsts.plans.selectors.pauses import paused_money_shares
 from atbalsts.plans.spread import month_starts
 
 from .cofinancing import split_by_shares, split_for
@@ -353,7 +354,15 @@ class Ledger:
         return result
 
 
-def _forecast(row: LedgerRow, period: BudgetPeriod, today: dt.date) -> Forecast | None:
+def _forecast(
+    row: LedgerRow,
+    period: BudgetPeriod,
+    today: dt.date,
+    paused: dict[dt.date, Decimal] | None = None,
+) -> Forecast | None:
+    """The pace of spending so far carried to the period's end. A month's paused share of the
+    planned money (`paused`: a hospital stay, a holiday) counts neither as a month of spending
+    nor as one left to spend in."""
     reference = row.reference
     if reference is None or reference <= 0:
         return None
@@ -362,9 +371,14 @@ def _forecast(row: LedgerRow, period: BudgetPeriod, today: dt.date) -> Forecast 
     elapsed = len(months) if today > period.end else sum(1 for m in months if m < this_month)
     if elapsed == 0:
         return None
-    pace = row.spent / elapsed
+    paused = paused or {}
+    weights = {m: 1 - paused.get(m, ZERO) for m in months}
+    spent_in = sum((weights[m] for m in months[:elapsed]), ZERO)
+    if spent_in <= 0:
+        return None
+    pace = row.spent / spent_in
     left = len(months) - elapsed
-    projected = round_money(row.spent + pace * left)
+    projected = round_money(row.spent + pace * sum((weights[m] for m in months[elapsed:]), ZERO))
     runs_out_in: int | None = None
     if projected > reference:
         remaining = reference - row.spent
@@ -437,6 +451,7 @@ def budget_ledgers(*, user: Viewer, clients: Sequence[Client], today: dt.date) -
             for payer, part in split_by_shares(amount, shares):
                 row.payers[payer] = row.payers.get(payer, ZERO) + part
     limits = budgets_current(periods=[p for periods in all_periods.values() for p in periods])
+    paused = paused_money_shares(versions)  # the versions' lines were read above
     order = list(FundingSource.values)
     result = {}
     for client in clients:
@@ -446,7 +461,7 @@ def budget_ledgers(*, user: Viewer, clients: Sequence[Client], today: dt.date) -
             limit = limits.get(period.pk)
             budget_row.budget = limit.period_amount if limit is not None else None
             for row in entries[period.pk].rows:
-                row.forecast = _forecast(row, period, today)
+                row.forecast = _forecast(row, period, today, paused.get((client.pk, row.source)))
         listed = []
         for period in periods:
             listed.append(entries.pop(period.pk))

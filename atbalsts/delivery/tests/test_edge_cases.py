@@ -330,3 +330,26 @@ def test_the_pilot_report_page_lists_services_not_given(world: Any, head: Any, c
     html = client.get(reverse("reporting:pilot_report"), params).content.decode()
     assert "Nesniegtie pakalpojumi: atceltās nodarbības" in html
     assert "sniedzēja slimība" in html and "20,00\xa0€" in html
+
+
+def test_the_budget_forecast_leaves_paused_months_out(world: Any) -> None:
+    from atbalsts.billing.selectors import LedgerRow, _forecast, period_months
+    from atbalsts.core.dates import month_end
+    from atbalsts.plans.models import PlanVersion
+    from atbalsts.plans.selectors.pauses import paused_money_shares
+
+    letter = make_letter(world)
+    _pause(world, letter, start=LAST_MONTH, end=month_end(LAST_MONTH))
+    versions = PlanVersion.objects.filter(pk=letter.version_id).select_related("plan")
+    shares = paused_money_shares(versions.prefetch_related("lines"))
+    assert shares == {(world.client.pk, "individual_budget"): {LAST_MONTH: Decimal(1)}}
+    period = world.periods[0]
+    months = period_months(period)
+    row = LedgerRow(source="individual_budget", spent=Decimal("300.00"), budget=Decimal("9000"))
+    today = months[3]  # three months spent in
+    plain = _forecast(row, period, today)
+    paused = _forecast(row, period, today, {months[1]: Decimal(1)})
+    assert plain is not None and paused is not None
+    assert plain.pace == Decimal("100.00") and paused.pace == Decimal("150.00")
+    left = len(months) - 3
+    assert paused.projected == Decimal("300.00") + Decimal("150.00") * left

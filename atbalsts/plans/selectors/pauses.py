@@ -100,3 +100,33 @@ def paused_days_by_line(
         key = (pause.plan.client_id, str(pause.line_key))
         found.setdefault(key, set()).update(paused_days([pause], first, last))
     return found
+
+
+def paused_money_shares(
+    versions: Iterable[Any],
+) -> dict[tuple[int, str], dict[dt.date, Decimal]]:
+    """For the budget forecast: per (client id, funding source), the share of each month's
+    planned money that falls on paused working days of the versions' lines (only months with
+    a pause). `versions` are plan versions with their lines already read."""
+    from .budget import line_monthly_amounts
+
+    versions = list(versions)
+    pauses: dict[tuple[int, str], list[PlanLinePause]] = {}
+    for pause in PlanLinePause.objects.filter(plan_id__in={v.plan_id for v in versions}):
+        pauses.setdefault((pause.plan_id, str(pause.line_key)), []).append(pause)
+    if not pauses:
+        return {}
+    planned: dict[tuple[int, str], dict[dt.date, list[Decimal]]] = {}
+    for version in versions:
+        for line in version.lines.all():
+            line_pauses = pauses.get((version.plan_id, str(line.key)), [])
+            key = (version.plan.client_id, line.funding_source)
+            for month, amount in line_monthly_amounts(line):
+                totals = planned.setdefault(key, {}).setdefault(month, [Decimal(0), Decimal(0)])
+                totals[0] += amount
+                if line_pauses:
+                    totals[1] += amount * (1 - unpaused_share(line_pauses, month))
+    return {
+        key: {m: paused / total for m, (total, paused) in months.items() if total and paused}
+        for key, months in planned.items()
+    }
