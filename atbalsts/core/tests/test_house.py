@@ -180,6 +180,7 @@ PARENT_CHECKED: frozenset[str] = frozenset(
         "plans.selectors.pauses.line_pause_on",
         "plans.selectors.pauses.paused_days",
         "plans.selectors.pauses.paused_days_by_line",
+        "plans.selectors.pauses.paused_money_shares",
         "plans.selectors.pauses.plan_pauses",
         "plans.selectors.pauses.unpaused_share",
         "plans.selectors.plans.letters_in_force",
