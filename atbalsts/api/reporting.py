@@ -38,10 +38,14 @@ class SourceOut(Schema):
     amount: str
 
 
+# A count of persons is null where the reporting policy hides it (1–2 persons, for the
+# ministry analyst: reporting.policies, `small_counts_hidden` true).
+
+
 class ServiceOut(Schema):
     service_type: str
     service: str
-    persons: int
+    persons: int | None
     spent: str
 
 
@@ -53,26 +57,26 @@ class MonthOut(Schema):
 class DomainOutcomesOut(Schema):
     domain: str
     label: str
-    achieved: int
-    partly_achieved: int
-    not_achieved: int
+    achieved: int | None
+    partly_achieved: int | None
+    not_achieved: int | None
 
 
 class OutcomesOut(Schema):
     goals_by_domain: list[DomainOutcomesOut]
-    reviewed_clients: int
-    started_paid_work: int
-    moved_to_live_on_own: int
-    widened_support_circle: int
+    reviewed_clients: int | None
+    started_paid_work: int | None
+    moved_to_live_on_own: int | None
+    widened_support_circle: int | None
 
 
 class BandNeedOut(Schema):
     target_group: str
     band: str | None
     band_monthly_amount: str | None
-    clients: int
-    average_monthly_spent: str
-    max_monthly_spent: str
+    clients: int | None
+    average_monthly_spent: str | None
+    max_monthly_spent: str | None
 
 
 class PilotReportOut(Schema):
@@ -84,14 +88,15 @@ class PilotReportOut(Schema):
     date_to: str
     total_spent: str
     by_funding_source: list[SourceOut]
-    clients: int
-    client_months: int
+    clients: int | None
+    client_months: int | None
     average_per_person_month: str | None
     average_months: str | None
     services: list[ServiceOut]
     monthly: list[MonthOut]
     outcomes: OutcomesOut | None
     budget_needed: list[BandNeedOut] | None
+    small_counts_hidden: bool
 
 
 class WorkerLoadOut(Schema):

@@ -97,17 +97,26 @@ def export_check(fmt: str, table: str) -> None:
         )
 
 
-def export_start(*, actor: Actor, params: dict[str, Any], fmt: str, table: str = "services") -> Job:
+def export_start(
+    *,
+    actor: Actor,
+    params: dict[str, Any],
+    fmt: str,
+    table: str = "services",
+    dialect: str = "machine",
+) -> Job:
     """Queue the export of the report for `params` (a PilotReportForm's report_params()) in
-    `fmt`; NotPermitted where the user may not read that scope."""
+    `fmt` (a CSV in `dialect`); NotPermitted where the user may not read that scope."""
     export_check(fmt, table)
+    if dialect not in exports.CSV_DIALECTS:
+        raise ValidationFailed({"dialect": [_("Nezināms CSV veids; atļautie: machine, excel.")]})
     report_policy.require_municipalities(actor, params["municipalities"])
     title = f"{fmt.upper()}{'' if fmt != 'csv' or table == 'services' else ' ' + table}"
     return job_create(
         actor=actor,
         kind=REPORT_EXPORT,
         title=f"{title}: {_title(params)}",
-        params={**_params_out(params), "format": fmt, "table": table},
+        params={**_params_out(params), "format": fmt, "table": table, "dialect": dialect},
     )
 
 
@@ -115,6 +124,7 @@ def export_work(job: Job, progress: JobProgress) -> dict[str, Any]:
     actor = _actor(job)
     params = _params_in(job.params)
     fmt, table = str(job.params.get("format")), str(job.params.get("table", "services"))
+    dialect = str(job.params.get("dialect", "machine"))
     progress.phase(READING)
     progress(0, 2)
     try:
@@ -122,7 +132,9 @@ def export_work(job: Job, progress: JobProgress) -> dict[str, Any]:
             report = selectors.pilot_report_evaluated(user=actor, **params)
             progress.phase(RENDERING)
             progress(1, 2)
-            content = exports.report_export(actor=actor, report=report, fmt=fmt, table=table)
+            content = exports.report_export(
+                actor=actor, report=report, fmt=fmt, table=table, dialect=dialect
+            )
     except NotPermitted as exc:
         raise JobFailed(str(exc.message)) from exc
     output_write(job, exports.export_filename(report, fmt, table), content)

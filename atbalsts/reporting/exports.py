@@ -2,6 +2,14 @@
 
 JSON is the reference: the API, the page's download and `manage.py ib_report` all give
 `report_json()`. Money is a string with two decimals ("5458.70"), never a float.
+
+CSV comes in two dialects (`CSV_DIALECTS`): `machine` (the default, for the API, the command
+and other programs: ',' between cells, '.' before the cents, the English column names of
+`CSV_HEADER`) and `excel` (the page's download, which Latvian Excel opens by a double click:
+';' between cells, ',' before the cents, Latvian column names). Both are UTF-8 with a BOM.
+
+A count hidden by the reporting policy (1–2 persons, for the ministry analyst) is `null` in
+JSON, an empty cell in the machine CSV and "<3" (`HIDDEN`) where people read it.
 """
 
 from __future__ import annotations
@@ -51,6 +59,18 @@ BUDGET_NEEDED_CSV_HEADER = (
     "max_monthly_eur",
 )
 MONEY_FORMAT = "#,##0.00"
+CSV_DIALECTS = ("machine", "excel")
+HIDDEN = "<3"  # a count of 1–2 persons the reader may not see (reporting.policies)
+
+
+def _shown(value: Any) -> Any:
+    """A count as people read it: "<3" where it is hidden."""
+    return HIDDEN if value is None else value
+
+
+def _comma(value: Decimal | None) -> str:
+    """Money for Latvian Excel: a decimal comma, no thousands separator (so it stays a number)."""
+    return "" if value is None else f"{value:.2f}".replace(".", ",")
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -86,9 +106,11 @@ def export_filename(report: PilotReport, fmt: str, table: str = "services") -> s
     return name
 
 
-def export_response(*, actor: Actor, report: PilotReport, fmt: str, table: str) -> HttpResponse:
+def export_response(
+    *, actor: Actor, report: PilotReport, fmt: str, table: str, dialect: str = "machine"
+) -> HttpResponse:
     """The report as a direct download (a municipality's: a national one is a job); audited."""
-    content = report_export(actor=actor, report=report, fmt=fmt, table=table)
+    content = report_export(actor=actor, report=report, fmt=fmt, table=table, dialect=dialect)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     name = export_filename(report, fmt, table)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -163,6 +185,8 @@ def report_json(report: PilotReport) -> dict[str, Any]:
         ],
         "outcomes": outcomes_json(report.outcomes),
         "budget_needed": budget_needed_json(report.budget_needed),
+        # Counts of 1–2 persons are null: the reporting policy hides them from this reader.
+        "small_counts_hidden": report.small_counts_hidden,
     }
 
 
@@ -185,10 +209,13 @@ def _outcome_rows(outcomes: OutcomesReport | None) -> list[list[Any]]:
     ]
 
 
-def report_csv(report: PilotReport, table: str = "services") -> bytes:
+def report_csv(report: PilotReport, table: str = "services", dialect: str = "machine") -> bytes:
     """One table of the report, UTF-8 with a BOM so that Excel shows the Latvian letters:
     `services` (the columns of the published pilot tables), `outcomes` (indicator, domain,
-    count) or `budget_needed` (per target group and band)."""
+    count) or `budget_needed` (per target group and band); in the `machine` or the `excel`
+    dialect (the module's docstring)."""
+    if dialect == "excel":
+        return _excel_csv(report, table)
     if table == "outcomes":
         return write_csv(OUTCOMES_CSV_HEADER, _outcome_rows(report.outcomes))
     if table == "budget_needed":
@@ -209,6 +236,57 @@ def report_csv(report: PilotReport, table: str = "services") -> bytes:
     return write_csv(CSV_HEADER, [[s.name, s.persons, _money(s.amount)] for s in report.services])
 
 
+def _excel_csv(report: PilotReport, table: str) -> bytes:
+    """A table for Latvian Excel: the same rows as the XLSX sheet of that table."""
+    if table == "outcomes":
+        header, rows = _outcomes_sheet(report.outcomes)
+    elif table == "budget_needed":
+        header, rows = _needed_sheet(report.budget_needed or [])
+    else:
+        header = [_("Pakalpojums"), _("Personas"), _("Izlietots, EUR")]
+        rows = [[s.name, _shown(s.persons), s.amount] for s in report.services]
+    cells = [[_comma(v) if isinstance(v, Decimal) else v for v in row] for row in rows]
+    return write_csv(header, cells, delimiter=";")
+
+
+def _outcomes_sheet(outcomes: OutcomesReport | None) -> tuple[list[str], list[list[Any]]]:
+    header = [_("Dzīves joma"), _("Sasniegti"), _("Daļēji sasniegti"), _("Nav sasniegti")]
+    if outcomes is None:
+        return header, []
+    o = outcomes
+    return header, [
+        [d.label, _shown(d.achieved), _shown(d.partly), _shown(d.not_achieved)] for d in o.domains
+    ] + [
+        [],
+        [_("Pārskatīti klienti"), _shown(o.reviewed_clients)],
+        [_("Sāka algotu darbu"), _shown(o.started_paid_work)],
+        [_("Sāka dzīvot patstāvīgi"), _shown(o.moved_to_live_on_own)],
+        [_("Paplašināja atbalsta loku"), _shown(o.widened_support_circle)],
+    ]
+
+
+def _needed_sheet(needed: list[BandNeed]) -> tuple[list[str], list[list[Any]]]:
+    header = [
+        _("Mērķa grupa"),
+        _("Budžeta grupa"),
+        _("Grupas budžets mēnesī, EUR"),
+        _("Klienti"),
+        _("Vidēji izlietots mēnesī, EUR"),
+        _("Maksimāli izlietots mēnesī, EUR"),
+    ]
+    return header, [
+        [
+            b.target_group_label,
+            b.band_code or _("bez indikatīvā budžeta"),
+            b.band_monthly,
+            _shown(b.clients),
+            _shown(b.average) if b.clients is None else b.average,
+            _shown(b.maximum) if b.clients is None else b.maximum,
+        ]
+        for b in needed
+    ]
+
+
 def _sheet(sheets: list[SheetOut], title: str, header: list[str], rows: list[list[Any]]) -> None:
     sheets.append(SheetOut(title, header, rows, widths={"A": 60}))
 
@@ -224,8 +302,8 @@ def report_xlsx(report: PilotReport) -> bytes:
             [_("Mērķa grupa"), report.target_group_label or _("visas")],
             [_("Periods"), period_label(report)],
             [_("Kopā izlietots, EUR"), report.total],
-            [_("Klientu skaits"), report.clients],
-            [_("Saņemto mēnešu summa"), report.client_months],
+            [_("Klientu skaits"), _shown(report.clients)],
+            [_("Saņemto mēnešu summa"), _shown(report.client_months)],
             [_("Vidēji uz personu mēnesī, EUR"), report.average_per_person_month],
             [_("Vidējais mēnešu skaits"), report.average_months],
         ],
@@ -234,7 +312,7 @@ def report_xlsx(report: PilotReport) -> bytes:
         sheets,
         _("Pakalpojumi"),
         [_("Pakalpojums"), _("Personas"), _("Izlietots, EUR")],
-        [[s.name, s.persons, s.amount] for s in report.services],
+        [[s.name, _shown(s.persons), s.amount] for s in report.services],
     )
     _sheet(
         sheets,
@@ -249,44 +327,9 @@ def report_xlsx(report: PilotReport) -> bytes:
         [[my(m.month), m.amount] for m in report.monthly],
     )
     if report.outcomes is not None:
-        o = report.outcomes
-        _sheet(
-            sheets,
-            _("Mērķu rezultāti"),
-            [_("Dzīves joma"), _("Sasniegti"), _("Daļēji sasniegti"), _("Nav sasniegti")],
-            [[d.label, d.achieved, d.partly, d.not_achieved] for d in o.domains]
-            + [
-                [],
-                [_("Pārskatīti klienti"), o.reviewed_clients],
-                [_("Sāka algotu darbu"), o.started_paid_work],
-                [_("Sāka dzīvot patstāvīgi"), o.moved_to_live_on_own],
-                [_("Paplašināja atbalsta loku"), o.widened_support_circle],
-            ],
-        )
+        _sheet(sheets, _("Mērķu rezultāti"), *_outcomes_sheet(report.outcomes))
     if report.budget_needed is not None:
-        _sheet(
-            sheets,
-            _("Vajadzīgais budžets"),
-            [
-                _("Mērķa grupa"),
-                _("Budžeta grupa"),
-                _("Grupas budžets mēnesī, EUR"),
-                _("Klienti"),
-                _("Vidēji izlietots mēnesī, EUR"),
-                _("Maksimāli izlietots mēnesī, EUR"),
-            ],
-            [
-                [
-                    b.target_group_label,
-                    b.band_code or _("bez indikatīvā budžeta"),
-                    b.band_monthly,
-                    b.clients,
-                    b.average,
-                    b.maximum,
-                ]
-                for b in report.budget_needed
-            ],
-        )
+        _sheet(sheets, _("Vajadzīgais budžets"), *_needed_sheet(report.budget_needed))
     return write_xlsx(sheets, decimal_format=MONEY_FORMAT)
 
 
@@ -327,13 +370,21 @@ def report_pdf(report: PilotReport) -> bytes:
     return render_pdf("reporting/pilot_report_pdf.html", report_context(report))
 
 
-def report_export(*, actor: Actor, report: PilotReport, fmt: str, table: str = "services") -> bytes:
-    """The report as a file in `fmt` (one of FORMATS; for CSV, one of CSV_TABLES); the
-    download is recorded in the audit trail (who took which aggregate, when)."""
+def report_export(
+    *,
+    actor: Actor,
+    report: PilotReport,
+    fmt: str,
+    table: str = "services",
+    dialect: str = "machine",
+) -> bytes:
+    """The report as a file in `fmt` (one of FORMATS; for CSV, one of CSV_TABLES and one of
+    CSV_DIALECTS); the download is recorded in the audit trail (who took which aggregate,
+    when)."""
     if fmt == "json":
         content = json.dumps(report_json(report), ensure_ascii=False, indent=2).encode("utf-8")
     elif fmt == "csv":
-        content = report_csv(report, table)
+        content = report_csv(report, table, dialect)
     elif fmt == "xlsx":
         content = report_xlsx(report)
     elif fmt == "pdf":
@@ -347,7 +398,7 @@ def report_export(*, actor: Actor, report: PilotReport, fmt: str, table: str = "
         municipality_id=report.municipalities[0].pk if len(report.municipalities) == 1 else None,
         extra_data={
             "format": fmt,
-            **({"table": table} if fmt == "csv" else {}),
+            **({"table": table, "dialect": dialect} if fmt == "csv" else {}),
             "municipalities": [m.code for m in report.municipalities] or ["all"],
             "target_group": report.target_group,
             "date_from": report.date_from.isoformat(),

@@ -6,6 +6,11 @@
   total. Reports are aggregates only: no names, no personal codes.
 - The caseload (social workers' names and their case counts) is for the head of social
   service, and read-only for administrators and auditors.
+- Small counts: the ministry analyst never gets a count of 1 or 2 persons (`hides_small_counts`,
+  `SMALL_COUNT_LIMIT`) on any output — page, CSV, XLSX, PDF, API, the extract's coverage; the
+  extract itself leaves out the birth year and disability group of a client whom fewer than 3
+  clients of the extract share them with. The municipalities' own staff see their exact
+  figures; so does the server's own report command (SYSTEM_READER), run by an operator.
 - Provider staff see no reports.
 - The start page shows each role the work waiting for it (`start_page`).
 """
@@ -78,6 +83,12 @@ class ReportPolicy(Policy[Any]):
         for municipality in municipalities or ():
             self.require(user, Action.VIEW, municipality)
 
+    def hides_small_counts(self, user: Viewer) -> bool:
+        """Counts of 1–2 persons are hidden from the ministry analyst, on every output: the
+        national aggregates leave a municipality's few clients unrecognisable. The server's own
+        commands (SYSTEM_READER) keep exact figures for the operator who runs them."""
+        return role_of(user) == Role.ANALYST and not isinstance(user, _SystemReader)
+
     def start_page(self, user: Viewer) -> StartPage:
         """Which panels of the start page the user gets (none for a user without a role)."""
         role = role_of(user)
@@ -99,6 +110,14 @@ class ReportPolicy(Policy[Any]):
 
 
 report_policy = ReportPolicy()
+
+# A count of persons below this, and above 0, is hidden where `hides_small_counts` says so.
+SMALL_COUNT_LIMIT = 3
+
+
+def is_small_count(count: int | None) -> bool:
+    """A count of 1 or 2 persons (0 tells nobody anything; None is already hidden)."""
+    return count is not None and 0 < count < SMALL_COUNT_LIMIT
 
 
 class _SystemReader:

@@ -24,8 +24,8 @@ from atbalsts.plans.models import Goal, GoalOutcome, PlanReview
 
 from ..policies import report_policy
 from .common import _ids
-from .needed import budget_needed_by_band, needed_and_clients
-from .pilot import PilotReport, money_and_services, pilot_report
+from .needed import budget_needed_by_band
+from .pilot import PilotReport, pilot_report
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Viewer
@@ -38,22 +38,24 @@ if TYPE_CHECKING:
 class DomainOutcomes:
     domain: str
     label: str
-    achieved: int = 0
-    partly: int = 0
-    not_achieved: int = 0
+    # None: 1–2 goals (so of 1–2 persons), hidden (`hide_small_counts`)
+    achieved: int | None = 0
+    partly: int | None = 0
+    not_achieved: int | None = 0
 
     @property
     def total(self) -> int:
-        return self.achieved + self.partly + self.not_achieved
+        return (self.achieved or 0) + (self.partly or 0) + (self.not_achieved or 0)
 
 
 @dataclass(frozen=True)
 class OutcomesReport:
     domains: list[DomainOutcomes]
-    reviewed_clients: int = 0
-    started_paid_work: int = 0
-    moved_to_live_on_own: int = 0
-    widened_support_circle: int = 0
+    # None: 1–2 persons, hidden (`hide_small_counts`)
+    reviewed_clients: int | None = 0
+    started_paid_work: int | None = 0
+    moved_to_live_on_own: int | None = 0
+    widened_support_circle: int | None = 0
 
     @property
     def goals_total(self) -> int:
@@ -160,11 +162,9 @@ def pilot_report_evaluated(
     date_from: dt.date,
     date_to: dt.date,
 ) -> PilotReport:
-    """The pilot report with its evaluation: outcomes and the budget actually needed per band
-    (6 queries whatever the data size on PostgreSQL 14+: the report's money, the services'
-    names, the people per service, one pass over ClientMonths for both the report's clients
-    and months and the budget needed (`needed_and_clients`), and 2 for the outcomes;
-    elsewhere 4 + 2 + 1)."""
+    """The pilot report with its evaluation: outcomes and the budget actually needed per band,
+    counts of 1–2 persons hidden where the reporting policy says so (`hide_small_counts`)
+    (4 + 2 + 1 queries whatever the data size)."""
     params: dict[str, Any] = {
         "user": user,
         "municipalities": municipalities,
@@ -172,17 +172,13 @@ def pilot_report_evaluated(
         "date_from": date_from,
         "date_to": date_to,
     }
-    merged = needed_and_clients(**params)
-    if merged is None:
-        return replace(
-            pilot_report(**params),
-            outcomes=outcomes_report(**params),
-            budget_needed=budget_needed_by_band(**params),
-        )
-    return replace(
-        money_and_services(**params),
-        clients=merged.clients,
-        client_months=merged.client_months,
+    report = replace(
+        pilot_report(**params),
         outcomes=outcomes_report(**params),
-        budget_needed=merged.bands,
+        budget_needed=budget_needed_by_band(**params),
     )
+    if report_policy.hides_small_counts(user):
+        from .suppression import hide_small_counts
+
+        return hide_small_counts(report)
+    return report

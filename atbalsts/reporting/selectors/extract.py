@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from atbalsts.assessment.models import IndicativeBudget
@@ -20,7 +21,7 @@ from atbalsts.core.dates import iso_month, month_start
 from atbalsts.people.models import Consent, ConsentPurpose, Municipality
 from atbalsts.people.pseudonyms import client_pseudonym
 
-from ..policies import report_policy
+from ..policies import SMALL_COUNT_LIMIT, is_small_count, report_policy
 from .common import _ids, _in_period, _rollup, _sum, period_masks, spend_rows
 
 if TYPE_CHECKING:
@@ -52,11 +53,14 @@ def _consenting(day: dt.date) -> QuerySet[Any]:
 
 @dataclass(frozen=True)
 class ExtractCoverage:
-    clients: int  # clients with approved spend in the period
-    consenting: int  # of them, those whose data the extract may hold
+    # None: 1–2 persons, hidden from this reader (reporting.policies, small counts)
+    clients: int | None  # clients with approved spend in the period
+    consenting: int | None  # of them, those whose data the extract may hold
 
     @property
-    def left_out(self) -> int:
+    def left_out(self) -> int | None:
+        if self.clients is None or self.consenting is None:
+            return None
         return self.clients - self.consenting
 
 
@@ -85,7 +89,13 @@ def extract_coverage(
             consenting=Count("client_id", distinct=True, filter=Q(client_id__in=_consenting(day))),
         )
     )
-    return ExtractCoverage(counts["clients"] or 0, counts["consenting"] or 0)
+    clients, consenting = counts["clients"] or 0, counts["consenting"] or 0
+    if report_policy.hides_small_counts(user):
+        return ExtractCoverage(
+            None if is_small_count(clients) else clients,
+            None if is_small_count(consenting) else consenting,
+        )
+    return ExtractCoverage(clients, consenting)
 
 
 def research_extract(
@@ -125,6 +135,21 @@ def research_extract(
     ):
         periods.setdefault(client_id, []).append((month_start(start), end, code))
 
+    # For a reader from whom small counts are hidden: the clients whom fewer than 3 clients of
+    # the extract share their municipality, target group, birth year and disability group
+    # with get those two columns blank (one more query, a row per such combination).
+    rare_cells: set[tuple[Any, ...]] = set()
+    if report_policy.hides_small_counts(user):
+        birth = ExtractYear("client__date_of_birth")
+        cells = (
+            rows.values("municipality_id", "target_group", "client__disability_group")
+            .annotate(born=birth)
+            .annotate(clients=Count("client_id", distinct=True))
+            .filter(clients__lt=SMALL_COUNT_LIMIT)
+            .values_list("municipality_id", "target_group", "client__disability_group", "born")
+        )
+        rare_cells = set(cells)
+
     def band(client_id: int, month: dt.date) -> str:
         found = ""
         for start, end, code in periods.get(client_id, ()):
@@ -142,6 +167,7 @@ def research_extract(
                 "funding_source",
                 "target_group",
                 "municipality__code",
+                "municipality_id",
                 "client__date_of_birth",
                 "client__disability_group",
             )
@@ -149,13 +175,24 @@ def research_extract(
             .order_by("client_id", "month", "service_type__code", "funding_source")
             .iterator(chunk_size=2000)
         ):
+            born = r["client__date_of_birth"].year
+            hidden = (
+                bool(rare_cells)
+                and (
+                    r["municipality_id"],
+                    r["target_group"],
+                    r["client__disability_group"],
+                    born,
+                )
+                in rare_cells
+            )
             yield (
                 client_pseudonym(r["client_id"]),
                 iso_month(r["month"]),
                 r["municipality__code"],
                 r["target_group"],
-                str(r["client__date_of_birth"].year),
-                r["client__disability_group"],
+                "" if hidden else str(born),
+                "" if hidden else r["client__disability_group"],
                 band(r["client_id"], r["month"]),
                 r["service_type__code"],
                 r["funding_source"],

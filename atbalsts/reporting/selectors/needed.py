@@ -39,9 +39,10 @@ class BandNeed:
     target_group: str
     band_code: str
     band_monthly: Decimal | None
-    clients: int
-    average: Decimal
-    maximum: Decimal
+    # None: a band of 1–2 clients, hidden with its average and maximum (`hide_small_counts`)
+    clients: int | None
+    average: Decimal | None
+    maximum: Decimal | None
 
     @property
     def target_group_label(self) -> str:
@@ -61,14 +62,14 @@ def _period_money(masks: dict[int, int]) -> Case:
     return Case(*whens, default=Value(Decimal("0.00")), output_field=money)
 
 
-def _months_over_years(masks: dict[int, int], only: Q | None = None) -> Any:
+def _months_over_years(masks: dict[int, int]) -> Any:
     """Per group of a client's rows over several years (PostgreSQL 14+): the months of the
-    period set in any of them (of those `only` selects), year by year — `BIT_OR … FILTER
-    (WHERE year = …)` of each year's masks, its bits counted with `bit_count` — added up."""
+    period set in any of them, year by year — `BIT_OR … FILTER (WHERE year = …)` of each
+    year's masks, its bits counted with `bit_count` — added up."""
     from django.contrib.postgres.aggregates import BitOr
 
     ors = [
-        BitOr(F("months").bitand(mask), filter=Q(year=year) & (only or Q()), default=0)
+        BitOr(F("months").bitand(mask), filter=Q(year=year), default=0)
         for year, mask in masks.items()
     ]
     return sum((_bits_set(either) for either in ors), Value(0))
@@ -248,86 +249,4 @@ def _bands(rows: Sequence[Sequence[Any]]) -> list[BandNeed]:
     return sorted(
         result,
         key=lambda b: (b.target_group, b.band_monthly is None, b.band_monthly or 0, b.band_code),
-    )
-
-
-@dataclass(frozen=True)
-class NeededAndClients:
-    """The budget needed per band, and the pilot report's clients and months received, from
-    one pass over ClientMonths (`needed_and_clients`)."""
-
-    bands: list[BandNeed]
-    clients: int
-    client_months: int
-
-
-def needed_and_clients(
-    *,
-    user: Viewer,
-    municipalities: Sequence[Municipality | int] | None,
-    target_group: str | None,
-    date_from: dt.date,
-    date_to: dt.date,
-) -> NeededAndClients | None:
-    """The budget needed per band (as `budget_needed_by_band`) and the report's clients and the
-    sum of the months each received (as `pilot_report`) in one query: both group ClientMonths
-    per client, so the evaluated report reads those rows once instead of twice. PostgreSQL 14+
-    only (it needs `bit_count` and `LATERAL`); None elsewhere, where the caller runs the two.
-
-    Per client (not per client and target group, so that a client paid under both groups is
-    one client with the OR of their months, as in the report): the money and the months of
-    each target group, and the months of all. A `LATERAL` list turns that row into one row per
-    target group the client has months in, and the first of them carries the client and their
-    months for the report's counts (`lead`, `lead_months`), summed over the grouped rows."""
-    report_policy.require_municipalities(user, municipalities)
-    if not _bit_count_sql():
-        return None
-    masks = period_masks(date_from, date_to)
-    if not masks:
-        return NeededAndClients([], 0, 0)
-    ids = _ids(municipalities)
-    groups = [target_group] if target_group else list(TargetGroup.values)
-    per_group: dict[str, Any] = {}
-    for n, group in enumerate(groups):
-        only = Q(target_group=group)
-        per_group[f"amount_{n}"] = Sum("money", filter=only)
-        per_group[f"months_{n}"] = _months_over_years(masks, only)
-    rows = (
-        _rollup(user, ClientMonths, ids, target_group)
-        .filter(year__in=masks)
-        .annotate(in_period=_in_period(masks), money=_period_money(masks), c_client=F("client_id"))
-        .exclude(in_period=0)
-        .values("c_client")
-        .annotate(months_all=_months_over_years(masks), **per_group)
-    )
-    clients_sql, clients_params = rows.query.sql_with_params()
-    budgets = _latest_budgets(user, ids, target_group, date_from, date_to)
-    budgets_sql, budgets_params = budgets.query.sql_with_params()
-    # Each client's first target group with months carries the client for the report's counts.
-    lateral = []
-    for n in range(len(groups)):
-        earlier = " OR ".join(f"t.months_{k} > 0" for k in range(n)) or "FALSE"
-        lateral.append(
-            f"(%s, t.amount_{n}, t.months_{n}, "
-            f"CASE WHEN {earlier} THEN 0 ELSE 1 END, "
-            f"CASE WHEN {earlier} THEN 0 ELSE t.months_all END)"
-        )
-    # Django compiled both subqueries; the values (and the target groups) are parameters.
-    sql = (
-        "SELECT g.grp, b.b_code, b.b_amount, b.b_computed, g.months, "  # noqa: S608
-        "COUNT(*), SUM(g.amount), MAX(g.amount), SUM(g.lead), SUM(g.lead_months) "
-        f"FROM ({clients_sql}) t "
-        f"CROSS JOIN LATERAL (VALUES {', '.join(lateral)}) "
-        "AS g(grp, amount, months, lead, lead_months) "
-        f"LEFT JOIN ({budgets_sql}) b ON b.b_client = t.c_client "
-        "WHERE g.months > 0 "
-        "GROUP BY g.grp, b.b_code, b.b_amount, b.b_computed, g.months"
-    )
-    with connections[budgets.db].cursor() as cursor:
-        cursor.execute(sql, (*clients_params, *groups, *tuple(budgets_params)))
-        result = cursor.fetchall()
-    return NeededAndClients(
-        bands=_bands(result),
-        clients=sum(int(row[8]) for row in result),
-        client_months=sum(int(row[9]) for row in result),
     )

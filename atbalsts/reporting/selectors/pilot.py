@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -57,7 +57,7 @@ class ServiceSpend:
     service_type_id: int
     code: str
     name: str
-    persons: int
+    persons: int | None  # None: 1–2 persons, hidden (`hide_small_counts`)
     amount: Decimal
 
 
@@ -80,13 +80,15 @@ class PilotReport:
     date_to: dt.date
     total: Decimal = ZERO
     by_source: list[SourceSpend] = field(default_factory=list)
-    clients: int = 0
-    client_months: int = 0
+    clients: int | None = 0  # None (and client_months None): 1–2 clients, hidden
+    client_months: int | None = 0
     services: list[ServiceSpend] = field(default_factory=list)
     monthly: list[MonthSpend] = field(default_factory=list)
     # Filled by `pilot_report_evaluated` (the page, the exports, the API and the command).
     outcomes: OutcomesReport | None = None
     budget_needed: list[BandNeed] | None = None
+    # Counts of 1–2 persons are hidden (None) for this reader (`hide_small_counts`).
+    small_counts_hidden: bool = False
 
     @property
     def national(self) -> bool:
@@ -106,7 +108,7 @@ class PilotReport:
     @property
     def average_months(self) -> Decimal | None:
         """The sum of months received ÷ the number of clients, to two decimals (half up)."""
-        if not self.clients:
+        if not self.clients or self.client_months is None:
             return None
         return (Decimal(self.client_months) / self.clients).quantize(
             Decimal("0.01"), rounding=ROUND_HALF_UP
@@ -134,26 +136,6 @@ def _months_counted() -> Any:
     return sum((Max(F("in_period").bitrightshift(bit).bitand(1)) for bit in range(12)), Value(0))
 
 
-def _clients_and_months(
-    user: Viewer,
-    municipalities: Sequence[Municipality] | None,
-    target_group: str | None,
-    masks: dict[int, int],
-) -> tuple[int, int]:
-    """The clients who received services in the period and the sum of the months each received
-    (per client and year the OR of the masks in the period, its bits counted)."""
-    people = (
-        _rollup(user, ClientMonths, municipalities, target_group)
-        .filter(year__in=masks)
-        .annotate(in_period=_in_period(masks))
-        .exclude(in_period=0)
-        .values("client_id", "year")
-        .annotate(months=_months_counted())
-        .aggregate(clients=Count("client_id", distinct=True), client_months=Sum("months"))
-    )
-    return people.get("clients") or 0, people.get("client_months") or 0
-
-
 def pilot_report(
     *,
     user: Viewer,
@@ -168,31 +150,6 @@ def pilot_report(
     yet). `municipalities=None` is everything the user may see: the own municipality, or the
     whole country for national roles. Raises NotPermitted for a municipality outside the
     user's scope."""
-    report = money_and_services(
-        user=user,
-        municipalities=municipalities,
-        target_group=target_group,
-        date_from=date_from,
-        date_to=date_to,
-    )
-    masks = period_masks(date_from, date_to)
-    if not masks:
-        return report
-    clients, client_months = _clients_and_months(user, municipalities, target_group, masks)
-    return replace(report, clients=clients, client_months=client_months)
-
-
-def money_and_services(
-    *,
-    user: Viewer,
-    municipalities: Sequence[Municipality] | None,
-    target_group: str | None,
-    date_from: dt.date,
-    date_to: dt.date,
-) -> PilotReport:
-    """The pilot report without its clients and months (`clients` and `client_months` are 0):
-    money per source, service and month and the people per service — for a caller that counts
-    the clients in a pass of its own (`pilot_report_evaluated`)."""
     report_policy.require_municipalities(user, municipalities)
     masks = period_masks(date_from, date_to)
     labels = dict(FundingSource.choices)
@@ -225,8 +182,26 @@ def money_and_services(
             )
         }
     persons: dict[int, int] = {}
+    people: dict[str, Any] = {}
     if masks:
-        persons = _persons_per_service(user, municipalities, target_group, masks)
+        persons = dict(
+            _rollup(user, ServiceMonths, municipalities, target_group)
+            .filter(year__in=masks)
+            .annotate(in_period=_in_period(masks))
+            .exclude(in_period=0)
+            .values("service_type_id")
+            .annotate(persons=Count("person", distinct=True))
+            .values_list("service_type_id", "persons")
+        )
+        people = (
+            _rollup(user, ClientMonths, municipalities, target_group)
+            .filter(year__in=masks)
+            .annotate(in_period=_in_period(masks))
+            .exclude(in_period=0)
+            .values("client_id", "year")
+            .annotate(months=_months_counted())
+            .aggregate(clients=Count("client_id", distinct=True), client_months=Sum("months"))
+        )
     sources = sorted(
         (SourceSpend(s, str(labels.get(s, "")), a) for s, a in by_source.items()),
         key=lambda s: order.get(s.funding_source, len(order)),
@@ -236,7 +211,7 @@ def money_and_services(
             ServiceSpend(pk, names[pk][0], names[pk][1], persons.get(pk, 0), amount)
             for pk, amount in by_service.items()
         ),
-        key=lambda s: (-s.persons, -s.amount, latvian_sort_key(s.name)),
+        key=lambda s: (-(s.persons or 0), -s.amount, latvian_sort_key(s.name)),
     )
     return PilotReport(
         municipalities=report_municipalities(user=user, municipalities=municipalities),
@@ -245,24 +220,8 @@ def money_and_services(
         date_to=date_to,
         total=sum((s.amount for s in sources), ZERO),
         by_source=sources,
+        clients=people.get("clients") or 0,
+        client_months=people.get("client_months") or 0,
         services=services,
         monthly=[MonthSpend(m, per_month.get(m, ZERO)) for m in months_in(date_from, date_to)],
-    )
-
-
-def _persons_per_service(
-    user: Viewer,
-    municipalities: Sequence[Municipality] | None,
-    target_group: str | None,
-    masks: dict[int, int],
-) -> dict[int, int]:
-    """The people (clients and circle members) who received each service in the period."""
-    return dict(
-        _rollup(user, ServiceMonths, municipalities, target_group)
-        .filter(year__in=masks)
-        .annotate(in_period=_in_period(masks))
-        .exclude(in_period=0)
-        .values("service_type_id")
-        .annotate(persons=Count("person", distinct=True))
-        .values_list("service_type_id", "persons")
     )

@@ -31,7 +31,6 @@ from atbalsts.reporting.selectors import (
     outcomes_report,
     pilot_report_evaluated,
 )
-from atbalsts.reporting.selectors.common import _bit_count_sql
 
 from .factories import make_spend, service
 
@@ -297,9 +296,7 @@ def test_budget_needed_is_scoped(
 def test_the_evaluated_report_uses_a_fixed_number_of_queries(
     needed_data: Any, head: Any, balvi: Municipality, django_assert_num_queries: Any
 ) -> None:
-    # PostgreSQL 14+ reads ClientMonths once for the clients and the budget needed (6); other
-    # databases run the report's query and the budget needed's apart (7).
-    with django_assert_num_queries(6 if _bit_count_sql() else 7):
+    with django_assert_num_queries(7):
         report = pilot_report_evaluated(user=head, **_period(municipalities=[balvi]))
     assert report.outcomes is not None and report.budget_needed is not None
     assert report.total == Decimal("1925.51")  # 600.00 + 300.01 + 950.00 + 75.50

@@ -100,6 +100,7 @@ EXPECTED_JSON = {
         "widened_support_circle": 0,
     },
     # no indicative budgets in this data: (200.00 / 2 + 33.34 / 1) / 2 = 66.67
+    "small_counts_hidden": False,
     "budget_needed": [
         {
             "target_group": "child_ft",
