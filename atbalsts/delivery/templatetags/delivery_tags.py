@@ -10,7 +10,8 @@ from atbalsts.people.models import Client
 
 from .. import selectors
 from ..models import SessionStatus
-from ..policies import delivery_policy
+from ..policies import delivery_policy, may_decide_remote_quality
+from ..selectors_cancellations import cancellation_list
 
 register = template.Library()
 
@@ -34,4 +35,7 @@ def client_delivery_section(context: Any, client: Client) -> dict[str, Any]:
         if show
         else 0,
         "request": context["request"],
+        # issue 16: the remote-quality decision and the cancellations of the person
+        "can_decide_remote": may_decide_remote_quality(user, client),
+        "cancellations": cancellation_list(user=user, client_id=client.pk).count() if show else 0,
     }

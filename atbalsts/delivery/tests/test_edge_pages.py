@@ -135,3 +135,25 @@ def test_the_letter_page_asks_for_a_contract_and_takes_the_choice(world: Any, cl
     assert page.status_code == 302
     assert LetterContract.objects.get(letter=letter).contract == second
     assert "Vēstulei nav norādīts līgums" not in client.get(url).content.decode()
+
+
+def test_the_client_page_links_the_remote_decision_and_counts_cancellations(
+    world: Any, client: Any
+) -> None:
+    from atbalsts.delivery.services.cancellations import cancellation_record
+
+    letter = make_letter(world)
+    cancellation_record(
+        actor=world.worker,
+        letter=letter,
+        data={
+            "line_key": letter.lines[0]["key"],
+            "date": DAY,
+            "cancelled_by": "person",
+            "reason": "person_illness",
+        },
+    )
+    client.force_login(world.worker)
+    html = client.get(reverse("people:client_detail", args=[world.client.pk])).content.decode()
+    assert reverse("delivery:remote_quality", args=[world.client.pk]) in html
+    assert "1 atcelta nodarbība" in html
