@@ -7,7 +7,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from atbalsts.billing import selectors, services
+from atbalsts.billing import services
+from atbalsts.billing.letter_money import letter_line_monthly
 from atbalsts.billing.services import inputs
 
 money = st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=2)
@@ -38,7 +39,7 @@ def test_typed_months_either_parse_to_a_first_day_or_fail_cleanly(text):
 @given(money, st.integers(min_value=1, max_value=36), st.dates(dt.date(2020, 1, 1)))
 def test_a_letter_lines_months_add_up_to_its_total(total, months, start):
     line = {"start": start.isoformat(), "months": months, "total": str(total)}
-    parts = list(selectors._letter_monthly(line))
+    parts = letter_line_monthly(line)
     assert len(parts) == months
     assert sum((amount for _day, amount in parts), Decimal("0.00")) == total
     assert all(amount == amount.quantize(Decimal("0.01")) for _day, amount in parts)
