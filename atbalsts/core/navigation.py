@@ -70,6 +70,11 @@ MENU = (
         ),
     ),
     NavItem(_("Pārskati"), "reporting:pilot_report", _ALL_STAFF),
+    NavItem(
+        _("Programmas nauda"),
+        "programme:programme",
+        frozenset({Role.HEAD, Role.ACCOUNTANT, Role.AUDITOR, Role.ANALYST, Role.ADMIN}),
+    ),
     NavItem(_("Datu imports"), "bundle:import", frozenset({Role.HEAD, Role.ADMIN})),
     NavItem(_("Datu aizsardzība"), "privacy:record", frozenset({Role.HEAD, Role.ADMIN})),
     NavItem(_("Mani fona darbi"), "jobs:list", frozenset(Role)),

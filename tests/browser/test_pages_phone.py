@@ -58,9 +58,9 @@ PAGES = {
         "grid_month",
         "group_session",
     ],
-    Role.ACCOUNTANT: ["client", "invoice"],
+    Role.ACCOUNTANT: ["client", "invoice", "credit_notes"],
     Role.AUDITOR: ["client", "plan", "letter", "invoice"],
-    Role.ANALYST: [],
+    Role.ANALYST: ["programme_compare"],
     Role.ADMIN: ["client", "plan", "line_form", "letter", "calendar", "invoice"],
 }
 ALWAYS = ["notifications", "account", "jobs"]
@@ -132,6 +132,10 @@ def _world() -> tuple[dict[Role, Any], dict[str, str]]:
         "notifications": reverse("notifications:list"),
         "account": reverse("accounts:account"),
         "jobs": reverse("jobs:list"),
+        "credit_notes": reverse("billing:credit_note_list"),
+        "programme_compare": reverse("programme:municipalities")
+        + f"?group=adult&date_from={timezone.localdate().year}-01-01"
+        + f"&date_to={timezone.localdate().year}-12-31",
     }
     return users, urls
 
