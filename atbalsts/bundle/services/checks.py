@@ -73,6 +73,9 @@ class Index:
         self.clients: set[Any] = set()
         self.plans: set[tuple[Any, ...]] = set()
         self.goals: set[tuple[Any, ...]] = set()
+        # what the system holds, asked once per code or number (`has_client`, `has_provider`)
+        self._stored_clients: dict[str, bool] = {}
+        self._stored_providers: dict[str, bool] = {}
         # A service is named by its catalogue code or its Latvian name (as spreadsheets do).
         self.service_codes: dict[str, str] = {}
         for code, name in ServiceType.objects.values_list("code", "name_lv"):
@@ -84,15 +87,23 @@ class Index:
         return self.service_codes.get(value) or self.service_codes.get(_name_key(value))
 
     def has_client(self, code: str) -> bool:
-        return (
-            code in self.clients
-            or Client.objects.filter(municipality=self.municipality, personal_code=code).exists()
-        )
+        """In the bundle or the system; the system asked once per code, not once per row."""
+        if code in self.clients:
+            return True
+        if code not in self._stored_clients:
+            self._stored_clients[code] = Client.objects.filter(
+                municipality=self.municipality, personal_code=code
+            ).exists()
+        return self._stored_clients[code]
 
     def has_provider(self, number: str) -> bool:
-        return (
-            number in self.providers or Provider.objects.filter(registration_number=number).exists()
-        )
+        if number in self.providers:
+            return True
+        if number not in self._stored_providers:
+            self._stored_providers[number] = Provider.objects.filter(
+                registration_number=number
+            ).exists()
+        return self._stored_providers[number]
 
 
 def _name_key(name: str) -> str:
