@@ -10,6 +10,7 @@ from django.utils import timezone
 from atbalsts.catalog.models import ProviderMembership
 from atbalsts.core.roles import Role
 from atbalsts.demo import balvi, people, programme, world
+from atbalsts.demo import registers as demo_registers
 from atbalsts.people.models import Client, Municipality
 
 
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{municipality}: {len(made)} klienti")
         world.build(users=users, log=self.stdout.write)
         programme.ensure(users=users, today=timezone.localdate(), log=self.stdout.write)
+        demo_registers.load(users=users, log=self.stdout.write, today=timezone.localdate())
         if not options["without_pilot"]:
             self._pilot(users)
         self.stdout.write(self.style.SUCCESS("Demo dati ielādēti."))
