@@ -44,7 +44,7 @@ def _field_label(name: str) -> str:
 
 
 def _entry_label(letter: GuaranteeLetter, data: Mapping[str, object]) -> str:
-    """Who, what and when, as the user reads it: „Bērziņa Anna, Atbalsta persona, 03.12.2026”."""
+    """Who, what and when, as the user reads it: „Anna Bērziņa, Atbalsta persona, 03.12.2026”."""
     client = selectors.letter_client(letter)
     try:
         service = str(selectors.letter_line(letter, data.get("line_key"))["service"])
