@@ -3,6 +3,7 @@ approves it: the client's remaining budget and the pilot report move by exactly 
 amount, in the invoice's month."""
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -55,7 +56,7 @@ def test_an_accountant_corrects_a_paid_invoice(browser, live_server):
     balvi = Municipality.objects.get(code="balvi")
     worker = UserFactory(role=Role.SOCIAL_WORKER, municipality=balvi, username="ilze")
     head = UserFactory(role=Role.HEAD, municipality=balvi, username="vaditaja")
-    accountant = UserFactory(role=Role.ACCOUNTANT, municipality=balvi, username="gramatvede")
+    accountant: Any = UserFactory(role=Role.ACCOUNTANT, municipality=balvi, username="gramatvede")
     world = make_delivery_world(worker=worker, head=head, municipality=balvi)
     record_sessions(make_letter(world), [3, 10, 17])
     invoice = services.invoice_pay(

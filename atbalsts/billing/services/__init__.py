@@ -20,12 +20,8 @@ same transaction.
 
 from atbalsts.core.tabular import XLSX_TYPE
 
-from .credit_notes import (
-    credit_note_approve,
-    credit_note_propose,
-    credit_note_reject,
-    lines_left,
-)
+from ..credit_left import lines_left
+from .credit_notes import credit_note_approve, credit_note_propose, credit_note_reject
 from .exports import EXPORT_COLUMNS, export_rows, invoice_export
 from .history import invoice_record_historic_approval
 from .inputs import MAX_QUANTITY, NUMBER_MAX, REASON_MAX, REFERENCE_MAX, parse_month
