@@ -76,6 +76,7 @@ def test_assessment_budget_plan_agreement_and_guarantee_letter(page, live_server
     page.fill("textarea[name=text]", "Atrast darbu kafejnīcā")
     page.fill("textarea[name=progress_measure]", "Strādā vismaz 10 stundas nedēļā")
     page.click("main button[type=submit]")
+    page.wait_for_selector("#goals >> text=Mērķis saglabāts.")  # saved in place (htmx)
     page.click("text=Pievienot pakalpojumu")
     page.wait_for_selector("#line-editor #id_provider")  # the form opens in place (htmx)
     # choosing the service regroups the provider list (htmx swaps in a new select): choose

@@ -70,6 +70,7 @@ def _add_line(page: Any, service: str, provider: str, quantity: str, goal: str) 
     page.select_option("#line-editor select[name=provider]", label=provider)
     page.select_option("#line-editor select[name=funding_source]", "individual_budget")
     page.fill("#line-editor input[name=quantity]", quantity)
+    page.wait_for_selector("#line-editor #price:has-text('20,00')")  # the tariff, in place
     page.select_option("#line-editor select[name=goal]", label=goal)
     count = page.locator("#lines tbody tr").count()
     page.click("#line-editor button[type=submit]")
