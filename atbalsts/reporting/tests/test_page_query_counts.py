@@ -116,3 +116,27 @@ def test_every_page_takes_the_same_number_of_queries_at_any_size(
         worker_large,
     )
     assert large[("head", "/")][1]["overdue"] > small[("head", "/")][1]["overdue"]
+
+
+def test_the_invoice_filter_offers_only_the_providers_with_invoices(
+    client: Any,
+    balvi_data: Balvi,  # noqa: F811
+) -> None:
+    """The provider filter of the invoice list drew every provider of the register as an
+    <option> (479 on the synthetic country: most of the accountant's page); it offers the
+    providers of the invoices the user may see."""
+    from atbalsts.billing.models import Invoice
+    from atbalsts.catalog.tests.factories import make_provider
+
+    world = balvi_data.world
+    idle = make_provider(actor=balvi_data.users["admin"], municipality=world.municipality)
+    client.force_login(balvi_data.users["accountant"])
+    response = client.get("/billing/invoices/")
+    offered = {p.pk for p in response.context["form"].fields["provider"].queryset}
+    invoiced = set(
+        Invoice.objects.filter(municipality=world.municipality).values_list(
+            "provider_id", flat=True
+        )
+    )
+    assert invoiced and offered == invoiced
+    assert idle.pk not in offered and idle.name not in response.content.decode()
