@@ -69,7 +69,7 @@ class RegisterEntry(models.Model):
     services = models.CharField(_("pakalpojumi"), max_length=1000, blank=True)
     last_import = models.ForeignKey(
         RegisterImport,
-        verbose_name=_("pēdējais izraksts"),
+        verbose_name=_("mainīts izrakstā"),
         on_delete=models.PROTECT,
         related_name="+",
     )

@@ -5,6 +5,7 @@ or critical violation (EN 301 549 / WCAG 2.2 AA). One data set for all roles, ma
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from atbalsts.jobs.models import Job, JobStatus
 from atbalsts.notifications.models import Notification
 from atbalsts.people.models import Municipality
 from atbalsts.plans import services as plan_services
+from atbalsts.registers import services as registers_services
 
 from .a11y import AXE, PHONE, WIDTHS, axe_available, axe_problems, overflow
 from .conftest import login
@@ -51,7 +53,18 @@ PAGES = {
         "goal_picks",
         "draft",
     ],
-    Role.HEAD: ["client", "plan", "line_form", "letter", "calendar", "week", "invoice", "caseload"],
+    Role.HEAD: [
+        "client",
+        "plan",
+        "line_form",
+        "letter",
+        "calendar",
+        "week",
+        "invoice",
+        "caseload",
+        "register_import",
+        "register_places",
+    ],
     Role.PROVIDER: [
         "provider_client",
         "cancellation_form",
@@ -70,6 +83,7 @@ PAGES = {
     Role.ADMIN: ["client", "plan", "line_form", "letter", "calendar", "invoice"],
 }
 ALWAYS = ["notifications", "account", "jobs"]
+REGISTER_SAMPLES = Path(registers_services.__file__).resolve().parents[1] / "samples"
 
 
 def _world() -> tuple[dict[Role, Any], dict[str, str]]:
@@ -87,6 +101,10 @@ def _world() -> tuple[dict[Role, Any], dict[str, str]]:
     sessions = record_sessions(letter, [3, 4, 5])
     invoice = submit(world)
     draft = plan_services.version_new(actor=worker, version=letter.version)
+    with (REGISTER_SAMPLES / "socialo_pakalpojumu_sniedzeji_2025-06.csv").open("rb") as extract:
+        register_import = registers_services.register_import(
+            actor=head, source="social_service_providers", name="izraksts.csv", file=extract
+        )
     users = {
         Role.SOCIAL_WORKER: worker,
         Role.HEAD: head,
@@ -144,6 +162,8 @@ def _world() -> tuple[dict[Role, Any], dict[str, str]]:
         "notifications": reverse("notifications:list"),
         "account": reverse("accounts:account"),
         "jobs": reverse("jobs:list"),
+        "register_import": reverse("registers:import_detail", args=[register_import.pk]),
+        "register_places": reverse("registers:places"),
         "credit_notes": reverse("billing:credit_note_list"),
         "programme_compare": reverse("programme:municipalities")
         + f"?group=adult&date_from={timezone.localdate().year}-01-01"

@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
                 ('address', models.CharField(blank=True, max_length=300, verbose_name='adrese')),
                 ('services', models.CharField(blank=True, max_length=1000, verbose_name='pakalpojumi')),
                 ('in_latest', models.BooleanField(default=True, verbose_name='ir pēdējā izrakstā')),
-                ('last_import', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registers.registerimport', verbose_name='pēdējais izraksts')),
+                ('last_import', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registers.registerimport', verbose_name='mainīts izrakstā')),
             ],
             options={
                 'verbose_name': 'reģistra ieraksts',
