@@ -1,13 +1,16 @@
 """Errors that point at the cause, on the job's page and in the API's run."""
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from atbalsts.bundle.example import xlsx_bundle, zip_bundle
 from atbalsts.jobs.tests.conftest import run_queued
 
-from .test_entrypoints import _auth, _post, _run
+from .test_entrypoints import _auth, _post, _run, _write
 from .test_history_rules import with_agreed_price
 
 pytestmark = pytest.mark.django_db(databases=["default", "jobs"])
@@ -53,3 +56,18 @@ def test_the_job_page_groups_errors_by_cause(client, head, django_capture_on_com
     assert "Kļūdas pēc cēloņa" in page
     assert "sessions: 2; invoice_lines: 1" in page
     assert "plan_lines, agreed_unit_price" in page
+
+
+def test_the_command_prints_the_errors_by_cause(head, tmp_path):
+    err = io.StringIO()
+    path = _write(tmp_path, with_agreed_price())
+
+    with pytest.raises(CommandError):
+        call_command(
+            "bundle_import", str(path), municipality="balvi", actor=head.username, stderr=err
+        )
+
+    text = err.getvalue()
+    assert "Pēc cēloņa:" in text
+    assert "1 × plan_lines „agreed_unit_price”: Norunātā cena ir augstāka par tarifu" in text
+    assert "(rindas: 2) — no tā izriet: sessions 2; invoice_lines 1" in text

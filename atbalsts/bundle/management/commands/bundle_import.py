@@ -8,8 +8,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
-from atbalsts.bundle.errors import BundleRejected
+from atbalsts.bundle.errors import BundleRejected, error_groups
 from atbalsts.bundle.services import bundle_import
 from atbalsts.core.errors import DomainError
 from atbalsts.people.models import Municipality
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             self.stderr.write("")
             for row in exc.rows:
                 self.stderr.write(str(row))
+            self._by_cause(exc)
             raise CommandError(f"{exc.message} ({len(exc.rows)})") from exc
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
@@ -56,6 +58,23 @@ class Command(BaseCommand):
                 f"{sheet}: jauni {counts['created']}, mainīti {counts['updated']}, "
                 f"bez izmaiņām {counts['unchanged']}"
             )
+
+    def _by_cause(self, exc: BundleRejected) -> None:
+        """The errors grouped by cause, with the rows that only follow from each."""
+        self.stderr.write("")
+        self.stderr.write(str(_("Pēc cēloņa:")))
+        for group in error_groups(r.as_dict() for r in exc.rows):
+            follows = "; ".join(f"{sheet} {n}" for sheet, n in group["knock_on"].items())
+            line = _("%(count)s × %(sheet)s „%(column)s”: %(message)s (rindas: %(rows)s)") % {
+                "count": group["count"],
+                "sheet": group["sheet"],
+                "column": group["column"],
+                "message": group["message"],
+                "rows": ", ".join(str(r) for r in group["rows"]),
+            }
+            if follows:
+                line += " " + _("— no tā izriet: %(follows)s") % {"follows": follows}
+            self.stderr.write(str(line))
 
     def _progress(self, done: int, total: int) -> None:
         if done == total or done % 100 == 0:
