@@ -10,6 +10,7 @@ from django.utils import timezone
 from atbalsts.catalog.models import ProviderMembership
 from atbalsts.core.roles import Role
 from atbalsts.demo import balvi, delivery_edges, people, programme, world
+from atbalsts.demo import groups as demo_groups
 from atbalsts.demo import registers as demo_registers
 from atbalsts.people.models import Client, Municipality
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
         programme.ensure(users=users, today=timezone.localdate(), log=self.stdout.write)
         demo_registers.load(users=users, log=self.stdout.write, today=timezone.localdate())
         delivery_edges.ensure(users=users, today=timezone.localdate(), log=self.stdout.write)
+        demo_groups.ensure(users=users, today=timezone.localdate(), log=self.stdout.write)
         if not options["without_pilot"]:
             self._pilot(users)
         self.stdout.write(self.style.SUCCESS("Demo dati ielādēti."))
