@@ -120,6 +120,6 @@ def _extract(excluded_on: dt.date | None) -> str:
                 )
             )
     if excluded_on is not None:
-        number, regcode, name, service = NEW_ROW
-        lines.append(f"{number};{regcode};{name};{service};;{excluded_on.isoformat()};;Reģistrēts")
+        number, regcode, name, offered = NEW_ROW
+        lines.append(f"{number};{regcode};{name};{offered};;{excluded_on.isoformat()};;Reģistrēts")
     return "\r\n".join(lines) + "\r\n"

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from atbalsts.addresses.policies import address_policy
 from atbalsts.catalog.models import LocationKind, Provider, ProviderLocation, ServiceType
@@ -36,19 +37,19 @@ from .progress import extract_start
 from .services import location_place_set
 
 KIND_LABELS = {
-    "lapsed": _("izslēgts vai beidzies"),
-    "gone": _("vairs nav izrakstā"),
-    "reinstated": _("atkal reģistrēts"),
-    "end_changed": _("mainīts beigu datums"),
-    "new": _("jauns"),
-    "renamed": _("mainīts nosaukums"),
+    "lapsed": gettext_lazy("izslēgts vai beidzies"),
+    "gone": gettext_lazy("vairs nav izrakstā"),
+    "reinstated": gettext_lazy("atkal reģistrēts"),
+    "end_changed": gettext_lazy("mainīts beigu datums"),
+    "new": gettext_lazy("jauns"),
+    "renamed": gettext_lazy("mainīts nosaukums"),
 }
 OUTCOME_LABELS = {
-    "lapsed": _("izslēgts vai beidzies"),
-    "not_found": _("izrakstā nav atrasts — pārbaudiet ar roku"),
-    "name": _("reģistrā ar citu nosaukumu"),
-    "reinstated": _("atkal reģistrēts"),
-    "active": _("reģistrā ir"),
+    "lapsed": gettext_lazy("izslēgts vai beidzies"),
+    "not_found": gettext_lazy("izrakstā nav atrasts — pārbaudiet ar roku"),
+    "name": gettext_lazy("reģistrā ar citu nosaukumu"),
+    "reinstated": gettext_lazy("atkal reģistrēts"),
+    "active": gettext_lazy("reģistrā ir"),
 }
 
 
