@@ -15,6 +15,9 @@ from .bundle import router as bundle_router
 from .catalog import router as catalog_router
 from .credit_notes import router as credit_notes_router
 from .delivery import router as delivery_router
+from .edges import catalog_router as edges_catalog_router
+from .edges import delivery_router as edges_delivery_router
+from .edges import plans_router as edges_plans_router
 from .jobs import router as jobs_router
 from .openapi import DocumentedAPI
 from .people import router as people_router
@@ -114,3 +117,6 @@ api.add_router("/plans/", plans_router)
 api.add_router("/delivery/", delivery_router)
 api.add_router("/bundle/", bundle_router)
 api.add_router("/jobs/", jobs_router)
+api.add_router("/delivery/", edges_delivery_router)
+api.add_router("/plans/", edges_plans_router)
+api.add_router("/catalog/", edges_catalog_router)
