@@ -123,13 +123,6 @@ class Grid:
     def open_cells(self) -> list[GridCell]:
         return [cell for row in self.rows for cell in row.cells if cell.open]
 
-    def days_with_rows(self) -> list[tuple[dt.date, list[GridCell]]]:
-        """The same cells day by day (the phone's list view)."""
-        return [
-            (day, [row.cells[i] for row in self.rows if row.cells[i].open or row.cells[i].sessions])
-            for i, day in enumerate(self.days)
-        ]
-
 
 def grid_span(view: str, around: dt.date) -> tuple[dt.date, dt.date]:
     """Monday to Sunday of the week of `around`, or its calendar month."""
