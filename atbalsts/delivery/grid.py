@@ -119,10 +119,6 @@ class Grid:
     def next(self) -> dt.date:
         return self.last + dt.timedelta(days=1)
 
-    @property
-    def open_cells(self) -> list[GridCell]:
-        return [cell for row in self.rows for cell in row.cells if cell.open]
-
 
 def grid_span(view: str, around: dt.date) -> tuple[dt.date, dt.date]:
     """Monday to Sunday of the week of `around`, or its calendar month."""
