@@ -1,15 +1,16 @@
 """Small counts hidden: what the reporting policy decides (`report_policy.hides_small_counts`)
-applied to a report in one place, so that every output — the page, CSV, XLSX, PDF, the API —
-shows the same figures (docs/user-guide/parskati.md, "Mazi skaiti")."""
+applied to a report in one place — `selectors.pilot_report_evaluated` calls it, so that every
+output (the page, CSV, XLSX, PDF, the API, the command) shows the same figures
+(docs/user-guide/parskati.md, "Mazi skaiti"). Not a read of its own, so not a selector."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from ..policies import is_small_count
-from .evaluation import DomainOutcomes, OutcomesReport
-from .needed import BandNeed
-from .pilot import PilotReport, ServiceSpend
+from .policies import is_small_count
+from .selectors.evaluation import DomainOutcomes, OutcomesReport
+from .selectors.needed import BandNeed
+from .selectors.pilot import PilotReport, ServiceSpend
 
 
 def _count(value: int | None) -> int | None:

@@ -178,7 +178,7 @@ def pilot_report_evaluated(
         budget_needed=budget_needed_by_band(**params),
     )
     if report_policy.hides_small_counts(user):
-        from .suppression import hide_small_counts
+        from ..suppression import hide_small_counts
 
         return hide_small_counts(report)
     return report
