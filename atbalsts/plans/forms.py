@@ -27,6 +27,8 @@ from .models import (
     SignMethod,
 )
 
+SELF_SIGNED = "self"  # the person signed the plan themself
+
 
 def _revision() -> forms.IntegerField:
     return forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -206,22 +208,36 @@ class OverrunForm(StyledFormMixin, forms.Form):
 
 
 class AgreeForm(StyledFormMixin, forms.Form):
+    """Who signed and when is always chosen by the user: no signer and no date is filled in
+    for them (a default would record a signature nobody gave)."""
+
     revision = _revision()
     signed_on = forms.DateField(label=_("Parakstīšanas datums"), widget=DateInput())
     sign_method = forms.ChoiceField(label=_("Kā parakstīts"), choices=SignMethod.choices)
-    signed_by_representative = forms.ModelChoiceField(
-        label=_("Kas parakstīja"),
-        queryset=Representative.objects.none(),
-        required=False,
-        empty_label=_("pats klients"),
-    )
+    signed_by_representative = forms.ChoiceField(label=_("Kas parakstīja"))
 
     def __init__(self, *args: Any, version: PlanVersion, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("signed_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.fields["signed_by_representative"].queryset = (  # type: ignore[attr-defined]
-            version.plan.client.representatives.all()
+        self.representatives = {
+            str(rep.pk): rep for rep in version.plan.client.representatives.all()
+        }
+        _choices(
+            self,
+            "signed_by_representative",
+            [
+                ("", _("— izvēlieties —")),
+                (SELF_SIGNED, _("pats klients")),
+                *(
+                    (pk, f"{rep} ({rep.get_kind_display()})")
+                    for pk, rep in self.representatives.items()
+                ),
+            ],
         )
+
+    def clean_signed_by_representative(self) -> Representative | None:
+        """The representative who signed, or None when the person signed themself."""
+        value = self.cleaned_data["signed_by_representative"]
+        return None if value == SELF_SIGNED else self.representatives[value]
 
 
 class ExtendForm(StyledFormMixin, forms.Form):

@@ -98,6 +98,7 @@ def test_assessment_budget_plan_agreement_and_guarantee_letter(page, live_server
     page.click("text=Saskaņot un parakstīt")
     page.fill("input[name=signed_on]", timezone.localdate().isoformat())
     page.select_option("select[name=sign_method]", "in_person")
+    page.select_option("select[name=signed_by_representative]", "self")
     page.click("main button[type=submit]")
     page.wait_for_selector("#plan-status:has-text('saskaņots')")
     number = f"GV-BALVI-{timezone.localdate().year}-0001"

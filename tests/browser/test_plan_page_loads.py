@@ -171,6 +171,7 @@ def test_empty_record_to_active_plan_with_letters_in_at_most_20_page_loads(page,
     page.click("text=Saskaņot un parakstīt")
     page.fill("input[name=signed_on]", start)
     page.select_option("select[name=sign_method]", "in_person")
+    page.select_option("select[name=signed_by_representative]", "self")
     page.click("main button[type=submit]")
     page.wait_for_selector("#plan-status:has-text('saskaņots')")
     page.click("main >> a:has-text('Ieviest')")

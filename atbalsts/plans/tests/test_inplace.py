@@ -2,13 +2,15 @@
 saved change answers with the version's body, a refused one comes back into its slot (400)
 and writes nothing; goals are picked from the assessment's dreams and goals, all or none."""
 
+import datetime as dt
+
 import pytest
 
 from atbalsts.core.errors import Conflict, ValidationFailed
 from atbalsts.plans import services
 from atbalsts.plans.models import Goal, PlanLine
 
-from .factories import add_goal, fresh, make_plan
+from .factories import add_goal, add_line, fresh, make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +199,38 @@ def test_goals_add_many_is_all_or_nothing(world):
         actor=world.worker, version=version, revision=1, rows=[good, {**good, "text": "Otrs"}]
     )
     assert [g.position for g in goals] == [1, 2] and fresh(version).revision == 2
+
+
+# --- agreeing: nobody is written in as the signer ----------------------------------------------
+
+
+def test_the_agree_form_fills_in_no_signer_and_no_date(client, world):
+    from atbalsts.people import services as people_services
+    from atbalsts.plans.models import PlanStatus
+
+    rep = people_services.representative_create(
+        actor=world.worker,
+        client=world.client,
+        data={
+            "kind": "support_person",
+            "first_name": "Dace",
+            "last_name": "Ozola",
+            "valid_from": dt.date(2025, 1, 1),
+        },
+    )
+    version = make_plan(world)
+    add_goal(world, version)
+    add_line(world, version, months=2)
+    client.force_login(world.worker)
+    url = f"/plans/versions/{version.pk}/agree/"
+    page = client.get(url).content.decode()
+    assert 'name="signed_on"' in page and 'name="signed_on" value=' not in page
+    assert '<option value="" selected>— izvēlieties —</option>' in page
+    data = {"revision": 3, "signed_on": "2026-01-02", "sign_method": "in_person"}
+    refused = client.post(url, data)
+    assert refused.status_code == 400 and "Kas parakstīja" in refused.content.decode()
+    assert client.post(url, {**data, "signed_by_representative": "999"}).status_code == 400
+    assert fresh(version).status == PlanStatus.DRAFT
+    signed = client.post(url, {**data, "signed_by_representative": str(rep.pk)})
+    assert signed.status_code == 302
+    assert fresh(version).signed_by_representative == rep

@@ -117,7 +117,13 @@ def test_agree_activate_letters_and_pdf(client, world):
     bad = client.post(agree_url, {"revision": 3, "signed_on": "2026-01-02", "sign_method": "x"})
     assert bad.status_code == 400
     ok = client.post(
-        agree_url, {"revision": 3, "signed_on": "2026-01-02", "sign_method": "in_person"}
+        agree_url,
+        {
+            "revision": 3,
+            "signed_on": "2026-01-02",
+            "sign_method": "in_person",
+            "signed_by_representative": "self",
+        },
     )
     assert ok.status_code == 302
     assert fresh(version).status == PlanStatus.AGREED
