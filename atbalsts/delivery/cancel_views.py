@@ -34,10 +34,13 @@ from .services.remote_quality import remote_quality_decide
 @login_required
 def cancellations(request: AuthedHttpRequest) -> HttpResponse:
     require(delivery_policy.can(request.user, Action.VIEW))
+    raw = request.GET.get("provider", "")
+    provider_id = int(raw) if raw.isdigit() else None  # the provider page's link
+    by_provider = cancellation_counts_by_provider(user=request.user)
     context = {
-        "by_provider": cancellation_counts_by_provider(user=request.user),
-        "by_client": cancellation_counts_by_client(user=request.user),
-        "recent": cancellation_list(user=request.user)[:50],
+        "by_provider": [c for c in by_provider if provider_id in (None, c.pk)],
+        "by_client": cancellation_counts_by_client(user=request.user, provider_id=provider_id),
+        "recent": cancellation_list(user=request.user, provider_id=provider_id)[:50],
     }
     return render(request, "delivery/cancellations.html", context)
 

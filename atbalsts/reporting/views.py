@@ -25,6 +25,7 @@ from .forms import CaseloadForm, PilotReportForm, ResearchExtractForm
 from .policies import report_policy
 from .selectors import PilotReport
 from .selectors.cancellations import services_not_given
+from .selectors.first_session import first_session_times
 
 
 @login_required
@@ -110,6 +111,7 @@ def pilot_report(request: AuthedHttpRequest) -> HttpResponse:
         user=request.user, day=timezone.localdate(), **form.report_params()
     )
     context["not_given"] = services_not_given(user=request.user, **form.report_params())
+    context["first_session"] = first_session_times(user=request.user, **form.report_params())
     return render(request, "reporting/pilot_report.html", context)
 
 

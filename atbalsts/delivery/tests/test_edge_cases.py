@@ -330,6 +330,7 @@ def test_the_pilot_report_page_lists_services_not_given(world: Any, head: Any, c
     html = client.get(reverse("reporting:pilot_report"), params).content.decode()
     assert "Nesniegtie pakalpojumi: atceltās nodarbības" in html
     assert "sniedzēja slimība" in html and "20,00\xa0€" in html
+    assert "Laiks no garantijas vēstules līdz pirmajai nodarbībai" in html
 
 
 def test_the_budget_forecast_leaves_paused_months_out(world: Any) -> None:

@@ -37,6 +37,8 @@ def test_provider_records_a_cancellation_on_the_page(world: Any, client: Any, he
     client.force_login(head)
     html = client.get(reverse("delivery:cancellations")).content.decode()
     assert world.provider.name in html and "Ģimene pārcēlās" in html
+    other = client.get(reverse("delivery:cancellations"), {"provider": world.other_provider.pk})
+    assert "Ģimene pārcēlās" not in other.content.decode()
     client.force_login(world.other_staff)
     assert client.get(url).status_code == 404
 
