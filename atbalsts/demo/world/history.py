@@ -17,8 +17,8 @@ from atbalsts.billing.models import Invoice, InvoiceStatus
 from atbalsts.catalog.models import Provider, ServiceType, ServiceUnit
 from atbalsts.core.dates import dmy, hm
 from atbalsts.delivery import selectors as delivery_selectors
-from atbalsts.delivery import services as delivery_services
 from atbalsts.delivery.models import Session, SessionMode, SessionStatus
+from atbalsts.delivery.services.bulk import BulkEntry, sessions_record_bulk
 from atbalsts.people.models import Client, Municipality, TargetGroup
 from atbalsts.plans.models import GuaranteeLetter
 
@@ -82,7 +82,7 @@ def _record_sessions(
     hour = dt.time(rng.choice((9, 10, 11, 13, 14, 15)), rng.choice((0, 30)))
     notes = SESSION_NOTES.get(need.code, ())
     child = client.target_group == TargetGroup.CHILD_FT
-    count = 0
+    rows: list[dict[str, Any]] = []
     month = start.replace(day=1)
     while month <= end:
         used = Decimal(0)
@@ -108,10 +108,13 @@ def _record_sessions(
                     data["evidence_protocol"] = (
                         f"Videozvans {dmy(day)} plkst. {hm(hour)}; piedalījās klients un psihologs."
                     )
-            delivery_services.session_record(actor=actor, letter=letter, data=data)
-            count += 1
+            rows.append(data)
         month = add_months(month, 1)
-    return count
+    # All of the line's sessions with the rules of one, checked and written in one go.
+    outcome = sessions_record_bulk(actor=actor, entries=[BulkEntry(letter, d) for d in rows])
+    if outcome.errors:
+        raise next(iter(outcome.errors.values()))
+    return len(outcome.sessions)
 
 
 def ensure_cases(
