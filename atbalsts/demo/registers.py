@@ -42,27 +42,29 @@ Log = Callable[[str], None]
 
 
 def load(*, users: dict[str, Actor], log: Log, today: dt.date) -> None:
+    """Once: a later demo_load (after the pilot's clients arrived) writes nothing."""
+    if RegisterImport.objects.exists():
+        return
     if not Address.objects.exists():
         with SAMPLE.open("rb") as source:
             result = addresses_import(actor=None, name=SAMPLE.name, source=source)
         log(f"Adrešu reģistra paraugs: {result['rows']} adreses")
     _homes(users["admins"])
     _premises(users["admins"])
-    if not RegisterImport.objects.exists():
-        head = users["vaditaja"]
-        earlier, later = today - dt.timedelta(days=120), today - dt.timedelta(days=10)
-        for name, content, day in (
-            (f"socialo_pakalpojumu_sniedzeji_{earlier.isoformat()}.csv", _extract(None), earlier),
-            (f"socialo_pakalpojumu_sniedzeji_{later.isoformat()}.csv", _extract(later), later),
-        ):
-            register_import(
-                actor=head,
-                source=RegisterSource.SOCIAL_SERVICE_PROVIDERS,
-                name=name,
-                file=io.BytesIO(content.encode()),
-                today=day,
-            )
-        log("Sociālo pakalpojumu sniedzēju reģistra divi izraksti importēti")
+    head = users["vaditaja"]
+    earlier, later = today - dt.timedelta(days=120), today - dt.timedelta(days=10)
+    for name, content, day in (
+        (f"socialo_pakalpojumu_sniedzeji_{earlier.isoformat()}.csv", _extract(None), earlier),
+        (f"socialo_pakalpojumu_sniedzeji_{later.isoformat()}.csv", _extract(later), later),
+    ):
+        register_import(
+            actor=head,
+            source=RegisterSource.SOCIAL_SERVICE_PROVIDERS,
+            name=name,
+            file=io.BytesIO(content.encode()),
+            today=day,
+        )
+    log("Sociālo pakalpojumu sniedzēju reģistra divi izraksti importēti")
 
 
 def _find(text: str) -> Address | None:

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from atbalsts.core.models import AuditEvent
 from atbalsts.people.models import Client
 from atbalsts.registers.models import LocationPlace, RegisterImport
 
@@ -26,5 +27,7 @@ def test_demo_load_geocodes_homes_and_imports_two_extracts(settings):
     assert ("new", "Biedrība „Rugāju ģimenēm”") in kinds
     assert {line["outcome"] for line in second.report["providers"]} == {"active"}
 
+    events = AuditEvent.objects.count()
     call_command("demo_load", "--without-pilot", stdout=io.StringIO(), stderr=io.StringIO())
     assert RegisterImport.objects.count() == 2  # made once
+    assert AuditEvent.objects.count() == events
