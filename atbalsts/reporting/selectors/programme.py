@@ -28,7 +28,7 @@ from atbalsts.core.money import format_money, round_money
 from atbalsts.people.models import Municipality
 from atbalsts.plans.models import FundingSource, GuaranteeLetter, LetterStatus
 
-from ..policies import report_policy
+from ..policies import SMALL_COUNT_LIMIT, is_small_count, report_policy
 from .evaluation import outcomes_report
 from .first_session import first_session_by_municipality
 from .pilot import pilot_report
@@ -38,8 +38,8 @@ if TYPE_CHECKING:
 
 ZERO = Decimal("0.00")
 DEFAULT_ENVELOPE_WARN_SHARE = "0.90"
-# Fewer persons than this in a municipality: its per-person figures are not shown.
-SMALL_NUMBER = 3
+# Fewer persons than this in a municipality: its figures are not shown (the reports' one rule).
+SMALL_NUMBER = SMALL_COUNT_LIMIT
 
 
 def _envelope_warn_share() -> Decimal:
@@ -246,7 +246,7 @@ class MunicipalityFigures:
     @property
     def hidden(self) -> bool:
         """Too few persons to show figures that could point at one of them."""
-        return self.clients is None or 0 < self.clients < SMALL_NUMBER
+        return self.clients is None or is_small_count(self.clients)
 
     @property
     def achieved_share(self) -> Decimal | None:
