@@ -25,7 +25,7 @@ from atbalsts.people.tests.factories import make_client
 from atbalsts.plans.models import GuaranteeLetter, PlanStatus, PlanVersion
 from atbalsts.plans.tests.factories import make_rule
 
-from .a11y import axe_available, axe_problems
+from .a11y import WIDTHS, axe_available, axe_problems, overflow
 from .conftest import login
 
 pytestmark = [
@@ -158,8 +158,12 @@ def test_empty_record_to_active_plan_with_letters_in_at_most_20_page_loads(page,
     page.wait_for_selector("#line-editor [data-error-summary]")
     # the error summary has the focus, and the page with its open form passes axe-core
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
-    if axe_available():
-        assert not axe_problems(page), axe_problems(page)
+    for size in WIDTHS:  # the open form fits a phone and a tablet, and passes axe-core
+        page.set_viewport_size(size)
+        assert overflow(page) is None, overflow(page)
+        if axe_available():
+            assert not axe_problems(page), axe_problems(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.click("#line-editor >> text=Atcelt")
     page.wait_for_selector("#line-editor form", state="detached")
     goals = ["Strādāt kafejnīcā", "Dzīvot patstāvīgi", "Satikt draugus ārpus mājas"]
