@@ -60,6 +60,9 @@ def write_lines_and_letters(gen: Generator, tables: dict[str, Table]) -> None:
                     "priority": line.time_slot + 1,
                     "recipient": line.recipient_id,
                     "decision_domain": "",
+                    "quantity_basis": "month",
+                    "agreed_unit_price": None,
+                    "agreed_price_reason": "",
                     "total": line_total,
                 }
             )
