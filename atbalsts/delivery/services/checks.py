@@ -65,18 +65,34 @@ class SessionFacts:
         return selectors.emergency_on(municipality_id=municipality_id, day=day)
 
     def line_pause_on(self, *, plan_id: int, line_key: Any, day: dt.date) -> Any:
-        """The pause of the plan line covering `day` (`plans.selectors.pauses`), if any."""
-        from atbalsts.plans.selectors.pauses import line_pause_on
+        """The pause of the plan line covering `day` (`plans.selectors.pauses`), if any; a
+        plan's pauses are read once per instance (a bulk import asks for many rows)."""
+        from atbalsts.plans.selectors.pauses import plan_pauses
 
-        return line_pause_on(plan_id=plan_id, line_key=line_key, day=day)
+        cache: dict[int, list[Any]] = self.__dict__.setdefault("_pauses", {})
+        if plan_id not in cache:
+            cache[plan_id] = plan_pauses(plan_id=plan_id)
+        key = str(line_key)
+        return next((p for p in cache[plan_id] if str(p.line_key) == key and p.covers(day)), None)
 
     def remote_quality_problem(
         self, *, client_id: int, service_type: ServiceType, day: dt.date
     ) -> str | None:
-        """Why a remote session cannot count yet (`services.remote_quality`), if it cannot."""
-        from .remote_quality import remote_quality_problem
+        """Why a remote session cannot count yet (`services.remote_quality`), if it cannot;
+        a client's decisions for a service are read once per instance."""
+        from .remote_quality import remote_quality_decisions_of, remote_quality_problem
 
-        return remote_quality_problem(client_id=client_id, service_type=service_type, day=day)
+        if service_type.remote_allowed:
+            return None
+        cache: dict[tuple[int, int], Any] = self.__dict__.setdefault("_remote", {})
+        key = (client_id, service_type.pk)
+        if key not in cache:
+            cache[key] = remote_quality_decisions_of(
+                client_id=client_id, service_type_id=service_type.pk
+            )
+        return remote_quality_problem(
+            client_id=client_id, service_type=service_type, day=day, decisions=cache[key]
+        )
 
 
 @dataclass

@@ -49,8 +49,23 @@ def remote_quality_decision_on(
     )
 
 
+def remote_quality_decisions_of(
+    *, client_id: int, service_type_id: int
+) -> list[RemoteQualityDecision]:
+    """Every decision for a client and service, latest first (a bulk check reads them once)."""
+    return list(
+        RemoteQualityDecision.objects.filter(
+            client_id=client_id, service_type_id=service_type_id
+        ).order_by("-decided_on", "-id")
+    )
+
+
 def remote_quality_problem(
-    *, client_id: int, service_type: ServiceType, day: dt.date
+    *,
+    client_id: int,
+    service_type: ServiceType,
+    day: dt.date,
+    decisions: list[RemoteQualityDecision] | None = None,
 ) -> str | None:
     """Why a remote session of a service that is remote only by the emergency cannot count
     (a Latvian message for the `mode` field), or None when the social worker has decided
@@ -58,9 +73,12 @@ def remote_quality_problem(
     decision; whether an emergency is declared is checked before this."""
     if service_type.remote_allowed:
         return None
-    decision = remote_quality_decision_on(
-        client_id=client_id, service_type_id=service_type.pk, day=day
-    )
+    if decisions is None:
+        decision = remote_quality_decision_on(
+            client_id=client_id, service_type_id=service_type.pk, day=day
+        )
+    else:
+        decision = next((d for d in decisions if d.decided_on <= day), None)
     if decision is None:
         return str(
             _(

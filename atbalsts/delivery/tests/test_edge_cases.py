@@ -354,3 +354,31 @@ def test_the_budget_forecast_leaves_paused_months_out(world: Any) -> None:
     assert plain.pace == Decimal("100.00") and paused.pace == Decimal("150.00")
     left = len(months) - 3
     assert paused.projected == Decimal("300.00") + Decimal("150.00") * left
+
+
+def test_the_rules_read_pauses_and_decisions_once_per_check_run(
+    world: Any, django_assert_num_queries: Any
+) -> None:
+    from atbalsts.delivery.services.checks import SessionFacts
+
+    letter = make_letter(world)
+    pause = _pause(world, letter)
+    facts = SessionFacts()
+    plan_id, key = letter.version.plan_id, letter.lines[0]["key"]
+    with django_assert_num_queries(1):
+        for offset in range(20):  # one query for every row of a bulk import's plan
+            facts.line_pause_on(
+                plan_id=plan_id, line_key=key, day=LAST_MONTH + dt.timedelta(days=offset)
+            )
+    assert facts.line_pause_on(plan_id=plan_id, line_key=key, day=pause.end) == pause
+    assert (
+        facts.line_pause_on(plan_id=plan_id, line_key=key, day=pause.end + dt.timedelta(1)) is None
+    )
+    with django_assert_num_queries(1):
+        problems = {
+            facts.remote_quality_problem(
+                client_id=world.client.pk, service_type=world.support_person, day=DAY
+            )
+            for _ in range(20)
+        }
+    assert len(problems) == 1 and "kvalitāte saglabājas" in str(problems.pop())

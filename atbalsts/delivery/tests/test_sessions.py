@@ -280,7 +280,12 @@ def test_remote_is_allowed_during_an_emergency(world: DeliveryWorld) -> None:
     remote_quality_decide(
         actor=world.worker,
         client=world.client,
-        data={"service_type": world.support_person.pk, "keeps_quality": True, "note": "Var"},
+        data={
+            "service_type": world.support_person.pk,
+            "keeps_quality": True,
+            "note": "Var",
+            "decided_on": LAST_MONTH,
+        },
     )
     session = make_session(letter, mode="remote", evidence_protocol="Zoom 10:00–11:00")
     assert session.is_remote and session.is_invoiceable
