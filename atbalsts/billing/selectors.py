@@ -209,7 +209,8 @@ def period_months(period: BudgetPeriod) -> list[dt.date]:
 
 def period_limit(period: BudgetPeriod) -> Decimal | None:
     """The indicative budget of the period (as granted, with an overrun approved for the
-    period) plus the overrun the head approved in the plan in force; None when no budget has been computed for the period."""
+    period) plus the overrun the head approved in the plan in force; None when no budget has
+    been computed for the period."""
     budget = budget_current(period=period)
     if budget is None:
         return None
