@@ -202,6 +202,37 @@ def budget_needed_by_band(
     their maximum is (max money) ÷ m, so Python computes the average and the maximum exactly
     (as fractions) from a few hundred rows and rounds each once."""
     report_policy.require_municipalities(user, municipalities)
+    return _bands(_grouped_rows(user, municipalities, target_group, date_from, date_to))
+
+
+def budget_needed_with_counts(
+    *,
+    user: Viewer,
+    municipalities: Sequence[Municipality | int] | None,
+    target_group: str,
+    date_from: dt.date,
+    date_to: dt.date,
+) -> tuple[list[BandNeed], int, int]:
+    """The budget needed per band of one target group, and from the same rows the pilot
+    report's clients (the sum of the counts) and the sum of the months each received (the sum
+    of months × count): for one target group a client is one row of the grouping, with the
+    months of every municipality that paid ORed, exactly as the report counts them. (With both
+    groups a client paid under both would be two rows, so the report counts its own.)"""
+    report_policy.require_municipalities(user, municipalities)
+    rows = _grouped_rows(user, municipalities, target_group, date_from, date_to)
+    clients = sum(int(row[5]) for row in rows)
+    months = sum(int(row[4]) * int(row[5]) for row in rows)
+    return _bands(rows), clients, months
+
+
+def _grouped_rows(
+    user: Viewer,
+    municipalities: Sequence[Municipality | int] | None,
+    target_group: str | None,
+    date_from: dt.date,
+    date_to: dt.date,
+) -> list[tuple[Any, ...]]:
+    """The clients grouped by target group, band and number of months (one query)."""
     masks = period_masks(date_from, date_to)
     if not masks:
         return []
@@ -218,8 +249,7 @@ def budget_needed_by_band(
     )
     with connections[budgets.db].cursor() as cursor:
         cursor.execute(sql, (*clients_params, *tuple(budgets_params)))
-        rows = cursor.fetchall()
-    return _bands(rows)
+        return list(cursor.fetchall())
 
 
 def _bands(rows: Sequence[Sequence[Any]]) -> list[BandNeed]:

@@ -143,13 +143,16 @@ def pilot_report(
     target_group: str | None,
     date_from: dt.date,
     date_to: dt.date,
+    counted: tuple[int, int] | None = None,
 ) -> PilotReport:
     """The pilot report from the roll-ups billing keeps next to the ledger (billing.ledger):
     three aggregate queries and one naming the services, whatever the data size (three when
     there is no money; plus one to name a municipal user's municipality if it is not loaded
     yet). `municipalities=None` is everything the user may see: the own municipality, or the
     whole country for national roles. Raises NotPermitted for a municipality outside the
-    user's scope."""
+    user's scope. `counted`: the clients and the sum of their months received, when the
+    caller has them already (`pilot_report_evaluated` for one target group): one query
+    fewer."""
     report_policy.require_municipalities(user, municipalities)
     masks = period_masks(date_from, date_to)
     labels = dict(FundingSource.choices)
@@ -193,6 +196,9 @@ def pilot_report(
             .annotate(persons=Count("person", distinct=True))
             .values_list("service_type_id", "persons")
         )
+    if masks and counted is not None:
+        people = {"clients": counted[0], "client_months": counted[1]}
+    elif masks:
         people = (
             _rollup(user, ClientMonths, municipalities, target_group)
             .filter(year__in=masks)
