@@ -60,12 +60,12 @@ def ensure(*, users: dict[str, Any], today: dt.date, log: Callable[[str], None])
         made = _cancellations(worker, letters, today, rng)
         log(f"Atceltas nodarbības: {made}")
     _capacity(rng)
-    first = letters[0]
-    plan = first.version.plan
-    if not PlanLinePause.objects.filter(plan=plan).exists():
+    # the living demo's first letter in force (the imported pilot's letters are history)
+    first = next((x for x in letters if x.period_start <= today <= x.period_end), letters[0])
+    if not PlanLinePause.objects.exists():
         _pause(worker, first, today)
-    client = plan.client
-    if not RemoteQualityDecision.objects.filter(client=client).exists():
+    client = first.version.plan.client
+    if not RemoteQualityDecision.objects.exists():
         remote_quality_decide(
             actor=worker,
             client=client,
