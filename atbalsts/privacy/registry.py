@@ -79,6 +79,7 @@ RECORD_TYPES: tuple[RecordType, ...] = (
             "personal_code": "code",
             "date_of_birth": "year",
             "address": "blank",
+            "address_point": "blank",
             "phone": "blank",
             "email": "blank",
             "languages": "blank",

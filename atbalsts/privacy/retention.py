@@ -91,6 +91,8 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
 
 
 def _blank(f: models.Field[Any, Any]) -> object:
+    if f.null and not f.empty_strings_allowed:  # a link (the client's register address)
+        return None
     if isinstance(f, models.JSONField):
         default = f.get_default()
         return default if isinstance(default, list | dict) else {}

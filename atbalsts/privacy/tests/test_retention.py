@@ -16,6 +16,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 
+from atbalsts.addresses.models import Address
 from atbalsts.billing.models import MonthlySpend
 from atbalsts.core.audit import chain_verify
 from atbalsts.core.models import AuditEvent
@@ -44,6 +45,10 @@ def case(social_worker: Any, head: Any, balvi: Any) -> dict[str, Any]:
     ledger rows; then the case is closed. An active client beside it."""
     world = make_delivery_world(worker=social_worker, head=head, municipality=balvi)
     c = world.client
+    c.address_point = Address.objects.create(  # the home chosen from the address register
+        code=105000001, text="Brīvības iela 1, Balvi", search_text="brivibas iela 1, balvi"
+    )
+    c.save(update_fields=["address_point"])
     rep = people_services.representative_create(
         actor=head,
         client=c,
@@ -116,6 +121,7 @@ def test_closed_case_past_its_period_is_anonymised_and_the_money_kept(
     assert c.personal_code == f"ANON{c.pk:08d}" and c.date_of_birth.month == 1
     assert c.date_of_birth.year == case["client"].date_of_birth.year
     assert (c.address, c.phone, c.email, c.notes) == ("", "", "", "")
+    assert c.address_point is None
     assert client_pseudonym(c.pk) == pseudonym  # the research extract's pseudonym stays
     rep = Representative.objects.get(pk=case["rep"].pk)
     assert (rep.first_name, rep.last_name, rep.phone) == (ANON_NAME, "", "")
