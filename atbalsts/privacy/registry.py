@@ -255,6 +255,8 @@ IDS_ONLY: tuple[str, ...] = (
     "billing.InvoiceLine",
     "billing.InvoicedSession",
     "billing.ClientMonths",
+    "billing.CreditNoteLine",
+    "billing.CreditedSession",
 )
 
 
