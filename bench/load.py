@@ -188,7 +188,8 @@ def setup(url: str, count: int) -> dict[str, Any]:
     )
     if result.returncode != 0:
         raise SystemExit(f"setup failed:\n{result.stderr[-4000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    found: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return found
 
 
 # --- steps 3 and 4 ----------------------------------------------------------------------------

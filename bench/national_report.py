@@ -33,6 +33,7 @@ import time
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
@@ -129,6 +130,8 @@ def cases() -> list[tuple[str, dict[str, Any]]]:
     from atbalsts.people.models import Municipality
 
     largest = Municipality.objects.annotate(n=Count("clients")).order_by("-n", "code").first()
+    if largest is None:
+        raise SystemExit("no municipality: generate the country first")
     balvi = Municipality.objects.get(code="balvi")
     return [
         ("national, both groups", {"municipalities": None, "target_group": None}),
@@ -463,9 +466,9 @@ def main() -> None:
     rows: list[tuple[Any, ...]] = []
     failures = []
     for index, (label, arguments) in enumerate(report_cases):
-        raw_times, raw = timed(lambda a=arguments: raw_figures(a), args.raw_runs)
+        raw_times, raw = timed(partial(raw_figures, arguments), args.raw_runs)
         for engine in chosen:
-            times, report = timed(lambda e=engine, a=arguments: run_report(e, a), args.runs)
+            times, report = timed(partial(run_report, engine, arguments), args.runs)
             agree = figures(report) == raw
             if not agree:
                 failures.append((label, engine, figures(report), raw))
