@@ -34,7 +34,7 @@ from atbalsts.plans.pause_models import PlanLinePause
 
 from ..models import EmergencySituation, Session, SessionStatus
 from ..policies import delivery_policy
-from .checks import SessionFacts, SessionKey, check_not_duplicate, clean_session, session_key
+from .checks import SessionFacts, check_not_duplicate, clean_session
 from .checks import session_line as line_of
 from .flags import over_quantity_flags, quantity_window
 from .pricing import is_invoiceable
@@ -148,6 +148,21 @@ def _open_letters(
         except DomainError as exc:
             found[pk] = exc
     return found
+
+
+SessionKey = tuple[int, int, int, int, dt.date, dt.time | None]
+
+
+def session_key(session: Session) -> SessionKey:
+    """What makes a session a duplicate of another (the constraint `session_no_duplicate`)."""
+    return (
+        session.provider_id,
+        session.client_id,
+        session.recipient_id or 0,
+        session.service_type_id,
+        session.date,
+        session.start_time,
+    )
 
 
 class _Taken:

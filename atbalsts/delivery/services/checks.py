@@ -504,21 +504,6 @@ def session_line(letter: GuaranteeLetter, data: Mapping[str, object]) -> dict[st
         ) from exc
 
 
-SessionKey = tuple[int, int, int, int, dt.date, dt.time | None]
-
-
-def session_key(session: Session) -> SessionKey:
-    """What makes a session a duplicate of another (the constraint `session_no_duplicate`)."""
-    return (
-        session.provider_id,
-        session.client_id,
-        session.recipient_id or 0,
-        session.service_type_id,
-        session.date,
-        session.start_time,
-    )
-
-
 def check_not_duplicate(session: Session, taken: Callable[[Session], bool]) -> None:
     """No second session (not cancelled) for the same recipient, service, day and time:
     `taken` says whether another holds the key (the database, or an import's set)."""
