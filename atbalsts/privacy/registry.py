@@ -207,6 +207,29 @@ RECORD_TYPES: tuple[RecordType, ...] = (
             "duration_difference_reason": "blank",
         },
     ),
+    # issue 16: cancellations (their reason may be an illness), the social worker's
+    # remote-quality decisions and pauses of plan lines (a hospital stay): notes are blanked
+    RecordType(
+        "delivery.Cancellation",
+        _("atceltās nodarbības: kas atcēla, iemesls (arī slimība), paskaidrojums"),
+        "case_notes",
+        client_path="client_id",
+        anonymise={"note": "blank"},
+    ),
+    RecordType(
+        "delivery.RemoteQualityDecision",
+        _("sociālā darbinieka izvērtējums par attālinātu sniegšanu un tā pamatojums"),
+        "case_notes",
+        client_path="client_id",
+        anonymise={"note": "blank"},
+    ),
+    RecordType(
+        "plans.PlanLinePause",
+        _("plāna rindu pārtraukumi (piemēram, ārstēšanās slimnīcā) un piezīmes"),
+        "case_notes",
+        client_path="plan__client_id",
+        anonymise={"note": "blank"},
+    ),
     RecordType(
         "notifications.Notification",
         _("paziņojumu virsraksti, kuros minēti klientu vārdi"),
@@ -257,6 +280,7 @@ IDS_ONLY: tuple[str, ...] = (
     "billing.ClientMonths",
     "billing.CreditNoteLine",
     "billing.CreditedSession",
+    "plans.LetterContract",
 )
 
 
