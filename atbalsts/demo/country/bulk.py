@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import json
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -21,7 +22,7 @@ def _pg_text(value: Any) -> str:
         return "t"
     if value is False:
         return "f"
-    text = str(value)
+    text = json.dumps(value) if isinstance(value, list | dict) else str(value)
     if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
         text = (
             text.replace("\\", "\\\\")
@@ -33,6 +34,8 @@ def _pg_text(value: Any) -> str:
 
 
 def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, list | dict):
+        return json.dumps(value)
     if isinstance(value, uuid.UUID):
         return value.hex
     if isinstance(value, dt.datetime):
