@@ -86,7 +86,8 @@ def first_session_by_municipality(
         letters = letters.filter(version__plan__client__target_group=target_group)
     rows = list(letters.values_list("pk", "municipality_id", "issued_at"))
     first = dict(
-        Session.objects.filter(letter_id__in=[pk for pk, _m, _i in rows], status=SessionStatus.HELD)
+        # a subquery, not a list of ids: a national period holds tens of thousands of letters
+        Session.objects.filter(letter_id__in=letters.values("pk"), status=SessionStatus.HELD)
         .values("letter_id")
         .annotate(first=Min("date"))
         .values_list("letter_id", "first")
