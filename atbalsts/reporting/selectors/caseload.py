@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
@@ -36,6 +36,20 @@ class WorkerLoad:
     reassessments_due: int = 0
     reassessments_overdue: int = 0
     plans_expiring: int = 0
+    # the clients behind the counts, (id, "first last", "last first") in Latvian order of
+    # their surnames: the page links each count to its list
+    due_clients: list[tuple[int, str, str]] = field(default_factory=list)
+    overdue_clients: list[tuple[int, str, str]] = field(default_factory=list)
+    expiring_clients: list[tuple[int, str, str]] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        """The id of this row's lists on the page."""
+        return f"darbinieks-{self.worker_id or 'nav'}"
+
+    @property
+    def has_lists(self) -> bool:
+        return bool(self.due_clients or self.overdue_clients or self.expiring_clients)
 
 
 @dataclass(frozen=True)
@@ -162,10 +176,34 @@ def caseload(*, user: Viewer, day: dt.date, municipality: Municipality | None = 
         key = (names[item.client.municipality_id], holders.get(item.client.pk))
         if key not in rows:
             rows[key] = WorkerLoad(key[0], key[1], "")
+        first, last = item.client.first_name, item.client.last_name
+        entry = (item.client.pk, f"{first} {last}", f"{last} {first}")
         if overdue:
             rows[key].reassessments_overdue += 1
+            rows[key].overdue_clients.append(entry)
         else:
             rows[key].reassessments_due += 1
+            rows[key].due_clients.append(entry)
+    for r in (
+        assignments.filter(expiring)
+        .values(
+            "client__municipality__name",
+            "social_worker_id",
+            "client_id",
+            "client__first_name",
+            "client__last_name",
+        )
+        .distinct()
+    ):
+        key = (r["client__municipality__name"], r["social_worker_id"])
+        if key in rows:
+            first, last = r["client__first_name"], r["client__last_name"]
+            rows[key].expiring_clients.append(
+                (r["client_id"], f"{first} {last}", f"{last} {first}")
+            )
+    for row in rows.values():
+        for names_of in (row.due_clients, row.overdue_clients, row.expiring_clients):
+            names_of.sort(key=lambda entry: (latvian_sort_key(entry[2]), entry[0]))
     ordered = sorted(
         rows.values(),
         key=lambda r: (latvian_sort_key(r.municipality), r.worker_id is None, r.worker_name),

@@ -64,3 +64,24 @@ def test_the_case_counts_link_to_the_client_list(client: Any, head: Any, team: A
     idle = client.get(f"{reverse('people:client_list')}?worker={team['idle'].pk}")
     assert "Dace" not in idle.content.decode()
     assert client.get(f"{reverse('people:client_list')}?worker=x'").status_code == 200
+
+
+def test_due_overdue_and_expiring_counts_link_to_their_clients(
+    client: Any, head: Any, team: Any
+) -> None:
+    result = caseload(user=head, day=DAY)
+    ilze = next(r for r in result.rows if r.worker_name == "Ilze Ozola")
+    assert [name for _pk, name, _key in ilze.overdue_clients] == [
+        f"{team['current'].first_name} Dace"
+    ]
+    assert ilze.reassessments_overdue == len(ilze.overdue_clients)
+    assert ilze.plans_expiring == len(ilze.expiring_clients)
+    client.force_login(head)
+    page = client.get(reverse("reporting:caseload"), {"date": "01.03.2026"}).content.decode()
+    anchor = f"darbinieks-{team['busy'].pk}-nokaveti"
+    assert f'href="#{anchor}"' in page and f'id="{anchor}"' in page
+    detail = reverse("people:client_detail", args=[team["current"].pk])
+    section = page[page.index(f'id="{anchor}"') :]
+    assert f'href="{detail}"' in section
+    ended = reverse("people:client_detail", args=[team["ended"].pk])
+    assert f'href="{ended}"' not in page  # out of service: in no list
