@@ -16,6 +16,7 @@ from atbalsts.catalog import selectors as catalog_selectors
 from atbalsts.core.errors import NotPermitted
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
+from atbalsts.core.read_audit import list_read_record
 from atbalsts.delivery import selectors as delivery_selectors
 from atbalsts.people import selectors as people_selectors
 from atbalsts.plans import selectors as plans_selectors
@@ -196,11 +197,20 @@ def caseload(request: AuthedHttpRequest) -> HttpResponse:
         return render(request, "reporting/caseload.html", context, status=400)
     data = form.cleaned_data if form.is_bound else {}
     try:
-        context["caseload"] = selectors.caseload(
+        load = selectors.caseload(
             user=request.user,
             day=data.get("date") or timezone.localdate(),
             municipality=data.get("municipality") if national else None,
         )
     except NotPermitted as exc:
         raise PermissionDenied from exc
+    context["caseload"] = load
+    # the lists under the table name clients: a list read like the client list's
+    named = {
+        entry[0]
+        for row in load.rows
+        for entry in (*row.due_clients, *row.overdue_clients, *row.expiring_clients)
+    }
+    if named:
+        list_read_record(actor=request.user, subject_type="people.client", ids=sorted(named))
     return render(request, "reporting/caseload.html", context)

@@ -85,3 +85,15 @@ def test_due_overdue_and_expiring_counts_link_to_their_clients(
     assert f'href="{detail}"' in section
     ended = reverse("people:client_detail", args=[team["ended"].pk])
     assert f'href="{ended}"' not in page  # out of service: in no list
+
+
+def test_the_named_lists_are_an_audited_list_read(client: Any, head: Any, team: Any) -> None:
+    from atbalsts.core.audit import AuditEventType
+    from atbalsts.core.models import AuditEvent
+
+    client.force_login(head)
+    before = AuditEvent.objects.filter(event_type=AuditEventType.CLIENTS_LISTED).count()
+    client.get(reverse("reporting:caseload"), {"date": "01.03.2026"})
+    events = AuditEvent.objects.filter(event_type=AuditEventType.CLIENTS_LISTED)
+    assert events.count() == before + 1
+    assert team["current"].pk in events.latest("id").extra_data["ids"]
