@@ -65,11 +65,9 @@
       wrapTables(event.target);
     }
   });
-  var resizing = null;
-  window.addEventListener("resize", function () {
-    clearTimeout(resizing);
-    resizing = setTimeout(markScrolling, 150);
-  });
+  // at once (a handful of boxes): a box that starts scrolling when the window narrows is
+  // reachable by keyboard from that moment
+  window.addEventListener("resize", markScrolling);
 
   // After a refused form (400) the focus moves to the error summary at the top of the form
   // (templates/form_errors.html), on a page load and when htmx swaps the form in; each of
