@@ -60,9 +60,17 @@ def _catalogue(head: Any, balvi: Municipality) -> None:
             make_tariff(actor=head, provider=provider, service_type=service, unit_price="20.00")
 
 
+# htmx has swapped, settled and processed what came (a function: the page's CSP forbids eval)
+SETTLED = (
+    "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+)
+
+
 def _in_place(page: Any, action: str, slot: str) -> None:
     page.click(action)
     page.wait_for_selector(f"#{slot} form")
+    # the fragment is in the page a moment before htmx has settled it (bound its triggers)
+    page.wait_for_function(SETTLED)
 
 
 def _add_line(page: Any, service: str, provider: str, quantity: str, goal: str) -> None:
@@ -168,7 +176,9 @@ def test_empty_record_to_active_plan_with_letters_in_at_most_20_page_loads(page,
     page.fill("#line-editor input[name=quantity]", "0")
     page.click("#line-editor button[type=submit]")
     page.wait_for_selector("#line-editor [data-error-summary]")
-    # the error summary has the focus, and the page with its open form passes axe-core
+    # the error summary takes the focus (when htmx has settled the swap), and the page with
+    # its open form passes axe-core
+    page.wait_for_function(SETTLED)
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
     for size in WIDTHS:  # the open form fits a phone and a tablet, and passes axe-core
         page.set_viewport_size(size)
