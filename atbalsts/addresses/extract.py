@@ -24,6 +24,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from atbalsts.core.extracts import RowError
 from atbalsts.core.tabular import Row, Stream
 
 from .lks92 import to_wgs84
@@ -54,24 +55,6 @@ class AddressRow:
     latitude: Decimal | None
     longitude: Decimal | None
     changed_on: dt.date | None
-
-
-class RowError(Exception):
-    def __init__(self, number: int, message: str) -> None:
-        self.number = number
-        self.message = message
-        super().__init__(message)
-
-
-def column_map(header: list[str]) -> dict[str, str]:
-    """Which of the file's columns holds each field; missing required ones are an error."""
-    found = {}
-    for field, names in COLUMNS.items():
-        for name in names:
-            if name in header:
-                found[field] = name
-                break
-    return found
 
 
 def missing_columns(found: Mapping[str, str]) -> list[str]:

@@ -18,11 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from atbalsts.core.actors import Actor
 from atbalsts.core.audit import AuditEventType, audit_record
-from atbalsts.core.errors import DomainError, ValidationFailed
+from atbalsts.core.errors import ValidationFailed
+from atbalsts.core.extracts import ExtractRejected, RowError, column_map
 from atbalsts.core.policies import Action
 from atbalsts.core.tabular import Unreadable, plain_header, stream_table
 
-from .extract import AddressRow, RowError, address_rows, column_map, missing_columns, search_key
+from .extract import COLUMNS, AddressRow, address_rows, missing_columns, search_key
 from .models import Address
 from .policies import address_policy
 
@@ -31,19 +32,6 @@ MAX_ERRORS = 50
 UPDATED = ("text", "search_text", "lks_x", "lks_y", "latitude", "longitude", "active", "changed_on")
 
 Progress = Callable[[int, int], None]
-
-
-class ExtractRejected(DomainError):
-    """The extract has bad rows: nothing was written. `rows` are (row number, message)."""
-
-    code = "extract_rejected"
-    default_message = _(
-        "Izraksts netika ielādēts: tajā ir kļūdainas rindas. Nekas netika saglabāts."
-    )
-
-    def __init__(self, rows: list[tuple[int, str]]) -> None:
-        self.rows = rows
-        super().__init__()
 
 
 @transaction.atomic
@@ -61,7 +49,7 @@ def addresses_import(
         address_policy.require(actor, Action.CREATE)
     try:
         stream = stream_table(name, source, header=plain_header)
-        found = column_map(stream.header)
+        found = column_map(stream.header, COLUMNS)
         missing = missing_columns(found)
         if missing:
             raise ValidationFailed(

@@ -30,6 +30,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from atbalsts.core.dates import parse_day
+from atbalsts.core.extracts import RowError
 from atbalsts.core.tabular import Row, Stream
 
 from .models import EntryStatus
@@ -101,23 +102,6 @@ class Entry:
         for service in other.services:
             if service not in self.services:
                 self.services.append(service)
-
-
-class RowError(Exception):
-    def __init__(self, number: int, message: str) -> None:
-        self.number = number
-        self.message = message
-        super().__init__(message)
-
-
-def column_map(header: list[str]) -> dict[str, str]:
-    found = {}
-    for name, variants in COLUMNS.items():
-        for variant in variants:
-            if variant in header:
-                found[name] = variant
-                break
-    return found
 
 
 def missing_columns(found: Mapping[str, str]) -> list[str]:

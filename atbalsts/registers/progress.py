@@ -14,9 +14,9 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from atbalsts.addresses.policies import address_policy
-from atbalsts.addresses.services import ExtractRejected as AddressesRejected
 from atbalsts.addresses.services import addresses_import
 from atbalsts.core.errors import DomainError, NotPermitted, ValidationFailed
+from atbalsts.core.extracts import ExtractRejected
 from atbalsts.core.policies import Action
 from atbalsts.jobs.models import Job
 from atbalsts.jobs.services import JobFailed, JobProgress, job_create
@@ -24,7 +24,7 @@ from atbalsts.jobs.tasks import ADDRESSES_IMPORT, REGISTERS_IMPORT
 from atbalsts.jobs.uploads import uploads_read, uploads_save
 
 from .policies import register_policy
-from .services import ExtractRejected, register_import
+from .services import register_import
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Actor
@@ -64,7 +64,7 @@ def _actor(job: Job) -> Any:
 
 
 def _failed(exc: DomainError, name: str) -> JobFailed:
-    if isinstance(exc, ExtractRejected | AddressesRejected):
+    if isinstance(exc, ExtractRejected):
         rows = [{"sheet": name, "row": n, "field": "", "message": m} for n, m in exc.rows]
         return JobFailed(str(REJECTED), rows)
     errors = [

@@ -21,11 +21,12 @@ from django.utils.translation import gettext_lazy as _
 
 from atbalsts.core.actors import Actor
 from atbalsts.core.audit import AuditEventType, audit_record
-from atbalsts.core.errors import DomainError, ValidationFailed
+from atbalsts.core.errors import ValidationFailed
+from atbalsts.core.extracts import ExtractRejected, RowError, column_map
 from atbalsts.core.policies import Action
 from atbalsts.core.tabular import Unreadable, plain_header, stream_table
 
-from ..extract import Entry, RowError, column_map, entries, missing_columns
+from ..extract import COLUMNS, Entry, entries, missing_columns
 from ..models import EntryStatus, RegisterEntry, RegisterImport, RegisterSource
 from ..policies import register_policy
 from .matching import apply_to_providers
@@ -37,19 +38,6 @@ MAX_LISTED = 500  # changes listed per kind; every change is counted
 CHANGE_KINDS = ("lapsed", "gone", "reinstated", "end_changed", "new", "renamed")
 
 Progress = Callable[[int, int], None]
-
-
-class ExtractRejected(DomainError):
-    """The extract has bad rows: nothing was written. `rows` are (row number, message)."""
-
-    code = "extract_rejected"
-    default_message = _(
-        "Izraksts netika ielādēts: tajā ir kļūdainas rindas. Nekas netika saglabāts."
-    )
-
-    def __init__(self, rows: list[tuple[int, str]]) -> None:
-        self.rows = rows
-        super().__init__()
 
 
 @transaction.atomic
@@ -116,7 +104,7 @@ def _read(
     rows = 0
     try:
         stream = stream_table(name, file, header=plain_header)
-        found = column_map(stream.header)
+        found = column_map(stream.header, COLUMNS)
         missing = missing_columns(found)
         if missing:
             raise ValidationFailed(
