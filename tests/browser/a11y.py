@@ -53,9 +53,7 @@ def overflow(page: Any) -> str | None:
 def axe_problems(page: Any) -> list[str]:
     """Serious and critical axe-core violations of the page as it is now (after the frame
     that follows a resize or a swap, when app.js has marked the boxes that scroll)."""
-    page.evaluate(
-        "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
-    )
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(axe_source())
     violations = page.evaluate(

@@ -11,8 +11,9 @@ from django.core.management import call_command
 from atbalsts.addresses.lks92 import to_lks92, to_wgs84
 from atbalsts.addresses.models import Address
 from atbalsts.addresses.selectors import address_search
-from atbalsts.addresses.services import ExtractRejected, addresses_import
+from atbalsts.addresses.services import addresses_import
 from atbalsts.core.errors import NotPermitted, ValidationFailed
+from atbalsts.core.extracts import ExtractRejected
 from atbalsts.core.models import AuditEvent
 from atbalsts.core.roles import Role
 

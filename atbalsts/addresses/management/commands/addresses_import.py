@@ -7,8 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from atbalsts.addresses.services import ExtractRejected, addresses_import
+from atbalsts.addresses.services import addresses_import
 from atbalsts.core.errors import DomainError
+from atbalsts.core.extracts import ExtractRejected
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "AW_EKA.CSV"
 
