@@ -382,3 +382,18 @@ def test_the_rules_read_pauses_and_decisions_once_per_check_run(
             for _ in range(20)
         }
     assert len(problems) == 1 and "kvalitāte saglabājas" in str(problems.pop())
+
+
+def test_the_analyst_gets_no_small_count_of_services_not_given(
+    world: Any, head: Any, make_user: Any
+) -> None:
+    """The reporting policy's small-count rule, as on every other output of the report."""
+    from atbalsts.core.roles import Role
+
+    letter = make_letter(world)
+    _cancel(letter, world.staff)
+    analyst = make_user(Role.ANALYST, None)
+    period = {"date_from": LAST_MONTH, "date_to": DAY + dt.timedelta(days=5)}
+    assert [r.sessions for r in services_not_given(user=head, **period)] == [1]
+    hidden = services_not_given(user=analyst, **period)
+    assert [(r.sessions, r.units, r.amount) for r in hidden] == [(None, None, None)]

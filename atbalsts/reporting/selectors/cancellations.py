@@ -1,7 +1,8 @@
 """The services that could not be given because sessions were cancelled, for the pilot
 report: per service and reason (the provider's illness, the person's or child's illness,
 another reason), how many sessions, units and what they would have cost. Aggregates only;
-for a national reader a count below `SMALL_COUNT` is hidden (an illness is health data)."""
+a count of 1–2 sessions is hidden from the reader the reporting policy hides small counts
+from (`report_policy.hides_small_counts`: the ministry analyst), as on every other output."""
 
 from __future__ import annotations
 
@@ -17,13 +18,11 @@ from atbalsts.catalog.models import ServiceType
 from atbalsts.delivery.models import Cancellation, CancelReason
 from atbalsts.people.models import Municipality
 
-from ..policies import report_policy
+from ..policies import is_small_count, report_policy
 from .common import latvian_sort_key
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Viewer
-
-SMALL_COUNT = 3
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ class NotGivenRow:
     service: str
     reason: str  # CancelReason value
     reason_label: str
-    sessions: int | None  # None: hidden (fewer than SMALL_COUNT for a national reader)
+    sessions: int | None  # None: hidden (a small count, for the analyst)
     units: Decimal | None
     amount: Decimal | None
 
@@ -63,10 +62,10 @@ def services_not_given(
     names = dict(ServiceType.objects.values_list("pk", "name_lv"))
     labels = dict(CancelReason.choices)
     order = {value: i for i, value in enumerate(CancelReason.values)}
-    hide = report_policy.is_national(user)
+    hide = report_policy.hides_small_counts(user)
     rows = []
     for row in grouped:
-        small = hide and row["sessions"] < SMALL_COUNT
+        small = hide and is_small_count(row["sessions"])
         rows.append(
             NotGivenRow(
                 service=names.get(row["service_type_id"], ""),
