@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from atbalsts.core.validation import id_or_none
+
 from .extract import search_key
 from .models import Address
 from .policies import address_policy
@@ -33,6 +35,7 @@ def address_search(*, user: Viewer, query: str, limit: int = LIMIT) -> list[Addr
 
 def address_get(*, user: Viewer, pk: object) -> Address | None:
     """The address if the user may see the register; None for a bad or unknown id."""
-    if not str(pk or "").isdigit():
+    found = id_or_none(pk)
+    if found is None:
         return None
-    return address_policy.visible(user, Address.objects.all()).filter(pk=int(str(pk))).first()
+    return address_policy.visible(user, Address.objects.all()).filter(pk=found).first()

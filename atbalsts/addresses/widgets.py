@@ -12,6 +12,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from atbalsts.core.validation import id_or_none
+
 from .models import Address
 
 
@@ -37,7 +39,7 @@ class AddressPicker(forms.Select):
         self, name: str, value: list[Any], attrs: dict[str, Any] | None = None
     ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
         """Only the chosen address is an option (the register holds a million)."""
-        ids = [int(v) for v in value if str(v).isdigit()]
+        ids = [i for i in map(id_or_none, value) if i is not None]
         empty = self.create_option(name, "", _("— nav izvēlēta —"), not ids, 0)
         options: list[tuple[str | None, list[dict[str, Any]], int | None]] = [(None, [empty], 0)]
         for index, address in enumerate(Address.objects.filter(pk__in=ids), start=1):

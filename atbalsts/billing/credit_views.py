@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from atbalsts.core.errors import DomainError
 from atbalsts.core.http import AuthedHttpRequest
+from atbalsts.core.validation import id_or_none
 from atbalsts.core.views import require
 
 from . import selectors, services
@@ -35,9 +36,11 @@ def _rows(invoice: Invoice, user: Any, posted: Any = None) -> list[dict[str, Any
                 "amount": (posted or {}).get(f"amount_{line.pk}", ""),
                 "quantity": (posted or {}).get(f"quantity_{line.pk}", ""),
                 "chosen": {
-                    int(v)
-                    for v in (posted.getlist(f"sessions_{line.pk}") if posted else [])
-                    if v.isdigit()
+                    i
+                    for i in map(
+                        id_or_none, posted.getlist(f"sessions_{line.pk}") if posted else []
+                    )
+                    if i is not None
                 },
             }
         )

@@ -216,3 +216,17 @@ def decimal_field(
         add_error(errors, name, message or _("Ne vairāk kā divas zīmes aiz komata."))
         return None
     return number
+
+
+MAX_ID = 2**63 - 1  # a primary key: PostgreSQL's bigint
+
+
+def id_or_none(value: object) -> int | None:
+    """A record's id from a query parameter or a posted choice, or None: only ASCII digits
+    (`"²".isdigit()` is true but `int("²")` fails) and no larger than a primary key can be
+    (PostgreSQL refuses a bigger number in a query)."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdecimal()):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None

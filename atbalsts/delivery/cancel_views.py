@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
+from atbalsts.core.validation import id_or_none
 from atbalsts.core.views import form_page, require
 from atbalsts.people import selectors as people_selectors
 from atbalsts.plans.models import GuaranteeLetter, LetterStatus
@@ -34,8 +35,7 @@ from .services.remote_quality import remote_quality_decide
 @login_required
 def cancellations(request: AuthedHttpRequest) -> HttpResponse:
     require(delivery_policy.can(request.user, Action.VIEW))
-    raw = request.GET.get("provider", "")
-    provider_id = int(raw) if raw.isdigit() else None  # the provider page's link
+    provider_id = id_or_none(request.GET.get("provider"))  # the provider page's link
     by_provider = cancellation_counts_by_provider(user=request.user)
     context = {
         "by_provider": [c for c in by_provider if provider_id in (None, c.pk)],

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from atbalsts.catalog.selectors import ProviderChoiceNote, provider_choice_notes
+from atbalsts.core.validation import id_or_none
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Viewer
@@ -33,10 +34,10 @@ def annotate_provider_choices(form: Any, *, user: Viewer) -> None:
         return
     choices = list(field.choices)
     ids = [
-        int(str(value))
+        pk
         for group in choices
         for value, _label in (group[1] if isinstance(group[1], list | tuple) else [group])
-        if str(value).isdigit()
+        if (pk := id_or_none(value)) is not None
     ]
     chosen = form.data.get("service_type") if form.is_bound else None
     chosen = chosen or form.initial.get("service_type")
@@ -44,11 +45,12 @@ def annotate_provider_choices(form: Any, *, user: Viewer) -> None:
     notes = provider_choice_notes(
         user=user,
         provider_ids=ids,
-        service_type_id=int(service_id) if service_id and str(service_id).isdigit() else None,
+        service_type_id=id_or_none(service_id),
     )
 
     def label(value: Any, text: Any) -> tuple[Any, str]:
-        note = notes.get(int(str(value))) if str(value).isdigit() else None
+        pk = id_or_none(value)
+        note = notes.get(pk) if pk is not None else None
         return value, f"{text}{_note(note)}" if note else str(text)
 
     field.choices = [

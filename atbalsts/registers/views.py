@@ -22,6 +22,7 @@ from atbalsts.core.errors import DomainError
 from atbalsts.core.forms import apply_domain_error
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
+from atbalsts.core.validation import id_or_none
 from atbalsts.core.views import require
 from atbalsts.plans import services as plan_services
 from atbalsts.plans.forms import LineForm
@@ -187,11 +188,8 @@ def near(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     version = _draft(request, pk)
     client = version.plan.client
     params = request.GET if request.method == "GET" else request.POST
-    service_type = (
-        ServiceType.objects.filter(pk=params.get("service_type") or 0).first()
-        if str(params.get("service_type", "")).isdigit()
-        else None
-    )
+    service_id = id_or_none(params.get("service_type"))
+    service_type = ServiceType.objects.filter(pk=service_id).first() if service_id else None
     day = _day(params.get("start", ""))
     context: dict[str, Any] = {
         "version": version,
@@ -204,10 +202,10 @@ def near(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         context["near"] = selectors.providers_near(
             user=request.user, client=client, service_type=service_type, day=day
         )
-    provider_id = str(params.get("provider", ""))
+    provider_id = id_or_none(params.get("provider"))
     provider = (
-        provider_policy.get_visible(request.user, Provider.objects.all(), pk=int(provider_id))
-        if provider_id.isdigit()
+        provider_policy.get_visible(request.user, Provider.objects.all(), pk=provider_id)
+        if provider_id
         else None
     )
     if params.get("choose") and provider is not None and service_type is not None:

@@ -17,6 +17,7 @@ from atbalsts.core.validation import (
     add_error,
     date_field,
     decimal_field,
+    id_or_none,
     raise_if_errors,
     refuse_unknown,
     text_field,
@@ -45,9 +46,8 @@ def _services(value: object, errors: dict[str, list[str]]) -> list[tuple[Service
             add_error(errors, "services", _("%(n)s. pakalpojums: nav norādīts.") % {"n": n})
             continue
         raw = item.get("service_type")
-        service = (
-            ServiceType.objects.filter(pk=int(str(raw))).first() if str(raw).isdigit() else None
-        )
+        service_id = id_or_none(raw)
+        service = ServiceType.objects.filter(pk=service_id).first() if service_id else None
         price = decimal_field(
             item.get("unit_price"), "services", errors, high=MAX_CONTRACT_PRICE, required=True
         )

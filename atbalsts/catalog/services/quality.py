@@ -16,6 +16,7 @@ from atbalsts.core.validation import (
     add_error,
     choice_field,
     date_field,
+    id_or_none,
     int_field,
     raise_if_errors,
     refuse_unknown,
@@ -38,7 +39,8 @@ def _service(value: object, errors: dict[str, list[str]], *, required: bool) -> 
         if required:
             add_error(errors, "service_type", _("Obligāts lauks."))
         return None
-    found = ServiceType.objects.filter(pk=int(str(value))).first() if str(value).isdigit() else None
+    service_id = id_or_none(value)
+    found = ServiceType.objects.filter(pk=service_id).first() if service_id else None
     if found is None:
         add_error(errors, "service_type", _("Šāda pakalpojuma katalogā nav."))
     return found

@@ -3,7 +3,7 @@
 import pytest
 
 from atbalsts.core.errors import ValidationFailed
-from atbalsts.core.validation import add_error, raise_if_errors, refuse_unknown
+from atbalsts.core.validation import add_error, id_or_none, raise_if_errors, refuse_unknown
 
 
 def test_add_error_collects_messages_per_field_as_text():
@@ -30,3 +30,24 @@ def test_refuse_unknown_names_each_unknown_field():
     with pytest.raises(ValidationFailed) as exc:
         refuse_unknown({"start": 1, "zzz": 2, "aaa": 3}, ("start",))
     assert exc.value.errors == {"aaa": ["Nezināms lauks."], "zzz": ["Nezināms lauks."]}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("12", 12),
+        (" 7 ", 7),
+        (5, 5),
+        ("²", None),
+        ("١٢", None),
+        ("-1", None),
+        ("0", None),
+        ("1.5", None),
+        ("", None),
+        (None, None),
+        ("9" * 30, None),
+        (str(2**63 - 1), 2**63 - 1),
+    ],
+)
+def test_id_or_none_takes_only_an_id_a_query_can_hold(value: object, expected: int | None) -> None:
+    assert id_or_none(value) == expected

@@ -23,6 +23,7 @@ from atbalsts.core.errors import NotPermitted, ValidationFailed
 from atbalsts.core.validation import (
     add_error,
     date_field,
+    id_or_none,
     raise_if_errors,
     refuse_unknown,
     text_field,
@@ -154,7 +155,8 @@ def _service_type(value: object, errors: dict[str, list[str]]) -> ServiceType | 
     if value in (None, ""):
         add_error(errors, "service_type", _("Obligāts lauks."))
         return None
-    found = ServiceType.objects.filter(pk=int(str(value))).first() if str(value).isdigit() else None
+    service_id = id_or_none(value)
+    found = ServiceType.objects.filter(pk=service_id).first() if service_id else None
     if found is None:
         add_error(errors, "service_type", _("Šāda pakalpojuma katalogā nav."))
     return found

@@ -397,3 +397,12 @@ def test_the_analyst_gets_no_small_count_of_services_not_given(
     assert [r.sessions for r in services_not_given(user=head, **period)] == [1]
     hidden = services_not_given(user=analyst, **period)
     assert [(r.sessions, r.units, r.amount) for r in hidden] == [(None, None, None)]
+
+
+def test_a_provider_id_that_is_no_number_is_ignored(world: Any, head: Any, client: Any) -> None:
+    from django.urls import reverse
+
+    """'²' passes str.isdigit() but int() refuses it: the page must not crash on it."""
+    client.force_login(head)
+    for raw in ("²", "9" * 30, "x"):
+        assert client.get(reverse("delivery:cancellations"), {"provider": raw}).status_code == 200

@@ -16,6 +16,7 @@ from atbalsts.catalog.models import Provider, ServiceType
 from atbalsts.catalog.selectors import price_on
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
+from atbalsts.core.validation import id_or_none
 from atbalsts.core.views import require
 
 from .. import services
@@ -108,11 +109,11 @@ def line_form(request: AuthedHttpRequest, pk: int, line_pk: int | None = None) -
         initial["quantity"] = str(line.quantity).replace(".", ",")
         if line.agreed_unit_price is not None:
             initial["agreed_unit_price"] = str(line.agreed_unit_price).replace(".", ",")
-    if request.method == "GET" and request.GET.get("service_type", "").isdigit():
+    if request.method == "GET" and (service_id := id_or_none(request.GET.get("service_type"))):
         # the page asks again when a service is chosen: the provider list is regrouped for it
-        initial["service_type"] = request.GET["service_type"]
-        if request.GET.get("provider", "").isdigit():
-            initial["provider"] = request.GET["provider"]  # a choice already made stays
+        initial["service_type"] = service_id
+        if provider_id := id_or_none(request.GET.get("provider")):
+            initial["provider"] = provider_id  # a choice already made stays
     form = LineForm(request.POST or None, initial=initial, version=version)
     annotate_provider_choices(form, user=request.user)  # free places, complaints (issue 16)
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from atbalsts.core.errors import DomainError
 from atbalsts.core.http import AuthedHttpRequest
 from atbalsts.core.policies import Action
+from atbalsts.core.validation import id_or_none
 from atbalsts.core.views import require
 
 from .. import selectors
@@ -26,8 +27,8 @@ from ..services.letter_contracts import letter_contract_choose
 def letter_contract(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     letter = selectors.letter_get(user=request.user, pk=pk)
     require(plan_policy.can(request.user, Action.CHANGE, letter))
-    raw = request.POST.get("contract", "")
-    contract = contracts_fitting(letter).filter(pk=int(raw)).first() if raw.isdigit() else None
+    chosen = id_or_none(request.POST.get("contract"))
+    contract = contracts_fitting(letter).filter(pk=chosen).first() if chosen else None
     if contract is None:
         messages.error(request, _("Izvēlieties līgumu, kas attiecas uz šo vēstuli."))
     else:
