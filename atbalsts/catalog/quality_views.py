@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -121,9 +121,12 @@ def complaint_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def complaint_resolve_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    complaint = provider_quality_policy.visible_complaints(
-        request.user, ProviderComplaint.objects.select_related("provider")
-    ).get(pk=pk)
+    complaint = get_object_or_404(
+        provider_quality_policy.visible_complaints(
+            request.user, ProviderComplaint.objects.select_related("provider")
+        ),
+        pk=pk,
+    )
     form = ComplaintResolveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Ierakstiet, kā sūdzība atrisināta, un datumu."))

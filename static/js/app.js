@@ -65,9 +65,18 @@
       wrapTables(event.target);
     }
   });
-  // at once (a handful of boxes): a box that starts scrolling when the window narrows is
-  // reachable by keyboard from that moment
-  window.addEventListener("resize", markScrolling);
+  // once a frame while the window is resized: a box that starts scrolling when the window
+  // narrows is reachable by keyboard from the next frame on
+  var resizing = false;
+  window.addEventListener("resize", function () {
+    if (!resizing) {
+      resizing = true;
+      window.requestAnimationFrame(function () {
+        resizing = false;
+        markScrolling();
+      });
+    }
+  });
 
   // After a refused form (400) the focus moves to the error summary at the top of the form
   // (templates/form_errors.html), on a page load and when htmx swaps the form in; each of

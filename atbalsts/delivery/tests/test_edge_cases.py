@@ -406,3 +406,18 @@ def test_a_provider_id_that_is_no_number_is_ignored(world: Any, head: Any, clien
     client.force_login(head)
     for raw in ("²", "9" * 30, "x"):
         assert client.get(reverse("delivery:cancellations"), {"provider": raw}).status_code == 200
+
+
+def test_the_analyst_gets_no_first_session_times_of_one_or_two_letters(
+    world: Any, head: Any, make_user: Any
+) -> None:
+    from django.utils import timezone
+
+    from atbalsts.core.roles import Role
+    from atbalsts.reporting.selectors.first_session import first_session_times
+
+    make_letter(world)  # issued today
+    period = {"date_from": LAST_MONTH, "date_to": timezone.localdate()}
+    assert first_session_times(user=head, **period).letters == 1
+    hidden = first_session_times(user=make_user(Role.ANALYST, None), **period)
+    assert hidden.hidden and hidden.letters == 0 and hidden.median_days is None

@@ -18,7 +18,7 @@ from atbalsts.delivery.models import Session, SessionStatus
 from atbalsts.people.models import Municipality
 from atbalsts.plans.models import GuaranteeLetter
 
-from ..policies import report_policy
+from ..policies import is_small_count, report_policy
 
 if TYPE_CHECKING:
     from atbalsts.core.actors import Viewer
@@ -30,6 +30,7 @@ class FirstSessionTimes:
 
     days: list[int] = field(default_factory=list)
     waiting: list[int] = field(default_factory=list)  # days waited so far, per letter
+    hidden: bool = False  # 1–2 letters, for a reader small counts are hidden from
 
     @property
     def letters(self) -> int:
@@ -125,4 +126,6 @@ def first_session_times(
     ).values():
         total.days.extend(times.days)
         total.waiting.extend(times.waiting)
+    if report_policy.hides_small_counts(user) and is_small_count(total.letters):
+        return FirstSessionTimes(hidden=True)  # one or two people's waits are theirs alone
     return total

@@ -23,6 +23,7 @@ from atbalsts.billing.letter_money import letter_line_monthly
 from atbalsts.billing.models import SpendSummary
 from atbalsts.billing.policies import billing_policy
 from atbalsts.billing.programme_models import CoFinancing, Envelope
+from atbalsts.core.collation import latvian_key
 from atbalsts.core.dates import month_start
 from atbalsts.core.money import format_money, round_money
 from atbalsts.people.models import Municipality
@@ -160,7 +161,7 @@ def envelope_statuses(
     return sorted(
         statuses.values(),
         key=lambda s: (
-            s.envelope.municipality.name,
+            latvian_key(s.envelope.municipality.name),
             s.envelope.target_group,
             s.envelope.funding_source,
         ),
@@ -214,7 +215,9 @@ def spend_split(
             continue
         entry = result.setdefault(source, SourceSplit(source))
         entry.amount += amount
-        splits = cache.setdefault(month, splits_in_force(month))
+        if month not in cache:  # setdefault would read the shares again for every row
+            cache[month] = splits_in_force(month)
+        splits = cache[month]
         split = split_for(splits, source, mun, month)
         if split is None:
             entry.payers[""] = entry.payers.get("", ZERO) + amount
