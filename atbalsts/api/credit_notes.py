@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import prefetch_related_objects
 from ninja import Field, Router, Schema
 
 from atbalsts.api.schemas import StrictSchema
@@ -61,6 +62,8 @@ class CreditNoteOut(Schema):
 
 
 def _out(note: CreditNote) -> dict[str, Any]:
+    # a list's notes come with their lines prefetched (credit_notes_of); one note gets them here
+    prefetch_related_objects([note], "lines__invoice_line")
     return {
         "id": note.pk,
         "number": note.number,
@@ -84,7 +87,7 @@ def _out(note: CreditNote) -> dict[str, Any]:
                 "amount": line.amount,
                 "sessions": line.sessions,
             }
-            for line in note.lines.select_related("invoice_line")
+            for line in note.lines.all()
         ],
     }
 

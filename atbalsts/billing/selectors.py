@@ -496,7 +496,9 @@ def ledger_warnings(*, user: Viewer, today: dt.date, limit: int = 50) -> list[di
 def credit_notes_of(*, user: Viewer, invoice: Invoice) -> QuerySet[CreditNote]:
     """The credit notes of an invoice the user sees, newest first."""
     billing_policy.require(user, BillingAction.VIEW, invoice)
-    qs = CreditNote.objects.filter(invoice=invoice).select_related("created_by", "decided_by")
+    qs = CreditNote.objects.filter(invoice=invoice).select_related(
+        "invoice", "created_by", "decided_by"
+    )
     return billing_policy.visible_credit_notes(user, qs).prefetch_related(
         "lines__invoice_line__service_type", "lines__invoice_line__client"
     )
