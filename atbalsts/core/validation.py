@@ -230,3 +230,24 @@ def id_or_none(value: object) -> int | None:
         return None
     number = int(text)
     return number if 0 < number <= MAX_ID else None
+
+
+def time_field(
+    value: Any, name: str, errors: dict[str, list[str]], *, required: bool = False
+) -> dt.time | None:
+    """A time of day to the minute (09:30), given as a time or as text; no time zone."""
+    if value in (None, ""):
+        if required:
+            add_error(errors, name, _("Obligāts lauks."))
+        return None
+    if isinstance(value, dt.time):
+        return value.replace(second=0, microsecond=0, tzinfo=None)
+    if isinstance(value, str):
+        try:
+            parsed = dt.time.fromisoformat(value.strip())
+        except ValueError:
+            parsed = None
+        if parsed is not None and parsed.tzinfo is None:
+            return parsed.replace(second=0, microsecond=0)
+    add_error(errors, name, _("Laikam jābūt formā SS:MM, piemēram, 09:30."))
+    return None

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy
 from atbalsts.addresses.policies import address_policy
 from atbalsts.catalog.models import LocationKind, Provider, ProviderLocation, ServiceType
 from atbalsts.catalog.policies import provider_policy
+from atbalsts.core.collation import latvian_key
+from atbalsts.core.dates import parse_day
 from atbalsts.core.errors import DomainError
 from atbalsts.core.forms import apply_domain_error
 from atbalsts.core.http import AuthedHttpRequest
@@ -175,8 +177,9 @@ def _decimal(text: str) -> Decimal | None:
 
 
 def _day(text: str) -> dt.date:
+    """The plan line's start as the form has it, else today (the rate of today)."""
     try:
-        return dt.date.fromisoformat(text)
+        return parse_day(text)
     except ValueError:
         return timezone.localdate()
 
@@ -224,7 +227,11 @@ def near(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             context |= {
                 "transport": transport,
                 "carriers": sorted(
-                    carriers, key=lambda p: (p.municipality_id != client.municipality_id, p.name)
+                    carriers,
+                    key=lambda p: (
+                        p.municipality_id != client.municipality_id,
+                        latvian_key(p.name),
+                    ),
                 ),
                 "provider": provider,
                 "months": params.get("months", ""),

@@ -24,6 +24,7 @@ from atbalsts.core.validation import (
     raise_if_errors,
     refuse_unknown,
     text_field,
+    time_field,
 )
 from atbalsts.plans.models import GuaranteeLetter, LetterStatus
 from atbalsts.plans.selectors import letter_unit_price
@@ -113,7 +114,7 @@ def cancellation_record(
                 % {"number": letter.number},
             )
     day = date_field(data.get("date"), "date", errors)
-    start_time = _start_time(data.get("start_time"), errors)
+    start_time = time_field(data.get("start_time"), "start_time", errors)
     fields = _read(data, errors)
     raise_if_errors(errors)
     if line is None or day is None:  # pragma: no cover - reported above
@@ -181,22 +182,6 @@ def session_cancel(*, actor: Actor, session: Session, data: Mapping[str, object]
     )
     _audit(actor, cancellation)
     return cancellation
-
-
-def _start_time(value: object, errors: dict[str, list[str]]) -> dt.time | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.time):
-        return value.replace(second=0, microsecond=0, tzinfo=None)
-    if isinstance(value, str):
-        try:
-            parsed = dt.time.fromisoformat(value.strip())
-        except ValueError:
-            parsed = None
-        if parsed is not None and parsed.tzinfo is None:
-            return parsed.replace(second=0, microsecond=0)
-    add_error(errors, "start_time", _("Laikam jābūt formā SS:MM, piemēram, 09:30."))
-    return None
 
 
 def _check_in_period(letter: GuaranteeLetter, line: Mapping[str, Any], day: dt.date) -> None:

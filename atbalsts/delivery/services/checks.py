@@ -24,6 +24,7 @@ from atbalsts.core.validation import (
     int_field,
     raise_if_errors,
     text_field,
+    time_field,
 )
 from atbalsts.people.models import Representative, SupportCircleMember
 from atbalsts.plans.models import GuaranteeLetter, PlanLine
@@ -156,23 +157,6 @@ class _Draft:
         return text_field(self.value(name), name, self.errors, limit=limit)
 
 
-def _time(value: object, name: str, errors: dict[str, list[str]]) -> dt.time | None:
-    if value in (None, ""):
-        add_error(errors, name, _("Obligāts lauks."))
-        return None
-    if isinstance(value, dt.time):
-        return value.replace(second=0, microsecond=0, tzinfo=None)
-    if isinstance(value, str):
-        try:
-            parsed = dt.time.fromisoformat(value.strip())
-        except ValueError:
-            parsed = None
-        if parsed is not None and parsed.tzinfo is None:
-            return parsed.replace(second=0, microsecond=0)
-    add_error(errors, name, _("Laikam jābūt formā SS:MM, piemēram, 09:30."))
-    return None
-
-
 def _amount(d: _Draft, name: str, high: Decimal) -> Decimal | None:
     message = _(
         "Jābūt pozitīvam skaitlim ar ne vairāk kā diviem cipariem aiz komata, līdz %(max)s."
@@ -201,7 +185,7 @@ def _read_when(d: _Draft) -> None:
         list_values=True,
     )
     d.day = date_field(d.value("date"), "date", d.errors)
-    d.start_time = _time(d.value("start_time"), "start_time", d.errors)
+    d.start_time = time_field(d.value("start_time"), "start_time", d.errors, required=True)
 
 
 def _check_duration_given(d: _Draft) -> None:
