@@ -153,7 +153,8 @@ def transport_to(
     ).exists():
         return None
     places = {
-        lp.location_id: lp.address for lp in LocationPlace.objects.filter(location__in=premises)
+        lp.location_id: lp.address
+        for lp in LocationPlace.objects.filter(location__in=premises).select_related("address")
     }
     distances = [
         km_between(home, there)

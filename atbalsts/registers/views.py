@@ -125,7 +125,8 @@ def places(request: AuthedHttpRequest) -> HttpResponse:
         .order_by("provider__name", "pk")
     )
     chosen = {
-        p.location_id: p.address for p in LocationPlace.objects.filter(location__in=locations)
+        p.location_id: p.address
+        for p in LocationPlace.objects.filter(location__in=locations).select_related("address")
     }
     forms = []
     failed: PlaceForm | None = None
