@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from atbalsts.core.audit import AuditEventType, audit_record
 from atbalsts.core.money import format_money
+from atbalsts.core.templatetags.atbalsts import number
 from atbalsts.core.validation import (
     add_error,
     decimal_field,
@@ -129,7 +130,7 @@ def _read_line(
         add_error(
             errors,
             prefix + "quantity",
-            _("Var atsaukt ne vairāk kā %(left)s vienības.") % {"left": rest.quantity.normalize()},
+            _("Var atsaukt ne vairāk kā %(left)s vienības.") % {"left": number(rest.quantity)},
         )
     if len(errors) > count:
         return None
